@@ -1,0 +1,33 @@
+package io.inferencebench.wave;
+
+import java.util.List;
+
+/**
+ * Per-sample values our elements attach to a JMeter sample as thread variables, so they travel
+ * with every {@code SampleEvent} (also from remote engines) and land as extra JTL columns when
+ * listed in JMeter's {@code sample_variables} property.
+ *
+ * <p>Values are plain decimal strings; an empty or missing value means "not measured".
+ */
+public final class SampleFields {
+    /** Intended start of the request, epoch milliseconds with microsecond decimals. */
+    public static final String INTENDED_START_MS = "ib_intended_ms";
+    /** How late the request started against its intended start, in milliseconds (>= 0). */
+    public static final String LATENESS_MS = "ib_late_ms";
+    /** Time the request waited inside the client (e.g. a Python worker queue) before it was sent. */
+    public static final String QUEUE_MS = "ib_queue_ms";
+    /** Optional measurements an invoke may report (see docs/python-factories.md). */
+    public static final String STATUS = "ib_status";
+    public static final String RESPONSE_BYTES = "ib_response_bytes";
+    public static final String INPUT_TOKENS = "ib_input_tokens";
+    public static final String OUTPUT_TOKENS = "ib_output_tokens";
+    public static final String TTFT_MS = "ib_ttft_ms";
+
+    /** Every field, in JTL column order. */
+    public static final List<String> ALL = List.of(
+            INTENDED_START_MS, LATENESS_MS, QUEUE_MS,
+            STATUS, RESPONSE_BYTES, INPUT_TOKENS, OUTPUT_TOKENS, TTFT_MS);
+
+    private SampleFields() {
+    }
+}
