@@ -186,11 +186,11 @@ public final class EndpointSimulator implements AutoCloseable {
                     answerNow(exchange, arrival, 400, errorJson(e.getMessage()));
                     return;
                 }
-                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c) : new Reply(exchange, arrival,
-                        options.ttft(), c.json(), c.tokens()));
+                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c)
+                        : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false));
             } else {
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0));
+                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0, true));
             }
         } catch (IOException | RuntimeException e) {
             exchange.close();
@@ -285,14 +285,20 @@ public final class EndpointSimulator implements AutoCloseable {
         private final LatencyDistribution serviceTime;
         private final byte[] body;
         private final int tokens;
+        private final boolean sageMaker;
 
-        /** @param tokens completion tokens in the body; 0 for a SageMaker-runtime invocation */
-        Reply(HttpExchange exchange, long arrival, LatencyDistribution serviceTime, byte[] body, int tokens) {
+        /**
+         * @param tokens completion tokens in the body, each after the first adding an ITL; 0 for an invocation
+         * @param sageMaker whether errors take the SageMaker-runtime shape rather than OpenAI's
+         */
+        Reply(HttpExchange exchange, long arrival, LatencyDistribution serviceTime, byte[] body, int tokens,
+                boolean sageMaker) {
             this.exchange = exchange;
             this.arrival = arrival;
             this.serviceTime = serviceTime;
             this.body = body;
             this.tokens = tokens;
+            this.sageMaker = sageMaker;
         }
 
         @Override
@@ -307,7 +313,7 @@ public final class EndpointSimulator implements AutoCloseable {
         private void complete() {
             try {
                 if (fails()) {
-                    if (tokens == 0) {
+                    if (sageMaker) {
                         exchange.getResponseHeaders().set("x-Amzn-ErrorType", "InternalFailure");
                         answerNow(exchange, arrival, 500, "{\"message\":\"Simulated server error.\"}"
                                 .getBytes(StandardCharsets.UTF_8));
