@@ -193,6 +193,7 @@ final class Wave {
         Path runDir = RunDirectory.create(o.resultsDir, LocalDateTime.now());
         console.logTo(runDir.resolve("benchmark.log"));
         System.setProperty("ib.jmeter.log", runDir.resolve("jmeter.log").toString());
+        ((org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false)).reconfigure();
         JMeterHome.initialise();
         JMeterUtils.setProperty("sample_variables", String.join(",", SampleFields.ALL));
         JMeterUtils.setProperty("ib.run.dir", runDir.toString());
