@@ -3,6 +3,7 @@ package io.inferencebench.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import io.inferencebench.cli.capacity.CapacityCommand;
 import io.inferencebench.simulator.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         versionProvider = Benchmark.Version.class,
         description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
-        subcommands = {SimulateCommand.class},
+        subcommands = {SimulateCommand.class, CapacityCommand.class},
         footer = {"", "Exit codes: 0 wave passed the success threshold, 1 it did not, 2 bad input.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {

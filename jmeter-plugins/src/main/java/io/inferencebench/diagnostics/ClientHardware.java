@@ -197,7 +197,7 @@ public final class ClientHardware implements AutoCloseable {
 
     private static long pidTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = readProc("/proc/" + pid + "/stat");
             // fields after the command name, which may hold spaces: ") S ppid ..."; utime/stime are 14th/15th
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -208,6 +208,16 @@ public final class ClientHardware implements AutoCloseable {
 
     private static int childCount() {
         return (int) ProcessHandle.current().children().count();
+    }
+
+    /**
+     * Reads a /proc file to its end. Files.readString trusts the size the file system reports, which
+     * some kernels and sandboxes give as 0 or 1 for /proc files, and then returns a truncated value.
+     */
+    public static String readProc(String file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(Path.of(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Busy and total jiffies of the machine, from /proc/stat. */
