@@ -221,6 +221,9 @@ final class Wave {
                 "POST", url, o.loadProfile != null ? "profile " + profile : rate(o.clientRps) + " req/s",
                 o.arrivals, runDir));
 
+        if (!o.noWarmup) {
+            Warmup.run(profile.peakRate());
+        }
         ClientHardware hardware = ClientHardware.start(o.clientHwInterval);
         long started = System.nanoTime();
         StandardJMeterEngine engine = new StandardJMeterEngine();

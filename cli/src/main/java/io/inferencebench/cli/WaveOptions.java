@@ -50,6 +50,9 @@ public class WaveOptions {
     @Option(names = "--results-dir", paramLabel = "DIR", description = "Where run directories go (default ${DEFAULT-VALUE}).", defaultValue = ".tmp")
     Path resultsDir;
 
+    @Option(names = "--no-warmup", description = "Skip the 1 s warm-up against a private in-process endpoint before the wave.")
+    boolean noWarmup;
+
     @Option(names = "--sample-client-hw", description = "Record client CPU, memory, threads, descriptors and GC into client_hw.csv and the RESULTS block.")
     boolean sampleClientHw;
 
