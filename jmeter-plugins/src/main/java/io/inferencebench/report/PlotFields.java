@@ -2,7 +2,6 @@ package io.inferencebench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +22,6 @@ import java.util.Map;
  * key and the original tool's names too ({@code Server RPS} in aiperf is its request throughput).
  */
 public final class PlotFields {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<Source, List<String>> fields;
 
@@ -47,9 +45,9 @@ public final class PlotFields {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JsonInput.parse(json);
         } catch (JsonProcessingException e) {
-            throw new ReportInputException("--plot-fields is not valid JSON (" + e.getOriginalMessage()
+            throw new ReportInputException("--plot-fields is not valid JSON (" + JsonInput.problem(e)
                     + "): pass an object such as '{\"wave\": [\"Latency (ms)\", \"Server RPS\"]}'.", e);
         }
         if (root == null || !root.isObject()) {

@@ -2,7 +2,6 @@ package io.inferencebench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.util.Set;
  */
 public final class PlotMetadata {
     public static final String LEGEND = "legend";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Map<String, String>> runs;
 
@@ -72,11 +70,9 @@ public final class PlotMetadata {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(text);
+            root = JsonInput.parse(text);
         } catch (JsonProcessingException e) {
-            throw new ReportInputException(origin + " is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage()
-                    + "): fix it to an object such as {\"<run dir name>\": {\"legend\": \"g5.xlarge\"}}.", e);
+            throw new ReportInputException(origin + " is not valid JSON (" + JsonInput.problem(e) + "): fix it to an object such as {\"<run dir name>\": {\"legend\": \"g5.xlarge\"}}.", e);
         }
         if (root == null || !root.isObject()) {
             throw new ReportInputException(origin + " must be a JSON object keyed by run-directory name, "

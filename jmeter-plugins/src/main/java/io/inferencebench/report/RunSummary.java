@@ -2,7 +2,6 @@ package io.inferencebench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ public final class RunSummary {
     static final String LATENCY = "latency";
     static final String LATENCY_FROM_INTENDED = "latency_from_intended";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> AIPERF_NON_STATISTICS = Set.of("unit", "tag", "header");
     /** Per-request measurements whose mean means nothing (an HTTP status code). */
     private static final Set<String> UNPLOTTED_MEASUREMENTS = Set.of("status");
@@ -64,13 +62,13 @@ public final class RunSummary {
         Path file = runDirectory.resolve(FILE_NAME);
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file));
+            root = JsonInput.parse(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new ReportInputException(runDirectory + " is not a run directory: it has no " + FILE_NAME
                     + " (pass the directories a wave wrote, e.g. results/20261129_101500_benchmark).");
         } catch (JsonProcessingException e) {
-            throw new ReportInputException(file + " is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): restore it or run the wave again.", e);
+            throw new ReportInputException(file + " is not valid JSON (" + JsonInput.problem(e)
+                    + "): restore it or run the wave again.", e);
         } catch (IOException e) {
             throw new ReportInputException("Cannot read " + file + " (" + e.getMessage() + "): check its permissions.", e);
         }
