@@ -1,7 +1,10 @@
 package io.inferencebench.report;
 
+import org.apache.jmeter.config.Arguments;
 import org.apache.jmeter.control.LoopController;
 import org.apache.jmeter.engine.StandardJMeterEngine;
+import org.apache.jmeter.gui.util.MenuFactory;
+import org.apache.jmeter.testbeans.gui.TestBeanGUI;
 import org.apache.jmeter.testelement.TestElement;
 import org.apache.jmeter.testelement.TestPlan;
 import org.apache.jmeter.threads.ThreadGroup;
@@ -28,6 +31,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,6 +78,10 @@ class ExcelSummaryListenerTest {
 
     /** Runs a one-thread plan holding the listener, as {@code jmeter -n -t plan.jmx} would. */
     private static void runPlanWith(ExcelSummaryListener listener) {
+        runPlanWith(listener, Map.of());
+    }
+
+    private static void runPlanWith(ExcelSummaryListener listener, Map<String, String> planVariables) {
         LoopController loop = new LoopController();
         loop.setLoops(1);
         loop.setFirst(true);
@@ -86,6 +94,9 @@ class ExcelSummaryListenerTest {
 
         ListedHashTree plan = new ListedHashTree();
         TestPlan testPlan = new TestPlan("excel summary");
+        Arguments variables = new Arguments();
+        planVariables.forEach(variables::addArgument);
+        testPlan.setUserDefinedVariables(variables);
         plan.add(testPlan);
         plan.add(testPlan, listener);
         plan.get(testPlan).add(threads, loop);
@@ -116,6 +127,16 @@ class ExcelSummaryListenerTest {
             assertThat(excel.getSheet("Summary").getRow(1).getCell(0).getStringCellValue()).isEqualTo(RunFixtures.G5_XLARGE);
             assertThat(excel.getSheet("Charts").getDrawingPatriarch().getShapes()).isNotEmpty();
         }
+        assertThat(logLines).isEmpty();
+    }
+
+    @Test
+    void theRunDirectoryMayComeFromAVariableOfThePlan() {
+        Path run = RunFixtures.copy(temp, RunFixtures.G5_2XLARGE).get(0);
+
+        runPlanWith(listenerFor("${run_dir}"), Map.of("run_dir", run.toString()));
+
+        assertThat(run.resolve(ComparisonReport.WORKBOOK_NAME)).isRegularFile();
         assertThat(logLines).isEmpty();
     }
 
@@ -158,5 +179,6 @@ class ExcelSummaryListenerTest {
                 .filter(p -> p.getName().equals("runDirectory")).findFirst().orElseThrow();
         assertThat(runDirectory.getDisplayName()).isEqualTo("Run directory");
         assertThat(runDirectory.getShortDescription()).contains("summary.json");
+        assertThat(new TestBeanGUI(ExcelSummaryListener.class).getMenuCategories()).containsExactly(MenuFactory.LISTENERS);
     }
 }
