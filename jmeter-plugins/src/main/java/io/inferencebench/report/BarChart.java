@@ -106,7 +106,8 @@ final class BarChart {
         for (Comparison.Run run : runs) {
             Double value = values.get(run.index());
             // A run without the metric keeps its (empty) slot, so bars sit in the same place in every panel.
-            dataset.addValue(value == null ? null : panel.style().chartValue(value), run.legend(), "");
+            // keyed by position, not legend: series i is run i whatever the legends are
+            dataset.addValue(value == null ? null : panel.style().chartValue(value), Integer.valueOf(run.index()), "");
         }
 
         CategoryAxis categories = new CategoryAxis();

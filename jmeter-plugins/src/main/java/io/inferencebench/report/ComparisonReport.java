@@ -71,12 +71,13 @@ public final class ComparisonReport {
         List<RunSummary> summaries = runDirectories.stream().map(RunSummary::read).toList();
         Comparison comparison = Comparison.of(summaries, options.fields(), options.metadata());
         Path output = options.outputDirectory() != null ? options.outputDirectory() : runDirectories.get(0);
+        checkWritable(output); // before the charts are drawn, so a bad directory is told at once
 
-        List<ExcelSummary.Picture> pictures = new ArrayList<>();
+        List<byte[]> pictures = new ArrayList<>();
         String html = HtmlReport.render(comparison, options.theme(), (panel, variant, mapName) -> {
             BarChart.Drawn drawn = BarChart.draw(panel, variant, comparison.runs(), options.theme(), mapName);
             if (variant == panel.defaultVariant() && options.theme() == Theme.LIGHT) {
-                pictures.add(new ExcelSummary.Picture(panel.label(), drawn.png()));
+                pictures.add(drawn.png());
             }
             return drawn;
         }, WORKBOOK_NAME, Instant.now());
@@ -107,11 +108,10 @@ public final class ComparisonReport {
         return file;
     }
 
-    private static List<ExcelSummary.Picture> lightPictures(Comparison comparison) {
-        List<ExcelSummary.Picture> pictures = new ArrayList<>();
+    private static List<byte[]> lightPictures(Comparison comparison) {
+        List<byte[]> pictures = new ArrayList<>();
         for (Comparison.Panel panel : comparison.panels()) {
-            BarChart.Drawn drawn = BarChart.draw(panel, panel.defaultVariant(), comparison.runs(), Theme.LIGHT, "unused");
-            pictures.add(new ExcelSummary.Picture(panel.label(), drawn.png()));
+            pictures.add(BarChart.draw(panel, panel.defaultVariant(), comparison.runs(), Theme.LIGHT, "unused").png());
         }
         return pictures;
     }
@@ -119,8 +119,8 @@ public final class ComparisonReport {
     private record Output(Path file, byte[] bytes) {
     }
 
-    /** Writes each file beside its final name first, then renames it, so a reader never sees half a file. */
-    private static void writeAll(Path directory, List<Output> outputs) {
+    /** Creates the directory if needed and proves a file can be written in it. */
+    private static void checkWritable(Path directory) {
         try {
             Files.createDirectories(directory);
         } catch (FileAlreadyExistsException e) {
@@ -130,6 +130,17 @@ public final class ComparisonReport {
             throw new ReportInputException("Cannot create the report directory " + directory + " (" + reason(e)
                     + "): pass --plot-output-dir with a directory you can write.", e);
         }
+        try {
+            Files.delete(Files.createTempFile(directory, ".benchmark_report", ".probe"));
+        } catch (IOException | SecurityException e) {
+            throw new ReportInputException("Cannot write the report to " + directory + " (" + reason(e)
+                    + "): pass --plot-output-dir with a directory you can write.", e);
+        }
+    }
+
+    /** Writes each file beside its final name first, then renames it, so a reader never sees half a file. */
+    private static void writeAll(Path directory, List<Output> outputs) {
+        checkWritable(directory);
         List<Path> temporary = new ArrayList<>();
         try {
             for (Output output : outputs) {

@@ -38,10 +38,6 @@ final class ExcelSummary {
     static final String SUMMARY_SHEET = "Summary";
     static final String CHARTS_SHEET = "Charts";
 
-    /** A chart picture for the Charts sheet. */
-    record Picture(String title, byte[] png) {
-    }
-
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
     private static final int MAX_COLUMN_CHARS = 60;
     /** Charts are laid two per row; this many columns and rows hold one at Excel's default sizes. */
@@ -68,7 +64,10 @@ final class ExcelSummary {
     }
 
     /** The workbook's bytes; written to disk by the caller, so a failure leaves no half file. */
-    static byte[] write(Comparison comparison, List<Picture> pictures) {
+    /**
+     * @param pictures the panels' charts as PNG, in panel order, for the Charts sheet
+     */
+    static byte[] write(Comparison comparison, List<byte[]> pictures) {
         ExcelSummary summary = new ExcelSummary();
         try (Workbook workbook = summary.workbook) {
             summary.summarySheet(comparison);
@@ -141,7 +140,7 @@ final class ExcelSummary {
         finish(sheet, headers.size(), rows.size(), widths, 3);
     }
 
-    private void chartsSheet(List<Picture> pictures) {
+    private void chartsSheet(List<byte[]> pictures) {
         if (pictures.isEmpty()) {
             return;
         }
@@ -150,7 +149,7 @@ final class ExcelSummary {
         for (int i = 0; i < pictures.size(); i++) {
             int column = (i % 2) * CHART_COLUMNS;
             int row = (i / 2) * CHART_ROWS;
-            int index = workbook.addPicture(pictures.get(i).png(), Workbook.PICTURE_TYPE_PNG);
+            int index = workbook.addPicture(pictures.get(i), Workbook.PICTURE_TYPE_PNG);
             XSSFClientAnchor anchor = new XSSFClientAnchor(0, 0, 0, 0, column, row, column + CHART_COLUMNS - 1, row + CHART_ROWS - 1);
             anchor.setAnchorType(ClientAnchor.AnchorType.MOVE_DONT_RESIZE);
             drawing.createPicture(anchor, index).resize(1.0);

@@ -33,10 +33,9 @@ class ExcelSummaryTest {
         List<RunSummary> runs = RunFixtures.copy(temp, RunFixtures.THREE_RUNS).stream().map(RunSummary::read).toList();
         comparison = Comparison.of(runs, PlotFields.parse("{\"aiperf\": [\"TTFT\", \"Request Throughput\"]}"),
                 PlotMetadata.parse(RunFixtures.metadataFile(temp).toString()));
-        List<ExcelSummary.Picture> pictures = new ArrayList<>();
+        List<byte[]> pictures = new ArrayList<>();
         for (Comparison.Panel panel : comparison.panels()) {
-            pictures.add(new ExcelSummary.Picture(panel.label(),
-                    BarChart.draw(panel, panel.defaultVariant(), comparison.runs(), Theme.LIGHT, "x").png()));
+            pictures.add(BarChart.draw(panel, panel.defaultVariant(), comparison.runs(), Theme.LIGHT, "x").png());
         }
         workbook = new XSSFWorkbook(new ByteArrayInputStream(ExcelSummary.write(comparison, pictures)));
     }
