@@ -149,6 +149,13 @@ public final class RunSummary {
         singleNode("threads_max", threads.path("max_threads"), "Thread cap", "threads", ValueStyle.COUNT, false);
         yesNo("threads_cap_reached", threads.path("cap_reached"), "Thread cap reached");
         yesNo("client_bottleneck", root.path("client_bottleneck").path("detected"), "Client bottleneck detected");
+        if (root.path("client_bottleneck").path("detected").asBoolean(false)) {
+            List<String> causes = new ArrayList<>();
+            root.path("client_bottleneck").path("causes").forEach(c -> causes.add(c.path("cause").asText("")));
+            causes.removeIf(String::isBlank);
+            notes.add("client bottleneck in " + directoryName() + (causes.isEmpty() ? "" : " (" + String.join(", ", causes) + ")")
+                    + ": the client, not the endpoint, limited that wave, so its figures understate the endpoint");
+        }
 
         JsonNode measurements = root.path("measurements");
         for (Iterator<Map.Entry<String, JsonNode>> it = measurements.fields(); it.hasNext(); ) {

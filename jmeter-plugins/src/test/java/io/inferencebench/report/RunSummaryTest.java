@@ -89,8 +89,15 @@ class RunSummaryTest {
         assertThat(cpu.unit()).isEqualTo("%");
         assertThat(cpu.statistics()).containsExactly(Map.entry("Average", 38.2), Map.entry("Maximum", 61.5));
         assertThat(metric(run, "server:cloudwatch/ModelLatency")).as("all its statistics are null").isEmpty();
-        assertThat(run.notes()).containsExactly("prometheus metrics failed for 20261129_101500_benchmark: "
+        assertThat(run.notes()).contains("prometheus metrics failed for 20261129_101500_benchmark: "
                 + "Prometheus at http://127.0.0.1:9090 did not answer: connection refused");
+    }
+
+    @Test
+    void aClientBottleneckIsNotedWithItsCauses() {
+        assertThat(read(RunFixtures.G5_XLARGE).notes()).contains("client bottleneck in 20261129_101500_benchmark "
+                + "(late starts): the client, not the endpoint, limited that wave, so its figures understate the endpoint");
+        assertThat(read(RunFixtures.G5_2XLARGE).notes()).isEmpty();
     }
 
     @Test
