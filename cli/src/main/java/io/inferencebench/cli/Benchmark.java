@@ -26,11 +26,17 @@ public class Benchmark implements Callable<Integer> {
     @Mixin
     WaveOptions wave = new WaveOptions();
 
+    @Mixin
+    PlotOptions plot = new PlotOptions();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (plot.requested()) {
+            return plot.run(new Console(System.out));
+        }
         return new Wave(wave, new Console(System.out)).run();
     }
 
@@ -55,7 +61,8 @@ public class Benchmark implements Callable<Integer> {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
-            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException
+                    || ex instanceof io.inferencebench.report.ReportInputException) {
                 c.getErr().println(ex.getMessage());
                 c.getErr().flush();
                 return BAD_INPUT;
