@@ -10,6 +10,8 @@ import org.apache.jmeter.samplers.AbstractSampler;
 import org.apache.jmeter.samplers.Entry;
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.testbeans.TestBean;
+import org.apache.jmeter.testbeans.gui.TestBeanGUI;
+import org.apache.jmeter.testelement.TestElement;
 import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterVariables;
@@ -42,6 +44,28 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     private transient PythonOptions options;
     private transient PythonRuntime running;
+
+    /**
+     * A sampler for these options, with its settings as element properties (what JMeter clones
+     * for each thread and saves in a plan) and the test bean GUI, as the GUI would build it.
+     */
+    public static PythonFactorySampler of(PythonOptions options) {
+        PythonFactorySampler sampler = new PythonFactorySampler();
+        sampler.setProperty(TestElement.TEST_CLASS, PythonFactorySampler.class.getName());
+        sampler.setProperty(TestElement.GUI_CLASS, TestBeanGUI.class.getName());
+        sampler.setName(options.label());
+        sampler.setProperty("factoriesFile", options.factoriesFile().toString());
+        sampler.setProperty("endpointName", options.endpointName());
+        sampler.setProperty("runtime", options.runtime().name().toLowerCase(Locale.ROOT));
+        sampler.setProperty("python", options.python());
+        sampler.setProperty("workers", options.workers());
+        sampler.setProperty("threadsPerWorker", options.threadsPerWorker());
+        sampler.setProperty("requestTimeoutSeconds", (int) Math.max(1, options.requestTimeout().toSeconds()));
+        StringBuilder environment = new StringBuilder();
+        options.environment().forEach((name, value) -> environment.append(name).append('=').append(value).append('\n'));
+        sampler.setProperty("environment", environment.toString());
+        return sampler;
+    }
 
     /** The options this element's settings describe. */
     public PythonOptions options() throws FactoriesException {
@@ -137,15 +161,16 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
         }
         String ttft = invocation.measurement("ttft_ms");
         result.setLatency(ttft.isEmpty() ? elapsed : Math.round(parseOr(ttft, elapsed)));
-        String bytes = invocation.measurement("response_bytes");
-        if (!bytes.isEmpty()) {
-            result.setBytes((long) parseOr(bytes, 0));
-        }
         if (!invocation.measurements().isEmpty()) {
             StringBuilder text = new StringBuilder();
             invocation.measurements().forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
             result.setResponseData(text.toString(), "UTF-8");
         }
+        // Received bytes are what the endpoint sent, not the measurement text shown as response data.
+        String bytes = invocation.measurement("response_bytes");
+        long received = bytes.isEmpty() ? 0 : (long) parseOr(bytes, 0);
+        result.setBodySize(received);
+        result.setBytes(received);
         JMeterVariables variables = JMeterContextService.getContext().getVariables();
         if (variables != null) {
             variables.put(SampleFields.QUEUE_MS, String.format(Locale.ROOT, "%.3f", invocation.queueNanos() / 1e6));
