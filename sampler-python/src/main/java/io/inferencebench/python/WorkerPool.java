@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -30,6 +31,7 @@ public final class WorkerPool implements PythonRuntime {
     private final AtomicInteger turn = new AtomicInteger();
     private final AtomicInteger restarts = new AtomicInteger();
     private final ExecutorService restarter;
+    private final ScheduledExecutorService timeouts;
     private final Object liveness = new Object();
     private volatile boolean closed;
     private volatile String lastRestartFailure;
@@ -43,6 +45,23 @@ public final class WorkerPool implements PythonRuntime {
             thread.setDaemon(true);
             return thread;
         });
+        // One sweep for all time-outs instead of a timer per request: cheaper on the request path.
+        this.timeouts = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "ib-python-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long timeoutNanos = options.requestTimeout().toNanos();
+        long period = Math.max(10, Math.min(100, options.requestTimeout().toMillis() / 10));
+        timeouts.scheduleWithFixedDelay(() -> {
+            long deadline = System.nanoTime() - timeoutNanos;
+            for (int i = 0; i < workers.length(); i++) {
+                WorkerProcess worker = workers.get(i);
+                if (worker != null) {
+                    worker.expire(deadline);
+                }
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -206,6 +225,7 @@ public final class WorkerPool implements PythonRuntime {
             liveness.notifyAll();
         }
         restarter.shutdownNow();
+        timeouts.shutdownNow();
         for (int i = 0; i < workers.length(); i++) {
             WorkerProcess worker = workers.getAndSet(i, null);
             if (worker != null) {

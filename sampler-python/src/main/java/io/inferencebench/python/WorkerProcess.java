@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -38,12 +41,15 @@ final class WorkerProcess {
     private final Process process;
     private final OutputStream requests;
     private final DataInputStream replies;
-    private final Map<Integer, CompletableFuture<Invocation>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Integer, Pending> inFlight = new ConcurrentHashMap<>();
+    private final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final byte[] writeBuffer = new byte[1 << 14];
     private final AtomicInteger nextId = new AtomicInteger();
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private final CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
     private final Consumer<WorkerProcess> onExit;
-    private final long timeoutMillis;
+    final long timeoutMillis;
     private final String factoriesFile;
     private volatile String exitReason;
     private volatile boolean closing;
@@ -127,9 +133,22 @@ final class WorkerProcess {
         return exitReason;
     }
 
-    /** Sends one request; the future always completes normally (failures are failed invocations). */
+    /** A request in flight: completed by the reader, a crash, or {@link #expire}. */
+    static final class Pending extends CompletableFuture<Invocation> {
+        final long sentNanos;
+
+        Pending(long sentNanos) {
+            this.sentNanos = sentNanos;
+        }
+    }
+
+    /**
+     * Sends one request; the future always completes normally (failures are failed invocations).
+     * Time-outs are applied by {@link #expire}, which the pool calls periodically.
+     */
     CompletableFuture<Invocation> submit() {
-        CompletableFuture<Invocation> result = new CompletableFuture<>();
+        long sent = System.nanoTime();
+        Pending result = new Pending(sent);
         int id = nextId.getAndIncrement();
         inFlight.put(id, result);
         // Checked after registering: either the exit handler sees this request or we see the exit.
@@ -138,31 +157,55 @@ final class WorkerProcess {
             fail(id, reason);
             return result;
         }
-        long sent = System.nanoTime();
         byte[] frame = {'I', (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id,
                 (byte) (sent >>> 56), (byte) (sent >>> 48), (byte) (sent >>> 40), (byte) (sent >>> 32),
                 (byte) (sent >>> 24), (byte) (sent >>> 16), (byte) (sent >>> 8), (byte) sent};
+        outbox.add(frame);
         try {
-            synchronized (requests) {
-                requests.write(frame);
-                requests.flush();
-            }
+            flushOutbox();
         } catch (IOException e) {
             String why = exitReason;
             fail(id, why != null ? why : "could not write to Python worker " + index + ": " + e.getMessage());
-            return result;
         }
-        return result.completeOnTimeout(null, timeoutMillis, TimeUnit.MILLISECONDS).thenApply(done -> {
-            if (done != null) {
-                return done;
+        return result;
+    }
+
+    /**
+     * Combining writes: the thread that finds no write under way writes every frame waiting, so
+     * under load one system call carries many requests and no thread waits on another's write.
+     */
+    private void flushOutbox() throws IOException {
+        while (!outbox.isEmpty() && writing.compareAndSet(false, true)) {
+            try {
+                int length = 0;
+                byte[] frame;
+                while ((frame = outbox.poll()) != null) {
+                    if (length + frame.length > writeBuffer.length) {
+                        requests.write(writeBuffer, 0, length);
+                        length = 0;
+                    }
+                    System.arraycopy(frame, 0, writeBuffer, length, frame.length);
+                    length += frame.length;
+                }
+                requests.write(writeBuffer, 0, length);
+                requests.flush();
+            } finally {
+                writing.set(false);
             }
-            inFlight.remove(id);
-            return Invocation.failed("invoke did not return within " + formatSeconds(timeoutMillis));
-        });
+        }
+    }
+
+    /** Fails the requests sent before {@code deadline} (System.nanoTime) as timed out. */
+    void expire(long deadline) {
+        for (Map.Entry<Integer, Pending> entry : inFlight.entrySet()) {
+            if (entry.getValue().sentNanos - deadline < 0) {
+                fail(entry.getKey(), "invoke did not return within " + formatSeconds(timeoutMillis));
+            }
+        }
     }
 
     private void fail(int id, String reason) {
-        CompletableFuture<Invocation> pending = inFlight.remove(id);
+        Pending pending = inFlight.remove(id);
         if (pending != null) {
             pending.complete(Invocation.failed(reason));
         }
@@ -180,7 +223,7 @@ final class WorkerProcess {
                     long invoke = replies.readLong();
                     long payload = replies.readLong();
                     String text = readText(length - 30);
-                    CompletableFuture<Invocation> pending = inFlight.remove(id);
+                    Pending pending = inFlight.remove(id);
                     if (pending != null) {
                         pending.complete(switch (outcome) {
                             case 1 -> new Invocation(true, invoke, queue, payload, null, Invocation.parseMeasurements(text));
@@ -289,9 +332,7 @@ final class WorkerProcess {
     void close() {
         closing = true;
         try {
-            synchronized (requests) {
-                requests.close();
-            }
+            requests.close();
         } catch (IOException e) {
             // already gone
         }
