@@ -37,7 +37,7 @@ final class EmbeddedJMeter {
     private EmbeddedJMeter() {
     }
 
-    private static synchronized void initialise() {
+    static synchronized void initialise() {
         if (initialised) {
             return;
         }
