@@ -8,6 +8,21 @@ import picocli.CommandLine.Option;
 
 /** The flags that describe one wave (shared by the main command and the probes that run waves). */
 public class WaveOptions {
+    @Option(names = "--factories-file", paramLabel = "FILE", description = "Python file with invoke_factory / payload_factory: each request is one invoke(payload).")
+    Path factoriesFile;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Python worker processes (default ${DEFAULT-VALUE}; about one per core).", defaultValue = "1")
+    int workers;
+
+    @Option(names = "--endpoint-name", paramLabel = "NAME", description = "Passed to invoke_factory(endpoint_name); also the sample label.")
+    String endpointName;
+
+    @Option(names = "--python", paramLabel = "PATH", description = "Python 3.9+ executable for the workers (default ${DEFAULT-VALUE}).", defaultValue = "python3")
+    String python;
+
+    @Option(names = "--python-runtime", paramLabel = "auto|subprocess|jep", description = "Where invoke runs: CPython worker processes, or Jep in-process where installed (default ${DEFAULT-VALUE}).", defaultValue = "auto")
+    String pythonRuntime;
+
     @Option(names = "--url", paramLabel = "URL", description = "Endpoint to POST to (plain HTTP(S) wave), or the base URL factories read as IB_ENDPOINT_URL.")
     String url;
 

@@ -21,10 +21,15 @@ public final class ClientBottleneck {
     static final double LATE_SHARE = 0.02;
     /** Late starts only count when they are this late at p99. */
     static final double LATE_P99_MS = 5;
-    /** Client queueing before invoke that counts as the client holding requests back (p99, ms). */
-    static final double QUEUE_P99_MS = 10;
+    /**
+     * Client queueing before invoke that counts as the client holding requests back: one request in
+     * ten waiting this long (p90, ms) is sustained queueing, not a hiccup.
+     */
+    static final double QUEUE_P90_MS = 5;
     /** Average CPU of the client processes, as a share of all cores, that counts as saturated. */
     static final double CPU_SHARE = 0.85;
+    /** Average CPU of the whole machine, as a share of all cores, that leaves the client starved. */
+    static final double MACHINE_SHARE = 0.95;
     /** Share of the wave spent in GC that counts. */
     static final double GC_SHARE = 0.05;
     /** Share of the descriptor limit in use that leaves too little headroom. */
@@ -54,7 +59,7 @@ public final class ClientBottleneck {
      */
     public record Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
                            long droppedStarts, boolean threadCapReached, int maxThreads, double threadsNeeded,
-                           double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
+                           double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
                            double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
                            double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds) {
     }
@@ -93,7 +98,7 @@ public final class ClientBottleneck {
                 s.lateness == null ? 0 : s.lateness.p99(), s.droppedStarts,
                 p != null && p.capReached(), p == null ? 0 : p.maxThreads(),
                 Double.isNaN(target) ? 0 : target * meanLatencyMs / 1000.0,
-                s.queue == null ? 0 : s.queue.p99(), workers > 0, workers, precomputedPayloads,
+                s.queue == null ? 0 : s.queue.p90(), s.queue == null ? 0 : s.queue.p99(), workers > 0, workers, precomputedPayloads,
                 cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationSeconds, openFds, maxFds);
     }
 
@@ -113,9 +118,10 @@ public final class ClientBottleneck {
                     String.format(Locale.ROOT, "raise --max-threads (to at least %d)",
                             (int) Math.ceil(Math.max(e.maxThreads() * 2, e.threadsNeeded() * 1.5)))));
         }
-        if (e.pythonWorkers() && e.queueP99Ms() > QUEUE_P99_MS) {
+        if (e.pythonWorkers() && e.queueP90Ms() > QUEUE_P90_MS) {
             causes.add(new Cause("requests queued in the Python workers before invoke ran",
-                    String.format(Locale.ROOT, "queue wait p99 %.1f ms with %d worker(s)", e.queueP99Ms(), e.workers()),
+                    String.format(Locale.ROOT, "queue wait p90 %.1f ms, p99 %.1f ms with %d worker(s)", e.queueP90Ms(),
+                            e.queueP99Ms(), e.workers()),
                     e.precomputedPayloads()
                             ? String.format(Locale.ROOT, "more --workers (try %d), up to one per core", e.workers() + 1)
                             : String.format(Locale.ROOT, "more --workers (try %d), or pre-computed payloads "
@@ -123,13 +129,18 @@ public final class ClientBottleneck {
         }
         double cpuShare = e.cores() > 0 ? e.processCpuAvg() / (100.0 * e.cores()) : Double.NaN;
         double machineShare = e.cores() > 0 ? e.machineCpuAvg() / (100.0 * e.cores()) : Double.NaN;
-        if (cpuShare >= CPU_SHARE || machineShare >= 0.95) {
+        if (cpuShare >= CPU_SHARE) {
             causes.add(new Cause("client CPU saturated",
                     String.format(Locale.ROOT, "client processes avg %.0f%% (max %.0f%%) of %d cores = %.0f%%; machine avg %.0f%%",
                             e.processCpuAvg(), e.processCpuMax(), e.cores(), 100 * cpuShare, 100 * machineShare),
                     e.pythonWorkers() && !e.precomputedPayloads()
                             ? "pre-computed payloads if payload building is heavy, or " + moreClients
                             : moreClients));
+        } else if (machineShare >= MACHINE_SHARE) {
+            causes.add(new Cause("client machine busy with other work",
+                    String.format(Locale.ROOT, "machine CPU avg %.0f%% of %d cores while the client processes used %.0f%%",
+                            100 * machineShare, e.cores(), 100 * cpuShare),
+                    "stop other CPU-heavy processes on the client machine, or run the load from a machine of its own"));
         }
         if (e.waveSeconds() > 0 && e.gcPauseMs() / 1000.0 > GC_SHARE * e.waveSeconds()) {
             causes.add(new Cause("garbage collection",
