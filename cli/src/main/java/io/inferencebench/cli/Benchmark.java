@@ -1,0 +1,75 @@
+package io.inferencebench.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import io.inferencebench.simulator.SimulateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code benchmark} command: runs a wave (the default), or one of its subcommands. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
+        versionProvider = Benchmark.Version.class,
+        description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
+        subcommands = {SimulateCommand.class},
+        footer = {"", "Exit codes: 0 wave passed the success threshold, 1 it did not, 2 bad input.",
+                "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
+public class Benchmark implements Callable<Integer> {
+    public static final int PASSED = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+
+    @Mixin
+    WaveOptions wave = new WaveOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        return new Wave(wave, new Console(System.out)).run();
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and the launcher). */
+    public static int execute(String... args) {
+        System.setProperty("java.awt.headless", "true");
+        CommandLine cli = new CommandLine(new Benchmark());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            String message = ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+                message = "Unknown argument: " + u.getUnmatched().get(0);
+            }
+            err.println(message);
+            err.println("Usage: " + ex.getCommandLine().getHelp().synopsis(0).trim());
+            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for every flag.");
+            err.flush();
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException) {
+                c.getErr().println(ex.getMessage());
+                c.getErr().flush();
+                return BAD_INPUT;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+
+    static class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Benchmark.class.getPackage().getImplementationVersion();
+            return new String[] {"InferenceBench for JMeter " + (v == null ? "dev" : v) + " (Apache JMeter "
+                    + JMeterHome.VERSION + ")"};
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.inferencebench.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.jmeter.config.Arguments;
+import org.apache.jmeter.control.LoopController;
+import org.apache.jmeter.control.gui.LoopControlPanel;
+import org.apache.jmeter.control.gui.TestPlanGui;
+import org.apache.jmeter.protocol.http.control.Header;
+import org.apache.jmeter.protocol.http.control.HeaderManager;
+import org.apache.jmeter.protocol.http.control.gui.HttpTestSampleGui;
+import org.apache.jmeter.protocol.http.gui.HeaderPanel;
+import org.apache.jmeter.protocol.http.sampler.HTTPSamplerProxy;
+import org.apache.jmeter.protocol.http.util.HTTPArgument;
+import org.apache.jmeter.reporters.ResultCollector;
+import org.apache.jmeter.samplers.SampleSaveConfiguration;
+import org.apache.jmeter.save.SaveService;
+import org.apache.jmeter.testbeans.gui.TestBeanGUI;
+import org.apache.jmeter.testelement.TestElement;
+import org.apache.jmeter.testelement.TestPlan;
+import org.apache.jmeter.threads.ThreadGroup;
+import org.apache.jmeter.threads.gui.ThreadGroupGui;
+import org.apache.jorphan.collections.HashTree;
+import org.apache.jorphan.collections.ListedHashTree;
+
+import io.inferencebench.pacing.ConstantRpsTimer;
+import io.inferencebench.wave.WaveSummaryListener;
+
+/**
+ * Builds the JMeter test plan of a wave: one thread group whose samplers a Constant RPS Timer paces,
+ * a JTL writer and the Wave Summary listener. The same tree runs embedded and is saved as
+ * {@code plan.jmx}, which runs unchanged in a JMeter home with our jars in {@code lib/ext}.
+ */
+public final class PlanBuilder {
+    /** Header names whose values are secrets: they go into the plan as properties, never as text. */
+    private static final List<String> SECRET_HEADER_HINTS = List.of("authorization", "key", "token", "secret",
+            "password", "cookie", "signature");
+
+    private final HashTree tree = new ListedHashTree();
+    private final HashTree threadGroupTree;
+    private final WaveSummaryListener summary;
+    private final ConstantRpsTimer timer;
+    private final List<String[]> secretProperties = new ArrayList<>();
+
+    public PlanBuilder(String name, int initialThreads, ConstantRpsTimer timer, Path jtl, Path runDir,
+                       double successThreshold) {
+        TestPlan plan = new TestPlan(name);
+        gui(plan, TestPlanGui.class);
+        plan.setUserDefinedVariables(gui(new Arguments(), org.apache.jmeter.config.gui.ArgumentsPanel.class));
+        HashTree planTree = tree.add(plan);
+
+        LoopController loop = gui(new LoopController(), LoopControlPanel.class);
+        loop.setLoops(LoopController.INFINITE_LOOP_COUNT);
+        loop.setContinueForever(true);
+        loop.setFirst(true);
+        ThreadGroup group = gui(new ThreadGroup(), ThreadGroupGui.class);
+        group.setName("Wave");
+        group.setNumThreads(initialThreads);
+        group.setRampUp(0);
+        group.setSamplerController(loop);
+        group.setProperty(ThreadGroup.ON_SAMPLE_ERROR, ThreadGroup.ON_SAMPLE_ERROR_CONTINUE);
+        threadGroupTree = planTree.add(group);
+
+        this.timer = gui(timer, TestBeanGUI.class);
+        timer.setName("Constant RPS Timer");
+
+        ResultCollector jtlWriter = gui(new ResultCollector(), org.apache.jmeter.visualizers.SimpleDataWriter.class);
+        jtlWriter.setName("results.jtl");
+        jtlWriter.setFilename(jtl.toString());
+        SampleSaveConfiguration save = new SampleSaveConfiguration();
+        save.setAsXml(false);
+        save.setFieldNames(true);
+        save.setLatency(true);
+        save.setConnectTime(true);
+        save.setBytes(true);
+        save.setSentBytes(true);
+        save.setThreadCounts(true);
+        save.setIdleTime(true);
+        jtlWriter.setSaveConfig(save);
+        planTree.add(jtlWriter);
+
+        summary = gui(new WaveSummaryListener(), TestBeanGUI.class);
+        summary.setName("Wave Summary");
+        summary.setOutputDirectory(runDir.toString());
+        summary.setSuccessThreshold(Double.toString(successThreshold));
+        planTree.add(summary);
+    }
+
+    /** A plain HTTP POST of {@code body} to {@code url}, with headers ({@code Name: value}). */
+    public PlanBuilder httpPost(URI url, String body, List<String> headers) {
+        HTTPSamplerProxy http = gui(new HTTPSamplerProxy(), HttpTestSampleGui.class);
+        http.setName(url.getPath() == null || url.getPath().isEmpty() ? "/" : url.getPath());
+        http.setProtocol(url.getScheme());
+        http.setDomain(url.getHost());
+        http.setPort(url.getPort());
+        http.setPath(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+        http.setMethod("POST");
+        http.setFollowRedirects(false);
+        http.setUseKeepAlive(true);
+        http.setImplementation("HttpClient4");
+        http.setConnectTimeout("10000");
+        http.setResponseTimeout("60000");
+        http.setPostBodyRaw(true);
+        Arguments args = new Arguments();
+        HTTPArgument arg = new HTTPArgument("", body == null ? "" : body, false);
+        arg.setAlwaysEncoded(false);
+        args.addArgument(arg);
+        http.setArguments(args);
+        HashTree samplerTree = threadGroupTree.add(http);
+        samplerTree.add(timer);
+
+        HeaderManager headerManager = gui(new HeaderManager(), HeaderPanel.class);
+        headerManager.setName("HTTP headers");
+        boolean hasContentType = false;
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            String name = h.substring(0, colon).trim();
+            String value = h.substring(colon + 1).trim();
+            hasContentType |= name.equalsIgnoreCase("Content-Type");
+            if (isSecret(name)) {
+                String prop = "ib.header." + (secretProperties.size() + 1);
+                secretProperties.add(new String[] {prop, value});
+                value = "${__P(" + prop + ")}";
+            }
+            headerManager.add(new Header(name, value));
+        }
+        if (!hasContentType) {
+            headerManager.add(new Header("Content-Type", "application/json"));
+        }
+        samplerTree.add(headerManager);
+        return this;
+    }
+
+    /** Any sampler (the Python Factory Sampler, ...) paced by the timer. */
+    public PlanBuilder sampler(TestElement sampler) {
+        threadGroupTree.add(sampler).add(timer);
+        return this;
+    }
+
+    static boolean isSecret(String headerName) {
+        String n = headerName.toLowerCase(Locale.ROOT);
+        return SECRET_HEADER_HINTS.stream().anyMatch(n::contains);
+    }
+
+    /** Properties ({@code ib.header.N}) the plan reads secret header values from: set them, never save them. */
+    public List<String[]> secretProperties() {
+        return secretProperties;
+    }
+
+    public HashTree tree() {
+        return tree;
+    }
+
+    public WaveSummaryListener summary() {
+        return summary;
+    }
+
+    public void save(Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            SaveService.saveTree(tree, out);
+        }
+    }
+
+    private static <T extends TestElement> T gui(T element, Class<?> guiClass) {
+        element.setProperty(TestElement.TEST_CLASS, element.getClass().getName());
+        element.setProperty(TestElement.GUI_CLASS, guiClass.getName());
+        return element;
+    }
+}

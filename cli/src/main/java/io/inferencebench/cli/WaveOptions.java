@@ -1,0 +1,55 @@
+package io.inferencebench.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import picocli.CommandLine.Option;
+
+/** The flags that describe one wave (shared by the main command and the probes that run waves). */
+public class WaveOptions {
+    @Option(names = "--url", paramLabel = "URL", description = "Endpoint to POST to (plain HTTP(S) wave), or the base URL factories read as IB_ENDPOINT_URL.")
+    String url;
+
+    @Option(names = "--body", paramLabel = "JSON|@FILE", description = "Request body of the HTTP wave: inline JSON or @path/to/file (default {}).")
+    String body;
+
+    @Option(names = "--header", paramLabel = "K:V", description = "HTTP header for the wave, repeatable; secret-looking values never reach plan.jmx.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--client-rps", paramLabel = "R", description = "Target client requests per second, fractional allowed (default ${DEFAULT-VALUE}).", defaultValue = "10")
+    double clientRps;
+
+    @Option(names = "--load-profile", paramLabel = "PROFILE", description = "Rate over time instead of --client-rps: \"const(R,T) line(R1,R2,T) step(R1,R2,S,T)\".")
+    String loadProfile;
+
+    @Option(names = "--arrivals", paramLabel = "uniform|poisson", description = "Evenly spaced starts, or Poisson arrivals at the same mean rate (default ${DEFAULT-VALUE}).", defaultValue = "uniform")
+    String arrivals;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the Poisson arrivals, to replay a schedule (default ${DEFAULT-VALUE}).", defaultValue = "42")
+    String seed;
+
+    @Option(names = "--obs-time", paramLabel = "S", description = "Wave length in seconds (with --num-requests: whichever ends first).")
+    Double obsTime;
+
+    @Option(names = "--num-requests", paramLabel = "N", description = "Number of requests to fire (with --obs-time: whichever ends first).")
+    Long numRequests;
+
+    @Option(names = "--max-threads", paramLabel = "N", description = "Cap of the self-sizing client thread pool (default ${DEFAULT-VALUE}).", defaultValue = "2000")
+    int maxThreads;
+
+    @Option(names = "--late-policy", paramLabel = "fire|drop:MS", description = "A start that finds every thread busy: fire it late, or drop it when more than MS late (default ${DEFAULT-VALUE}).", defaultValue = "fire")
+    String latePolicy;
+
+    @Option(names = "--grace", paramLabel = "S", description = "Seconds in-flight requests may take to finish after the last start (default ${DEFAULT-VALUE}).", defaultValue = "30")
+    double grace;
+
+    @Option(names = "--success-threshold", paramLabel = "F", description = "Minimum success rate 0-1 for the wave to pass, exit 0 (default ${DEFAULT-VALUE}).", defaultValue = "0.95")
+    double successThreshold;
+
+    @Option(names = "--results-dir", paramLabel = "DIR", description = "Where run directories go (default ${DEFAULT-VALUE}).", defaultValue = ".tmp")
+    Path resultsDir;
+
+    @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "OPTIONS", description = "Start the built-in endpoint simulator for the wave, e.g. --simulate=latency=50ms,capacity=64,error-rate=0.01.")
+    String simulate;
+}

@@ -1,0 +1,199 @@
+package io.inferencebench.simulator;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One simulated OpenAI-compatible completion ({@code /v1/chat/completions} or
+ * {@code /v1/completions}): what the request asked for and the JSON the answer is made of.
+ * Tokens are common English words, one word per token, so client-side tokenizers count about
+ * the same number as {@code usage} reports.
+ */
+final class Completion {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final String[] WORDS = {"the", "of", "and", "to", "in", "is", "that", "it", "for", "on", "with",
+        "as", "was", "at", "by", "be"};
+
+    /** The request was not one this endpoint can answer (HTTP 400); the message says why. */
+    static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final boolean chat;
+    private final String id;
+    private final long created;
+    private final String quotedModel;
+    private final int tokens;
+    private final boolean maxTokensGiven;
+    private final boolean stream;
+    private final boolean includeUsage;
+    private final int promptTokens;
+
+    private Completion(boolean chat, String model, int tokens, boolean maxTokensGiven, boolean stream,
+            boolean includeUsage, int promptTokens) {
+        this.chat = chat;
+        this.id = (chat ? "chatcmpl-sim-" : "cmpl-sim-") + IDS.incrementAndGet();
+        this.created = System.currentTimeMillis() / 1000;
+        this.quotedModel = new String(JsonStringEncoder.getInstance().quoteAsString(model));
+        this.tokens = tokens;
+        this.maxTokensGiven = maxTokensGiven;
+        this.stream = stream;
+        this.includeUsage = includeUsage;
+        this.promptTokens = promptTokens;
+    }
+
+    /**
+     * @param chat true for {@code /v1/chat/completions}
+     * @param defaultTokens tokens to generate when the request sets no {@code max_tokens}
+     */
+    static Completion parse(byte[] body, boolean chat, int defaultTokens) throws BadRequest {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new BadRequest("The request body is not valid JSON.");
+        }
+        if (request == null || !request.isObject()) {
+            throw new BadRequest("The request body must be a JSON object.");
+        }
+        JsonNode max = request.has("max_completion_tokens") ? request.get("max_completion_tokens")
+                : request.get("max_tokens");
+        boolean maxGiven = max != null && !max.isNull();
+        if (maxGiven && !(max.canConvertToInt() && max.isIntegralNumber() && max.intValue() >= 1)) {
+            throw new BadRequest("max_tokens must be a positive integer.");
+        }
+        int tokens = maxGiven ? max.intValue() : defaultTokens;
+        boolean stream = request.path("stream").asBoolean(false);
+        boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
+        String model = request.path("model").asText("simulator");
+        int prompt = chat ? countChatWords(request.path("messages")) : countPromptWords(request.path("prompt"));
+        return new Completion(chat, model, tokens, maxGiven, stream, includeUsage, prompt);
+    }
+
+    private static int countChatWords(JsonNode messages) {
+        int n = 0;
+        for (JsonNode message : messages) {
+            JsonNode content = message.path("content");
+            if (content.isTextual()) {
+                n += countWords(content.asText());
+            } else {
+                for (JsonNode part : content) {
+                    n += countWords(part.path("text").asText(""));
+                }
+            }
+        }
+        return n;
+    }
+
+    private static int countPromptWords(JsonNode prompt) {
+        if (prompt.isTextual()) {
+            return countWords(prompt.asText());
+        }
+        int n = 0;
+        for (JsonNode item : prompt) {
+            n += item.isTextual() ? countWords(item.asText()) : item.isNumber() ? 1 : item.size();
+        }
+        return n;
+    }
+
+    private static int countWords(String s) {
+        int n = 0;
+        boolean inWord = false;
+        for (int i = 0; i < s.length(); i++) {
+            boolean space = Character.isWhitespace(s.charAt(i));
+            if (!space && !inWord) {
+                n++;
+            }
+            inWord = !space;
+        }
+        return n;
+    }
+
+    int tokens() {
+        return tokens;
+    }
+
+    boolean stream() {
+        return stream;
+    }
+
+    boolean includeUsage() {
+        return includeUsage;
+    }
+
+    int promptTokens() {
+        return promptTokens;
+    }
+
+    private static String token(int k) {
+        return " " + WORDS[k % WORDS.length];
+    }
+
+    private String finishReason() {
+        return maxTokensGiven ? "length" : "stop";
+    }
+
+    private String usage() {
+        return "{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + tokens + ",\"total_tokens\":"
+                + (promptTokens + tokens) + "}";
+    }
+
+    private StringBuilder head(String object) {
+        return new StringBuilder(256 + (stream ? 0 : tokens * 6)).append("{\"id\":\"").append(id)
+                .append("\",\"object\":\"").append(object).append("\",\"created\":").append(created)
+                .append(",\"model\":\"").append(quotedModel).append("\",\"choices\":[");
+    }
+
+    /** The whole answer of a non-streaming request. */
+    byte[] json() {
+        StringBuilder text = new StringBuilder(tokens * 6);
+        for (int k = 0; k < tokens; k++) {
+            text.append(token(k));
+        }
+        StringBuilder b = head(chat ? "chat.completion" : "text_completion");
+        if (chat) {
+            b.append("{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"").append(text)
+                    .append("\"},\"finish_reason\":\"").append(finishReason()).append("\"}");
+        } else {
+            b.append("{\"index\":0,\"text\":\"").append(text).append("\",\"logprobs\":null,\"finish_reason\":\"")
+                    .append(finishReason()).append("\"}");
+        }
+        return b.append("],\"usage\":").append(usage()).append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Server-sent event carrying token {@code k}; the last one also carries the finish reason. */
+    byte[] chunk(int k) {
+        String finish = k == tokens - 1 ? "\"" + finishReason() + "\"" : "null";
+        StringBuilder b = new StringBuilder(300).append("data: ")
+                .append(head(chat ? "chat.completion.chunk" : "text_completion"));
+        if (chat) {
+            b.append("{\"index\":0,\"delta\":{").append(k == 0 ? "\"role\":\"assistant\"," : "")
+                    .append("\"content\":\"").append(token(k)).append("\"},\"finish_reason\":").append(finish)
+                    .append('}');
+        } else {
+            b.append("{\"index\":0,\"text\":\"").append(token(k)).append("\",\"logprobs\":null,\"finish_reason\":")
+                    .append(finish).append('}');
+        }
+        return b.append("]}\n\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The closing events: the usage chunk when the request asked for it, then {@code [DONE]}. */
+    byte[] end() {
+        StringBuilder b = new StringBuilder(300);
+        if (includeUsage) {
+            b.append("data: ").append(head(chat ? "chat.completion.chunk" : "text_completion"))
+                    .append("],\"usage\":").append(usage()).append("}\n\n");
+        }
+        return b.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,421 @@
+package io.inferencebench.simulator;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local inference endpoint: SageMaker-runtime invocations, OpenAI-compatible completions (JSON
+ * or a server-sent event stream) and Prometheus metrics, with the latency, capacity, errors and
+ * stall of {@link SimulatorOptions}.
+ *
+ * <p>Built on the JDK's {@code com.sun.net.httpserver}: no dependency, HTTP/1.1 keep-alive, and
+ * an exchange may be completed after {@code handle()} returns (the JDK server only ends it when
+ * the response body is closed), so a delayed answer is a task on a {@link ScheduledThreadPoolExecutor}
+ * rather than a parked thread: thousands of requests can wait at once on a handful of threads.
+ * A few thousand requests/s is what a JMeter client reaches; this server's own ceiling is
+ * measured in {@code docs/simulator.md}, well above that, so Netty's extra weight buys nothing here.
+ */
+public final class EndpointSimulator implements AutoCloseable {
+
+    static {
+        // Read once, when the JDK server's configuration class loads. Without TCP_NODELAY the
+        // server's separate header and body writes meet Nagle's algorithm and delayed ACKs on
+        // keep-alive connections; with the default cap of 200 idle connections, more clients than
+        // that would be disconnected after every answer.
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        setIfAbsent("sun.net.httpserver.maxIdleConnections", "100000");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JSON_TYPE = "application/json";
+    private static final int HTTP_THREADS = Math.max(4, Runtime.getRuntime().availableProcessors());
+    private static final int TIMER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private static final byte[] SIMULATED_ERROR_OPENAI = ("{\"error\":{\"message\":\"Simulated server error.\","
+            + "\"type\":\"server_error\",\"param\":null,\"code\":null}}").getBytes(StandardCharsets.UTF_8);
+    private static final String PATHS = "POST /invocations, POST /endpoints/{name}/invocations, "
+            + "POST /v1/chat/completions, POST /v1/completions or GET /metrics";
+
+    private final SimulatorOptions options;
+    private final HttpServer server;
+    private final ExecutorService httpThreads;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ServiceQueue queue;
+    private final SimulatorMetrics metrics;
+    private final long startedNanos;
+    private volatile boolean closed;
+
+    private EndpointSimulator(SimulatorOptions options) {
+        this.options = options;
+        this.timer = new ScheduledThreadPoolExecutor(TIMER_THREADS, daemonThreads("simulator-timer"));
+        this.queue = new ServiceQueue(options.capacity(), timer);
+        this.metrics = new SimulatorMetrics(queue);
+        InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
+        if (address.isUnresolved()) {
+            timer.shutdownNow();
+            throw new SimulatorOptionsException("Option --host has the bad value '" + options.host()
+                    + "': give an address of this machine to listen on, e.g. 127.0.0.1.");
+        }
+        try {
+            server = HttpServer.create(address, 4096);
+        } catch (BindException e) {
+            timer.shutdownNow();
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("in use")) {
+                throw new SimulatorOptionsException("Port " + options.port() + " on " + options.host()
+                        + " is already in use: stop what listens there or choose another with --port (0 picks a free one).",
+                        e);
+            }
+            throw new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
+                    + message + "): give an address of this machine with --host, e.g. 127.0.0.1.", e);
+        } catch (IOException e) {
+            timer.shutdownNow();
+            throw new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
+                    + e.getMessage() + "): check --host and --port.", e);
+        }
+        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("simulator-http"));
+        server.setExecutor(httpThreads);
+        server.createContext("/", this::handle);
+        startedNanos = System.nanoTime();
+        timer.scheduleAtFixedRate(metrics::snapshot, 1, 1, TimeUnit.SECONDS);
+        server.start();
+    }
+
+    /**
+     * Starts serving at once on {@code options.host():options.port()} (port 0: a free port).
+     *
+     * @throws SimulatorOptionsException when the address cannot be bound (e.g. the port is in use)
+     */
+    public static EndpointSimulator start(SimulatorOptions options) {
+        return new EndpointSimulator(options);
+    }
+
+    public SimulatorOptions options() {
+        return options;
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** E.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
+    public String baseUrl() {
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return "http://" + host + ":" + port();
+    }
+
+    /** Requests received on the invocation and completion paths, answered or not. */
+    public long requestCount() {
+        return metrics.receivedCount();
+    }
+
+    /** Requests on the invocation and completion paths answered with {@code status}. */
+    public long requestCount(int status) {
+        return metrics.answeredCount(status);
+    }
+
+    /** Stops at once: open connections are closed and unanswered requests are dropped. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.stop(0);
+        timer.shutdownNow();
+        httpThreads.shutdownNow();
+    }
+
+    // ---- request handling ----
+
+    private void handle(HttpExchange exchange) {
+        long arrival = System.nanoTime();
+        try {
+            String path = exchange.getRequestURI().getRawPath();
+            String method = exchange.getRequestMethod();
+            if (path.equals("/metrics")) {
+                byte[] body = metrics.exposition().getBytes(StandardCharsets.UTF_8);
+                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+                return;
+            }
+            if (path.equals("/ping") || path.equals("/health")) {
+                send(exchange, 200, JSON_TYPE, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String endpointName = invocationEndpoint(path);
+            boolean chat = path.equals("/v1/chat/completions");
+            boolean completion = chat || path.equals("/v1/completions");
+            if (endpointName == null && !completion) {
+                exchange.getRequestBody().readAllBytes();
+                send(exchange, 404, JSON_TYPE, errorJson("No such path " + path + "; use " + PATHS + "."));
+                return;
+            }
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            metrics.received();
+            if (!method.equals("POST")) {
+                answerNow(exchange, arrival, 405, errorJson("Use POST on " + path + "."));
+                return;
+            }
+            if (completion) {
+                Completion c;
+                try {
+                    c = Completion.parse(body, chat, options.outputTokens());
+                } catch (Completion.BadRequest e) {
+                    answerNow(exchange, arrival, 400, errorJson(e.getMessage()));
+                    return;
+                }
+                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c) : new Reply(exchange, arrival,
+                        options.ttft(), c.json(), c.tokens()));
+            } else {
+                exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
+                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0));
+            }
+        } catch (IOException | RuntimeException e) {
+            exchange.close();
+        }
+    }
+
+    /** The endpoint name of a SageMaker-runtime invocation path, or null for any other path. */
+    private static String invocationEndpoint(String path) {
+        if (path.equals("/invocations")) {
+            return "simulator";
+        }
+        if (path.startsWith("/endpoints/") && path.endsWith("/invocations")) {
+            String name = path.substring("/endpoints/".length(), path.length() - "/invocations".length());
+            if (!name.isEmpty() && name.indexOf('/') < 0) {
+                return URLDecoder.decode(name, StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One prediction per input instance ({@code {"instances": [...]}} or a JSON array), else one;
+     * bodies that are not JSON (CSV, images) are accepted as one instance, as real models do.
+     */
+    private static byte[] predictions(byte[] body, String endpointName) {
+        int n = 1;
+        try {
+            JsonNode input = body.length == 0 ? null : JSON.readTree(body);
+            if (input != null && input.isArray()) {
+                n = Math.max(1, input.size());
+            } else if (input != null && input.path("instances").isArray()) {
+                n = Math.max(1, input.get("instances").size());
+            }
+        } catch (IOException e) {
+            n = 1;
+        }
+        StringBuilder b = new StringBuilder(48 + 5 * n).append("{\"predictions\":[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "0.5" : ",0.5");
+        }
+        b.append("],\"endpoint\":\"").append(JsonStringEncoder.getInstance().quoteAsString(endpointName))
+                .append("\"}");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] errorJson(String message) {
+        return ("{\"error\":{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message))
+                + "\",\"type\":\"invalid_request_error\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void answerNow(HttpExchange exchange, long arrival, int status, byte[] body) {
+        metrics.answered(status, arrival);
+        send(exchange, status, JSON_TYPE, body);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            OutputStream out = exchange.getResponseBody();
+            out.write(body);
+        } catch (IOException e) {
+            // the client went away; nothing to answer
+        }
+    }
+
+    private boolean fails() {
+        double rate = options.errorRate();
+        return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+    }
+
+    /** When work that may begin at {@code beginNanos} and takes {@code serviceNanos} is done, stall included. */
+    private long finishNanos(long beginNanos, long serviceNanos) {
+        StallWindow stall = options.stall();
+        return stall == null ? beginNanos + serviceNanos : stall.finishNanos(startedNanos, beginNanos, serviceNanos);
+    }
+
+    /** Runs {@code task} at {@code atNanos}, or now on this thread when that time has come. */
+    private void at(long atNanos, Runnable task) {
+        long delay = atNanos - System.nanoTime();
+        if (delay <= 0) {
+            task.run();
+        } else if (!closed) {
+            timer.schedule(task, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A one-piece answer after one sampled service time. */
+    private final class Reply implements ServiceQueue.Job {
+        private final HttpExchange exchange;
+        private final long arrival;
+        private final LatencyDistribution serviceTime;
+        private final byte[] body;
+        private final int tokens;
+
+        /** @param tokens completion tokens in the body; 0 for a SageMaker-runtime invocation */
+        Reply(HttpExchange exchange, long arrival, LatencyDistribution serviceTime, byte[] body, int tokens) {
+            this.exchange = exchange;
+            this.arrival = arrival;
+            this.serviceTime = serviceTime;
+            this.body = body;
+            this.tokens = tokens;
+        }
+
+        @Override
+        public void start() {
+            long service = serviceTime.sampleNanos(ThreadLocalRandom.current());
+            if (tokens > 1) {
+                service += (tokens - 1) * options.itl().toNanos();
+            }
+            at(finishNanos(System.nanoTime(), service), this::complete);
+        }
+
+        private void complete() {
+            try {
+                if (fails()) {
+                    if (tokens == 0) {
+                        exchange.getResponseHeaders().set("x-Amzn-ErrorType", "InternalFailure");
+                        answerNow(exchange, arrival, 500, "{\"message\":\"Simulated server error.\"}"
+                                .getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        answerNow(exchange, arrival, 500, SIMULATED_ERROR_OPENAI);
+                    }
+                } else {
+                    metrics.tokensGenerated(tokens);
+                    answerNow(exchange, arrival, 200, body);
+                }
+            } finally {
+                queue.release();
+            }
+        }
+    }
+
+    /** A server-sent event stream: the first token after TTFT, then one every ITL. */
+    private final class TokenStream implements ServiceQueue.Job {
+        private final HttpExchange exchange;
+        private final long arrival;
+        private final Completion completion;
+        private long begin;
+        private long ttft;
+        private OutputStream out;
+        private boolean answered;
+
+        TokenStream(HttpExchange exchange, long arrival, Completion completion) {
+            this.exchange = exchange;
+            this.arrival = arrival;
+            this.completion = completion;
+        }
+
+        @Override
+        public void start() {
+            begin = System.nanoTime();
+            ttft = options.ttft().sampleNanos(ThreadLocalRandom.current());
+            at(finishNanos(begin, ttft), () -> send(0));
+        }
+
+        /** Sends token {@code k} and as many following ones as are due, then schedules the next. */
+        private void send(int k) {
+            try {
+                if (k == 0) {
+                    if (fails()) {
+                        answered = true;
+                        try {
+                            answerNow(exchange, arrival, 500, SIMULATED_ERROR_OPENAI);
+                        } finally {
+                            queue.release();
+                        }
+                        return;
+                    }
+                    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+                    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                    exchange.sendResponseHeaders(200, 0);
+                    out = exchange.getResponseBody();
+                }
+                long itl = options.itl().toNanos();
+                int tokens = completion.tokens();
+                while (true) {
+                    out.write(completion.chunk(k));
+                    k++;
+                    if (k == tokens) {
+                        finish();
+                        return;
+                    }
+                    long next = finishNanos(begin, ttft + k * itl);
+                    if (next > System.nanoTime()) {
+                        out.flush();
+                        int following = k;
+                        at(next, () -> send(following));
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                abort();
+            }
+        }
+
+        private void finish() throws IOException {
+            metrics.tokensGenerated(completion.tokens());
+            answered();
+            try (exchange) {
+                out.write(completion.end());
+            }
+        }
+
+        /** The client went away mid-stream: count the answer as it began, and free the slot. */
+        private void abort() {
+            answered();
+            exchange.close();
+        }
+
+        private void answered() {
+            if (!answered) {
+                answered = true;
+                metrics.answered(200, arrival);
+                queue.release();
+            }
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

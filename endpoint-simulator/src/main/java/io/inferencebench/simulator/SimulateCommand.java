@@ -1,0 +1,123 @@
+package io.inferencebench.simulator;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code benchmark simulate}: runs the endpoint simulator in the foreground until interrupted.
+ * Bad option values and a busy port print one sentence to stderr and return exit code 2.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Run a local inference endpoint (SageMaker-runtime and OpenAI-compatible paths, "
+                + "Prometheus /metrics) with configurable latency, capacity, errors and stalls.")
+public class SimulateCommand implements Callable<Integer> {
+
+    /** Exit code for a value the user has to fix. */
+    public static final int USAGE_ERROR = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    String port;
+
+    @Option(names = "--latency", defaultValue = "0",
+            description = "Service time per request: 50ms, uniform:20ms-80ms or lognormal:50ms,0.5 (median, sigma) (default: ${DEFAULT-VALUE}).")
+    String latency;
+
+    @Option(names = "--capacity", defaultValue = "0",
+            description = "Requests served at once; the rest queue in arrival order; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    String capacity;
+
+    @Option(names = "--error-rate", defaultValue = "0",
+            description = "Fraction of requests answered with HTTP 500 after their latency, 0 to 1 (default: ${DEFAULT-VALUE}).")
+    String errorRate;
+
+    @Option(names = "--stall", description = "AT:FOR, e.g. 5s:3s: stop answering for FOR starting AT after start.")
+    String stall;
+
+    @Option(names = "--ttft", description = "Time to first token of completions, same forms as --latency (default: the latency).")
+    String ttft;
+
+    @Option(names = "--itl", defaultValue = "0", description = "Time between tokens of completions (default: ${DEFAULT-VALUE}).")
+    String itl;
+
+    @Option(names = "--output-tokens", defaultValue = "16",
+            description = "Tokens per completion when the request sets no max_tokens (default: ${DEFAULT-VALUE}).")
+    String outputTokens;
+
+    /** The options these flags describe. */
+    public SimulatorOptions options() {
+        SimulatorOptions o = SimulatorOptions.defaults().withHost(host)
+                .withPort(number("--port", port, "a port number from 0 (any free port) to 65535"))
+                .withLatency(latency)
+                .withCapacity(number("--capacity", capacity, "a whole number of requests, 0 for unlimited"))
+                .withErrorRate(fraction(errorRate))
+                .withItl(itl)
+                .withOutputTokens(number("--output-tokens", outputTokens, "a positive whole number of tokens"));
+        if (stall != null) {
+            o = o.withStall(stall);
+        }
+        if (ttft != null) {
+            o = o.withTtft(ttft);
+        }
+        return o;
+    }
+
+    private static int number(String option, String value, String expected) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new SimulatorOptionsException("Option " + option + " has the bad value '" + value
+                    + "': write " + expected + ".");
+        }
+    }
+
+    private static double fraction(String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new SimulatorOptionsException("Option --error-rate has the bad value '" + value
+                    + "': write a fraction from 0 to 1, e.g. 0.01 for 1% of requests answered with HTTP 500.");
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EndpointSimulator simulator;
+        try {
+            simulator = EndpointSimulator.start(options());
+        } catch (SimulatorOptionsException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return USAGE_ERROR;
+        }
+        Thread closer = new Thread(simulator::close, "simulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(closer);
+        out.println("Endpoint simulator listening on " + simulator.baseUrl() + " (" + simulator.options().describe() + ")");
+        out.flush();
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            simulator.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(closer);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+        return 0;
+    }
+}

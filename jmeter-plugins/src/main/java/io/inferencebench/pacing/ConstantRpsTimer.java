@@ -1,0 +1,275 @@
+package io.inferencebench.pacing;
+
+import java.math.BigDecimal;
+
+import org.apache.jmeter.testbeans.TestBean;
+import org.apache.jmeter.testelement.AbstractTestElement;
+import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.threads.AbstractThreadGroup;
+import org.apache.jmeter.threads.JMeterContext;
+import org.apache.jmeter.threads.JMeterThread;
+import org.apache.jmeter.threads.JMeterVariables;
+import org.apache.jmeter.timers.Timer;
+import org.apache.jmeter.util.JMeterUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.inferencebench.wave.SampleFields;
+
+/**
+ * Constant RPS Timer: starts the samplers in its scope on an absolute schedule (an open model), so the
+ * request rate holds whatever the latency, records when each request should have started, and grows
+ * the thread group when too few threads are free to start on time.
+ *
+ * <p>All threads in its scope share one schedule per engine. With {@code ib.engines=N} set as a global
+ * property ({@code jmeter -R h1,h2 -Gib.engines=2}) each engine takes 1/N of the rate.
+ */
+public class ConstantRpsTimer extends AbstractTestElement implements Timer, TestBean, TestStateListener {
+    private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(ConstantRpsTimer.class);
+
+    /** Global property: how many engines share the rate (the CLI sets it for remote runs). */
+    public static final String ENGINES_PROPERTY = "ib.engines";
+
+    private String targetRps = "10";
+    private String loadProfile = "";
+    private String arrivals = "uniform";
+    private String seed = "42";
+    private String durationSeconds = "";
+    private String maxArrivals = "";
+    private String latePolicy = "fire";
+    private int maxThreads = 2000;
+
+    private transient Pacer pacer;
+
+    @Override
+    public long delay() {
+        JMeterContext ctx = getThreadContext();
+        Pacer p = pacer;
+        if (p == null) {
+            p = pacer = sharedPacer(ctx);
+        }
+        Pacer.Start start = p.awaitNextStart();
+        if (start == null) {
+            JMeterThread thread = ctx.getThread();
+            if (thread != null) {
+                thread.stop(); // the sampler does not run: JMeterThread checks its running flag after the timers
+            }
+            return 0;
+        }
+        JMeterVariables vars = ctx.getVariables();
+        vars.put(SampleFields.INTENDED_START_MS, millisWithMicros(start.intendedEpochMicros()));
+        vars.put(SampleFields.LATENESS_MS, millisWithMicros(start.latenessNanos() / 1000L));
+        return 0;
+    }
+
+    private Pacer sharedPacer(JMeterContext ctx) {
+        AbstractThreadGroup group = ctx.getThreadGroup();
+        return Pacer.forKey(new ScopeKey(group, getName()), () -> {
+            int engines = JMeterUtils.getPropDefault(ENGINES_PROPERTY, 1);
+            LoadProfile profile = profile().perEngine(Math.max(1, engines));
+            ArrivalSchedule schedule = ArrivalSchedule.of(profile, ArrivalSchedule.Arrivals.parse(arrivals),
+                    parseSeed(), durationBound(), parseCount() / Math.max(1, engines));
+            log.info("Constant RPS Timer '{}': {} arrivals at {} (engines={}), late policy {}, max threads {}",
+                    getName(), ArrivalSchedule.Arrivals.parse(arrivals), profile, engines,
+                    LatePolicy.parse(latePolicy), maxThreads);
+            return new Pacer(schedule, LatePolicy.parse(latePolicy), Math.max(1, maxThreads), profile.meanRate(),
+                    group, ctx.getEngine());
+        });
+    }
+
+    /** The profile the properties describe: the load profile when given, else the constant target rate. */
+    public LoadProfile profile() {
+        if (loadProfile != null && !loadProfile.isBlank()) {
+            return LoadProfile.parse(loadProfile);
+        }
+        try {
+            return LoadProfile.constant(new BigDecimal(targetRps.trim()));
+        } catch (NumberFormatException e) {
+            throw new LoadProfileException("The target rate '" + targetRps
+                    + "' is not a number: give requests per second, e.g. 25 or 0.5.");
+        }
+    }
+
+    /** Checks every property, throwing a {@link LoadProfileException} naming the first problem. */
+    public void validate() {
+        LoadProfile profile = profile();
+        ArrivalSchedule.Arrivals.parse(arrivals);
+        LatePolicy.parse(latePolicy);
+        parseSeed();
+        if (maxThreads < 1) {
+            throw new LoadProfileException("The thread cap must be at least 1, got " + maxThreads + ".");
+        }
+        ArrivalSchedule.of(profile, ArrivalSchedule.Arrivals.UNIFORM, 0, durationBound(), parseCount());
+    }
+
+    private long parseSeed() {
+        try {
+            return seed == null || seed.isBlank() ? 42L : Long.parseLong(seed.trim());
+        } catch (NumberFormatException e) {
+            throw new LoadProfileException("The Poisson seed '" + seed + "' is not a whole number: give e.g. 42.");
+        }
+    }
+
+    private BigDecimal durationBound() {
+        if (durationSeconds == null || durationSeconds.isBlank()) {
+            return null;
+        }
+        BigDecimal d;
+        try {
+            d = LoadProfile.parseSeconds(durationSeconds);
+        } catch (NumberFormatException e) {
+            throw new LoadProfileException("The duration '" + durationSeconds
+                    + "' is not a duration: give seconds, e.g. 60, or 500ms, 5m.");
+        }
+        if (d.signum() <= 0) {
+            throw new LoadProfileException("The duration must be greater than 0 seconds, got " + durationSeconds + ".");
+        }
+        return d;
+    }
+
+    private long parseCount() {
+        if (maxArrivals == null || maxArrivals.isBlank()) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(maxArrivals.trim());
+            if (n < 1) {
+                throw new LoadProfileException("The number of requests must be at least 1, got " + n + ".");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new LoadProfileException("The number of requests '" + maxArrivals + "' is not a whole number.");
+        }
+    }
+
+    static String millisWithMicros(long micros) {
+        long ms = micros / 1000L;
+        int frac = (int) (micros % 1000L);
+        StringBuilder sb = new StringBuilder(24).append(ms).append('.');
+        if (frac < 100) {
+            sb.append('0');
+        }
+        if (frac < 10) {
+            sb.append('0');
+        }
+        return sb.append(frac).toString();
+    }
+
+    @Override
+    public boolean isModifiable() {
+        return false; // timer.factor must not scale an absolute schedule
+    }
+
+    @Override
+    public void testStarted() {
+        Pacer.reset();
+    }
+
+    @Override
+    public void testStarted(String host) {
+        testStarted();
+    }
+
+    @Override
+    public void testEnded() {
+        // Pacers stay readable until the next test starts: the wave summary reads them at test end.
+    }
+
+    @Override
+    public void testEnded(String host) {
+        testEnded();
+    }
+
+    @Override
+    public Object clone() {
+        ConstantRpsTimer clone = (ConstantRpsTimer) super.clone();
+        clone.pacer = null;
+        return clone;
+    }
+
+    /** Identity of a timer's scope: the thread group object and the timer's name. */
+    private record ScopeKey(IdentityRef group, String name) {
+        ScopeKey(AbstractThreadGroup group, String name) {
+            this(new IdentityRef(group), name);
+        }
+    }
+
+    private record IdentityRef(Object ref) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdentityRef other && other.ref == ref;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(ref);
+        }
+    }
+
+    // TestBean properties
+
+    public String getTargetRps() {
+        return targetRps;
+    }
+
+    public void setTargetRps(String targetRps) {
+        this.targetRps = targetRps;
+    }
+
+    public String getLoadProfile() {
+        return loadProfile;
+    }
+
+    public void setLoadProfile(String loadProfile) {
+        this.loadProfile = loadProfile;
+    }
+
+    public String getArrivals() {
+        return arrivals;
+    }
+
+    public void setArrivals(String arrivals) {
+        this.arrivals = arrivals;
+    }
+
+    public String getSeed() {
+        return seed;
+    }
+
+    public void setSeed(String seed) {
+        this.seed = seed;
+    }
+
+    public String getDurationSeconds() {
+        return durationSeconds;
+    }
+
+    public void setDurationSeconds(String durationSeconds) {
+        this.durationSeconds = durationSeconds;
+    }
+
+    public String getMaxArrivals() {
+        return maxArrivals;
+    }
+
+    public void setMaxArrivals(String maxArrivals) {
+        this.maxArrivals = maxArrivals;
+    }
+
+    public String getLatePolicy() {
+        return latePolicy;
+    }
+
+    public void setLatePolicy(String latePolicy) {
+        this.latePolicy = latePolicy;
+    }
+
+    public int getMaxThreads() {
+        return maxThreads;
+    }
+
+    public void setMaxThreads(int maxThreads) {
+        this.maxThreads = maxThreads;
+    }
+}

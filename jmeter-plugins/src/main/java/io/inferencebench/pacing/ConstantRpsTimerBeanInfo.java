@@ -1,0 +1,36 @@
+package io.inferencebench.pacing;
+
+import java.beans.PropertyDescriptor;
+
+import org.apache.jmeter.testbeans.BeanInfoSupport;
+
+/** GUI fields of the Constant RPS Timer (texts in ConstantRpsTimerResources.properties). */
+public class ConstantRpsTimerBeanInfo extends BeanInfoSupport {
+    public ConstantRpsTimerBeanInfo() {
+        super(ConstantRpsTimer.class);
+        createPropertyGroup("rate", new String[] {"targetRps", "loadProfile", "arrivals", "seed"});
+        createPropertyGroup("bounds", new String[] {"durationSeconds", "maxArrivals"});
+        createPropertyGroup("threads", new String[] {"latePolicy", "maxThreads"});
+
+        text("targetRps", "10");
+        text("loadProfile", "");
+        PropertyDescriptor arrivals = property("arrivals");
+        arrivals.setValue(NOT_UNDEFINED, Boolean.TRUE);
+        arrivals.setValue(DEFAULT, "uniform");
+        arrivals.setValue(NOT_OTHER, Boolean.TRUE);
+        arrivals.setValue(TAGS, new String[] {"uniform", "poisson"});
+        text("seed", "42");
+        text("durationSeconds", "");
+        text("maxArrivals", "");
+        text("latePolicy", "fire");
+        PropertyDescriptor maxThreads = property("maxThreads");
+        maxThreads.setValue(NOT_UNDEFINED, Boolean.TRUE);
+        maxThreads.setValue(DEFAULT, 2000);
+    }
+
+    private void text(String name, String def) {
+        PropertyDescriptor p = property(name);
+        p.setValue(NOT_UNDEFINED, Boolean.TRUE);
+        p.setValue(DEFAULT, def);
+    }
+}

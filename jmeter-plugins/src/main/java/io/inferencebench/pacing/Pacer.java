@@ -1,0 +1,217 @@
+package io.inferencebench.pacing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.jmeter.engine.StandardJMeterEngine;
+import org.apache.jmeter.threads.AbstractThreadGroup;
+import org.apache.jmeter.threads.JMeterContextService;
+import org.apache.jmeter.threads.JMeterVariables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared clock of one Constant RPS Timer on one engine: hands each thread the next arrival of
+ * the {@link ArrivalSchedule}, parks it until that arrival's intended start, counts late and dropped
+ * starts, and grows the thread group when too few threads are left waiting for their start.
+ */
+public final class Pacer {
+    private static final Logger log = LoggerFactory.getLogger(Pacer.class);
+
+    /** Every pacer of the running test in this JVM, by timer and thread group. */
+    private static final Map<Object, Pacer> PACERS = new ConcurrentHashMap<>();
+
+    /** How often a parked thread looks whether the test is being stopped. */
+    private static final long STOP_CHECK_NANOS = 100_000_000L;
+
+    private final ArrivalSchedule schedule;
+    private final LatePolicy latePolicy;
+    private final int maxThreads;
+    private final double targetRps;
+    private final AbstractThreadGroup threadGroup;
+    private final StandardJMeterEngine engine;
+
+    private final long originNanos;
+    private final long originEpochMicros;
+    private long nextArrival; // guarded by schedule
+
+    private final LongAdder started = new LongAdder();
+    private final LongAdder late = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder lateWhileCapped = new LongAdder();
+    private final Histogram lateness = new ConcurrentHistogram(3);
+    private final AtomicInteger idle = new AtomicInteger();
+    private final AtomicInteger threads;
+    private final AtomicBoolean growing = new AtomicBoolean();
+    private final AtomicLong lastStartNanos = new AtomicLong();
+    private volatile boolean capReached;
+    private final ExecutorService grower;
+
+    /** The start a thread was given: arrival index, intended and actual start. */
+    public record Start(long arrival, long intendedNanos, long actualNanos, long intendedEpochMicros) {
+        public long latenessNanos() {
+            return Math.max(0, actualNanos - intendedNanos);
+        }
+    }
+
+    Pacer(ArrivalSchedule schedule, LatePolicy latePolicy, int maxThreads, double targetRps,
+          AbstractThreadGroup threadGroup, StandardJMeterEngine engine) {
+        this.schedule = schedule;
+        this.latePolicy = latePolicy;
+        this.maxThreads = maxThreads;
+        this.targetRps = targetRps;
+        this.threadGroup = threadGroup;
+        this.engine = engine;
+        this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
+        this.grower = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ib-pacer-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        // Pair the monotonic clock with the wall clock once; every intended start derives from both.
+        this.originNanos = System.nanoTime();
+        this.originEpochMicros = System.currentTimeMillis() * 1000L;
+    }
+
+    static Pacer forKey(Object key, java.util.function.Supplier<Pacer> create) {
+        return PACERS.computeIfAbsent(key, k -> create.get());
+    }
+
+    /** Forgets the pacers of an earlier test in this JVM. */
+    static void reset() {
+        for (Pacer p : PACERS.values()) {
+            p.grower.shutdownNow();
+        }
+        PACERS.clear();
+    }
+
+    /** What every pacer of the current (or last) test did, combined; {@code null} when none ran. */
+    public static PacingReport report() {
+        List<PacingReport> reports = new ArrayList<>();
+        for (Pacer p : PACERS.values()) {
+            reports.add(p.snapshot());
+        }
+        return PacingReport.combine(reports);
+    }
+
+    /**
+     * Blocks the calling thread until its next start is due and returns it, or returns {@code null}
+     * when the schedule has ended (or the test is stopping) and the thread should end.
+     */
+    Start awaitNextStart() {
+        while (true) {
+            long arrival;
+            long offset;
+            synchronized (schedule) {
+                arrival = nextArrival++;
+                offset = schedule.startNanos(arrival);
+            }
+            if (offset == ArrivalSchedule.END) {
+                return null;
+            }
+            long due = originNanos + offset;
+            long now = System.nanoTime();
+            if (latePolicy.drop() && now - due > latePolicy.limitNanos()) {
+                dropped.increment();
+                continue;
+            }
+            if (now < due) {
+                if (!park(due)) {
+                    return null;
+                }
+                now = System.nanoTime();
+            } else {
+                ensureSpareThreads();
+            }
+            long lateBy = Math.max(0, now - due);
+            lateness.recordValue(lateBy);
+            if (lateBy > PacingReport.LATE_NANOS) {
+                late.increment();
+                if (capReached) {
+                    lateWhileCapped.increment();
+                }
+            }
+            started.increment();
+            lastStartNanos.accumulateAndGet(now, Math::max);
+            return new Start(arrival, due, now, originEpochMicros + offset / 1000L);
+        }
+    }
+
+    /** Parks until {@code due}; false when the test is being stopped meanwhile. */
+    private boolean park(long due) {
+        idle.incrementAndGet();
+        ensureSpareThreads();
+        try {
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                if (Thread.currentThread().isInterrupted() || (engine != null && !engine.isActive())) {
+                    return false;
+                }
+                LockSupport.parkNanos(Math.min(wait, STOP_CHECK_NANOS));
+            }
+            return true;
+        } finally {
+            idle.decrementAndGet();
+        }
+    }
+
+    /**
+     * Keeps a margin of threads waiting for their start (Little's law with headroom: a quarter of the
+     * busy threads plus two), growing the group from a side thread so no start waits on thread creation.
+     */
+    private void ensureSpareThreads() {
+        int waiting = idle.get();
+        int total = threads.get();
+        int wanted = 2 + (total - waiting + 3) / 4;
+        if (waiting >= wanted || threadGroup == null || engine == null) {
+            return;
+        }
+        if (total >= maxThreads) {
+            if (!capReached) {
+                capReached = true;
+                log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run late."
+                        + " Raise the thread cap (--max-threads) if the client can take it.", maxThreads);
+            }
+            return;
+        }
+        if (growing.compareAndSet(false, true)) {
+            int add = Math.min(Math.max(wanted - waiting, total / 8), maxThreads - total);
+            grower.execute(() -> grow(add));
+        }
+    }
+
+    private void grow(int add) {
+        try {
+            // addNewThread copies the calling thread's variables into the new thread
+            JMeterContextService.getContext().setVariables(new JMeterVariables());
+            for (int i = 0; i < add && engine.isActive(); i++) {
+                threadGroup.addNewThread(0, engine);
+                threads.incrementAndGet();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Constant RPS Timer could not add a thread: {}", e.toString());
+        } finally {
+            growing.set(false);
+        }
+    }
+
+    PacingReport snapshot() {
+        Histogram copy = lateness.copy();
+        long startedCount = started.sum();
+        long firstEpochMs = originEpochMicros / 1000L;
+        long lastEpochMs = firstEpochMs + (lastStartNanos.get() == 0 ? 0 : (lastStartNanos.get() - originNanos) / 1_000_000L);
+        return new PacingReport(startedCount, late.sum(), dropped.sum(), lateWhileCapped.sum(), copy,
+                threads.get(), maxThreads, capReached, firstEpochMs, lastEpochMs, targetRps);
+    }
+}

@@ -1,0 +1,64 @@
+package io.inferencebench.wave;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The RESULTS block printed after a wave, in the original tool's layout, plus latency and pacing lines. */
+public final class ResultsBlock {
+    private ResultsBlock() {
+    }
+
+    public static String render(WaveSummary s) {
+        StringBuilder b = new StringBuilder();
+        b.append("RESULTS – InferenceBenchmarker\n");
+        b.append("------------------------------\n");
+        b.append(String.format(Locale.ROOT, "   Total requests fired: %d%n%n", s.fired));
+        b.append(String.format(Locale.ROOT, "   Duration:         %.1fs%n", s.durationSeconds));
+        if (s.targetRps != null) {
+            b.append(String.format(Locale.ROOT, "   Client RPS:       %s req/s (target %s, %.1f%%)%n",
+                    rate(s.clientRps), rate(s.targetRps),
+                    s.targetRps > 0 ? 100.0 * s.clientRps / s.targetRps : 0));
+            b.append(String.format(Locale.ROOT, "   Late starts:      %d | dropped: %d%s%n", s.lateStarts,
+                    s.droppedStarts, s.lateness == null ? ""
+                            : String.format(Locale.ROOT, " | lateness p99 %.2f ms, max %.2f ms",
+                                    s.lateness.p99(), s.lateness.max())));
+        }
+        b.append(String.format(Locale.ROOT, "   Server RPS:       %s req/s%n", rate(s.serverRps)));
+        b.append(String.format(Locale.ROOT, "   Total requests:   %d%n", s.completed));
+        b.append(String.format(Locale.ROOT, "   Success rate:     %.1f%% (%s, %s target)%n", s.successRate * 100,
+                s.passed ? "✓ passed" : "❌ failed", percent(s.successThreshold)));
+        if (s.latency != null) {
+            b.append(String.format(Locale.ROOT, "   Latency (ms):     p50 %s | p90 %s | p99 %s | max %s%n",
+                    ms(s.latency.p50()), ms(s.latency.p90()), ms(s.latency.p99()), ms(s.latency.max())));
+        }
+        if (s.latencyFromIntended != null && s.lateness != null) {
+            b.append(String.format(Locale.ROOT, "   From intended:    p50 %s | p90 %s | p99 %s | max %s%n",
+                    ms(s.latencyFromIntended.p50()), ms(s.latencyFromIntended.p90()),
+                    ms(s.latencyFromIntended.p99()), ms(s.latencyFromIntended.max())));
+        }
+        List<Map<String, Object>> errors = s.errors();
+        if (errors != null && !errors.isEmpty()) {
+            b.append("   Errors:\n");
+            for (Map<String, Object> e : errors.subList(0, Math.min(5, errors.size()))) {
+                b.append(String.format(Locale.ROOT, "     %6d x %s%n", ((Number) e.get("count")).longValue(),
+                        e.get("message")));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String rate(double r) {
+        return r >= 100 || r == Math.rint(r) ? String.format(Locale.ROOT, "%.1f", r)
+                : String.format(Locale.ROOT, "%.2f", r);
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "N/A" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String percent(double fraction) {
+        double p = fraction * 100;
+        return p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f%%", p) : String.format(Locale.ROOT, "%.1f%%", p);
+    }
+}

@@ -1,0 +1,185 @@
+package io.inferencebench.wave;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.HdrHistogram.ConcurrentDoubleHistogram;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.DoubleHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.jmeter.samplers.SampleResult;
+
+/**
+ * Everything a wave's samples say, accumulated as they arrive: counts, service latency, latency from
+ * the intended start, start lateness, client queueing, the optional measurements an invoke reports,
+ * and error messages. Memory does not grow with the number of samples. Thread-safe.
+ */
+public final class WaveStatistics {
+    private static final int MAX_DISTINCT_ERRORS = 200;
+    /** Measurements beyond the per-sample columns, in the order they are summarised. */
+    static final List<String> MEASUREMENTS = List.of(
+            SampleFields.STATUS, SampleFields.RESPONSE_BYTES, SampleFields.INPUT_TOKENS,
+            SampleFields.OUTPUT_TOKENS, SampleFields.TTFT_MS);
+
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final Histogram latency = new ConcurrentHistogram(3);
+    private final Histogram fromIntended = new ConcurrentHistogram(3);
+    private final Histogram lateness = new ConcurrentHistogram(3);
+    private final Histogram queue = new ConcurrentHistogram(3);
+    private final Map<String, DoubleHistogram> measurements = new ConcurrentHashMap<>();
+    private final Map<String, DoubleAdder> measurementSums = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final AtomicLong firstStartMs = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong firstIntendedMicros = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastStartMs = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastEndMs = new AtomicLong(Long.MIN_VALUE);
+
+    /**
+     * Records one sample.
+     *
+     * @param fields the sample's {@link SampleFields} values by name (absent or empty: not measured)
+     */
+    public void record(SampleResult r, java.util.function.Function<String, String> fields) {
+        completed.increment();
+        long elapsedMicros = r.getTime() * 1000L;
+        latency.recordValue(Math.max(0, elapsedMicros));
+        if (!r.isSuccessful()) {
+            failed.increment();
+            String message = errorMessage(r);
+            LongAdder count = errors.get(message);
+            if (count == null && errors.size() < MAX_DISTINCT_ERRORS) {
+                count = errors.computeIfAbsent(message, k -> new LongAdder());
+            } else if (count == null) {
+                count = errors.computeIfAbsent("(other errors)", k -> new LongAdder());
+            }
+            count.increment();
+        }
+        firstStartMs.accumulateAndGet(r.getStartTime(), Math::min);
+        lastStartMs.accumulateAndGet(r.getStartTime(), Math::max);
+        lastEndMs.accumulateAndGet(r.getEndTime(), Math::max);
+
+        double lateMs = number(fields.apply(SampleFields.LATENESS_MS));
+        if (!Double.isNaN(lateMs)) {
+            long lateMicros = Math.max(0, Math.round(lateMs * 1000));
+            lateness.recordValue(lateMicros);
+            fromIntended.recordValue(lateMicros + Math.max(0, elapsedMicros));
+        } else {
+            fromIntended.recordValue(Math.max(0, elapsedMicros));
+        }
+        double intended = number(fields.apply(SampleFields.INTENDED_START_MS));
+        if (!Double.isNaN(intended)) {
+            firstIntendedMicros.accumulateAndGet(Math.round(intended * 1000), Math::min);
+        }
+        double queueMs = number(fields.apply(SampleFields.QUEUE_MS));
+        if (!Double.isNaN(queueMs)) {
+            queue.recordValue(Math.max(0, Math.round(queueMs * 1000)));
+        }
+        for (String key : MEASUREMENTS) {
+            double v = number(fields.apply(key));
+            if (!Double.isNaN(v) && v >= 0) {
+                measurements.computeIfAbsent(key, k -> new ConcurrentDoubleHistogram(3)).recordValue(v);
+                measurementSums.computeIfAbsent(key, k -> new DoubleAdder()).add(v);
+            }
+        }
+    }
+
+    static String errorMessage(SampleResult r) {
+        String code = r.getResponseCode();
+        String msg = r.getResponseMessage();
+        if (code == null || code.isEmpty()) {
+            return msg == null || msg.isEmpty() ? "failed" : msg;
+        }
+        return msg == null || msg.isEmpty() ? code : code + "/" + msg;
+    }
+
+    private static double number(String s) {
+        if (s == null || s.isEmpty()) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    public long completed() {
+        return completed.sum();
+    }
+
+    public long failed() {
+        return failed.sum();
+    }
+
+    public long succeeded() {
+        return completed() - failed();
+    }
+
+    /** Start of the wave: the first intended start, or the first sample's start when unpaced. */
+    public long waveStartEpochMs() {
+        long intended = firstIntendedMicros.get();
+        long first = firstStartMs.get();
+        if (intended != Long.MAX_VALUE) {
+            return Math.min(intended / 1000L, first);
+        }
+        return first == Long.MAX_VALUE ? 0 : first;
+    }
+
+    public long lastStartEpochMs() {
+        return lastStartMs.get() == Long.MIN_VALUE ? 0 : lastStartMs.get();
+    }
+
+    public long lastEndEpochMs() {
+        return lastEndMs.get() == Long.MIN_VALUE ? 0 : lastEndMs.get();
+    }
+
+    public Stats latency() {
+        return Stats.ofMicros(latency);
+    }
+
+    public Stats latencyFromIntended() {
+        return Stats.ofMicros(fromIntended);
+    }
+
+    public Stats lateness() {
+        return Stats.ofMicros(lateness);
+    }
+
+    public Stats queue() {
+        return Stats.ofMicros(queue);
+    }
+
+    /** Summaries of the measurements invokes reported, keyed without the {@code ib_} prefix. */
+    public Map<String, Stats> measurements() {
+        Map<String, Stats> out = new LinkedHashMap<>();
+        for (String key : MEASUREMENTS) {
+            DoubleHistogram h = measurements.get(key);
+            if (h != null) {
+                out.put(key.substring(3), Stats.ofValues(h, measurementSums.get(key).sum()));
+            }
+        }
+        return out;
+    }
+
+    /** Error messages and their counts, most frequent first. */
+    public List<Map<String, Object>> errors(int limit) {
+        List<Map.Entry<String, LongAdder>> entries = new ArrayList<>(errors.entrySet());
+        entries.sort(Comparator.comparingLong((Map.Entry<String, LongAdder> e) -> e.getValue().sum()).reversed());
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map.Entry<String, LongAdder> e : entries.subList(0, Math.min(limit, entries.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("message", e.getKey());
+            m.put("count", e.getValue().sum());
+            out.add(m);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,19 @@
+package io.inferencebench.wave;
+
+import java.beans.PropertyDescriptor;
+
+import org.apache.jmeter.testbeans.BeanInfoSupport;
+
+/** GUI fields of the Wave Summary listener. */
+public class WaveSummaryListenerBeanInfo extends BeanInfoSupport {
+    public WaveSummaryListenerBeanInfo() {
+        super(WaveSummaryListener.class);
+        createPropertyGroup("output", new String[] {"outputDirectory", "successThreshold"});
+        PropertyDescriptor dir = property("outputDirectory");
+        dir.setValue(NOT_UNDEFINED, Boolean.TRUE);
+        dir.setValue(DEFAULT, "");
+        PropertyDescriptor threshold = property("successThreshold");
+        threshold.setValue(NOT_UNDEFINED, Boolean.TRUE);
+        threshold.setValue(DEFAULT, "0.95");
+    }
+}
