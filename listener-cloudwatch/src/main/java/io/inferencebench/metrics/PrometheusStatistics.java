@@ -243,11 +243,27 @@ final class PrometheusStatistics {
         return result;
     }
 
+    /**
+     * The labels that tell the series apart: one label when one suffices (DCGM's {@code gpu} rather
+     * than {@code gpu}, {@code UUID} and {@code device}), otherwise every label that varies.
+     */
     private static Set<String> distinguishingLabels(Set<Map<String, String>> labelSets) {
-        Set<String> names = new TreeSet<>();
-        labelSets.forEach(labels -> names.addAll(labels.keySet()));
-        names.removeIf(name -> labelSets.stream().map(labels -> labels.getOrDefault(name, "")).distinct().count() <= 1);
-        return names;
+        Set<String> varying = new TreeSet<>();
+        labelSets.forEach(labels -> varying.addAll(labels.keySet()));
+        varying.removeIf(name -> labelSets.stream().map(labels -> labels.getOrDefault(name, "")).distinct().count() <= 1);
+        List<String> candidates = new ArrayList<>();
+        for (String preferred : List.of("gpu", "model_name", "engine")) {
+            if (varying.contains(preferred)) {
+                candidates.add(preferred);
+            }
+        }
+        candidates.addAll(varying);
+        for (String name : candidates) {
+            if (labelSets.stream().map(labels -> labels.getOrDefault(name, "")).distinct().count() == labelSets.size()) {
+                return Set.of(name);
+            }
+        }
+        return varying;
     }
 
     private static String labelText(Map<String, String> labels, Set<String> names) {
