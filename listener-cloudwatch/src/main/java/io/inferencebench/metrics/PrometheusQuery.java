@@ -79,20 +79,34 @@ final class PrometheusQuery {
         if (type == null && selector.name().endsWith("_total")) {
             type = type(selector.name().substring(0, selector.name().length() - "_total".length()));
         }
+        long step = step(start, end);
+        // Counters and histograms need a point on each side of the window to difference.
+        long around = start - step;
+        long after = end + step;
         MetricFamily family = MetricFamily.empty(selector.name(), type == null ? "untyped" : type);
         if ("histogram".equals(type) || type == null && !selector.name().endsWith("_total")) {
             for (String suffix : new String[] {"_bucket", "_sum", "_count"}) {
-                rangeInto(family, selector.name() + suffix, selector.promql(suffix), start, end);
+                rangeInto(family, selector.name() + suffix, selector.promql(suffix), around, after, step);
             }
             if (family.hasData()) {
                 return new MetricFamily(selector.name(), "histogram", family.series());
             }
         }
-        rangeInto(family, selector.name(), selector.promql(""), start, end);
-        if (!family.hasData() && "counter".equals(type) && !selector.name().endsWith("_total")) {
-            rangeInto(family, selector.name() + "_total", selector.promql("_total"), start, end);
+        if ("counter".equals(type) || type == null && selector.name().endsWith("_total")) {
+            rangeInto(family, selector.name(), selector.promql(""), around, after, step);
+            if (!family.hasData() && !selector.name().endsWith("_total")) {
+                rangeInto(family, selector.name() + "_total", selector.promql("_total"), around, after, step);
+            }
+        } else {
+            // A step's value is the last sample before it: from one step into the wave, that sample
+            // was scraped during the wave, not before it.
+            rangeInto(family, selector.name(), selector.promql(""), start + step, Math.max(end, start + step), step);
         }
         return family;
+    }
+
+    private long step(long start, long end) {
+        return Math.max(source.interval().toMillis(), (end - start) / MAX_POINTS + 1);
     }
 
     /** The metric's type from the metadata API, or {@code null} when Prometheus does not know it. */
@@ -102,13 +116,10 @@ final class PrometheusQuery {
         return entries.isArray() && !entries.isEmpty() ? entries.get(0).path("type").asText(null) : null;
     }
 
-    private void rangeInto(MetricFamily family, String sampleName, String promql, long start, long end)
+    private void rangeInto(MetricFamily family, String sampleName, String promql, long from, long to, long stepMillis)
             throws PrometheusFailure {
-        double step = Math.max(source.interval().toMillis() / 1000.0, (end - start) / 1000.0 / MAX_POINTS);
-        long stepMillis = Math.round(step * 1000);
         String query = "/api/v1/query_range?query=" + encode(promql)
-                + "&start=" + seconds(start - stepMillis) + "&end=" + seconds(end + stepMillis)
-                + "&step=" + BigDecimal.valueOf(step).stripTrailingZeros().toPlainString();
+                + "&start=" + seconds(from) + "&end=" + seconds(to) + "&step=" + seconds(stepMillis);
         JsonNode data = get(query, "query " + promql);
         for (JsonNode series : data.path("result")) {
             Map<String, String> labels = new HashMap<>();
