@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Waits until a deadline while showing the seconds left: rewritten in place on a terminal, a line
- * every ten seconds in a log.
+ * Waits until a deadline while showing the seconds left: rewritten in place on a terminal; in a log,
+ * a line at the start and every ten seconds.
  */
 final class Countdown {
 
@@ -40,7 +40,7 @@ final class Countdown {
                 break;
             }
             long seconds = (millis + 999) / 1000;
-            if (seconds != lastShown && (interactive || seconds % 10 == 0)) {
+            if (seconds != lastShown && (interactive || !showed || seconds % 10 == 0)) {
                 if (interactive) {
                     console.print("\r   ⏳ " + seconds + "s left ");
                 } else {

@@ -103,7 +103,10 @@ public final class ServerMetrics implements AutoCloseable {
                 fetches.add(new Fetch(group.readyAt(), "cloudwatch", group, () -> cloudWatch.fetch(group),
                         group.blocks().stream().map(CloudWatchBlock::index).toList()));
             }
-            fetches.sort(Comparator.comparing(Fetch::readyAt));
+            // Soonest first; what is ready already comes in config order.
+            Instant now = clock.instant();
+            fetches.sort(Comparator.comparing((Fetch f) -> f.readyAt().isBefore(now) ? now : f.readyAt())
+                    .thenComparing(f -> f.indexes().get(0)));
             boolean interrupted = false;
             for (Fetch fetch : fetches) {
                 if (interrupted) {
