@@ -1,0 +1,135 @@
+package io.inferencebench.metrics;
+
+import io.inferencebench.metrics.ServerMetricsReport.MetricReport;
+import io.inferencebench.metrics.ServerMetricsReport.StreamReport;
+import io.inferencebench.simulator.EndpointSimulator;
+import io.inferencebench.simulator.SimulatorOptions;
+import org.apache.jmeter.control.LoopController;
+import org.apache.jmeter.engine.StandardJMeterEngine;
+import org.apache.jmeter.protocol.http.sampler.HTTPSamplerProxy;
+import org.apache.jmeter.services.FileServer;
+import org.apache.jmeter.testelement.TestPlan;
+import org.apache.jmeter.threads.ThreadGroup;
+import org.apache.jorphan.collections.HashTree;
+import org.apache.jorphan.collections.ListedHashTree;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerMetricsListenerTest {
+
+    @BeforeAll
+    static void jmeter() {
+        TestJMeterHome.initialise();
+    }
+
+    @Test
+    void fetchesTheMetricsOfTheWaveItSawAndWritesThemBesideTheResults(@TempDir Path dir) throws Exception {
+        try (EndpointSimulator simulator = EndpointSimulator.start(SimulatorOptions.defaults().withLatency("5ms"))) {
+            Path config = Files.writeString(dir.resolve("endpoint.json"), """
+                    [{"stream": "prometheus", "url": "%s/metrics", "interval": "200ms",
+                      "metrics": ["ib_sim_requests_total{status=\\"200\\"}", "ib_sim_request_duration_seconds"]}]
+                    """.formatted(simulator.baseUrl()));
+            ServerMetricsListener listener = listener(config, dir.resolve("run"));
+            FileServer.getFileServer().setBaseForScript(dir.resolve("plan.jmx").toFile());
+
+            StandardJMeterEngine engine = new StandardJMeterEngine();
+            engine.configure(plan(simulator, 2, 15, listener));
+            long before = System.currentTimeMillis();
+            String console = capturingStdout(engine::run);
+            long after = System.currentTimeMillis();
+
+            assertThat(simulator.requestCount()).isEqualTo(30);
+            ServerMetricsReport report = listener.report();
+            assertThat(report.window().startEpochMs()).isBetween(before, after);
+            assertThat(report.window().endEpochMs()).isBetween(report.window().startEpochMs(), after);
+            StreamReport stream = report.streams().get(0);
+            assertThat(stream.status()).isEqualTo("ok");
+            assertThat(stream.metrics()).extracting(MetricReport::name)
+                    .containsExactly("ib_sim_requests_total{status=\"200\"}", "ib_sim_request_duration_seconds");
+            assertThat(stream.metrics().get(0).statistics()).containsEntry("delta", 30.0);
+            assertThat(stream.metrics().get(1).statistics()).containsEntry("count", 30.0);
+            assertThat(listener.writtenTo()).isEqualTo(dir.resolve("run/server_metrics.json"));
+            assertThat(ServerMetricsReport.read(listener.writtenTo())).isEqualTo(report);
+            assertThat(console).contains("⏳ Fetching metrics from stream: prometheus")
+                    .contains("   ib_sim_requests_total{status=\"200\"}: delta=30, rate=");
+        }
+    }
+
+    @Test
+    void anUnusableConfigStopsTheTestBeforeItRuns(@TempDir Path dir) throws Exception {
+        try (EndpointSimulator simulator = EndpointSimulator.start(SimulatorOptions.defaults())) {
+            Path config = Files.writeString(dir.resolve("endpoint.json"), "[{\"stream\": \"cloudwach\"}]");
+            ServerMetricsListener listener = listener(config, dir);
+            FileServer.getFileServer().setBaseForScript(dir.resolve("plan.jmx").toFile());
+            StandardJMeterEngine engine = new StandardJMeterEngine();
+            engine.configure(plan(simulator, 1, 5, listener));
+
+            assertThatThrownBy(engine::run).hasRootCauseMessage("Endpoint config " + config + " is not usable (1 problem);"
+                    + " fix the file and run again:" + System.lineSeparator()
+                    + "  $[0].stream: unknown stream \"cloudwach\"; use \"cloudwatch\" or \"prometheus\"");
+            assertThat(simulator.requestCount()).isZero();
+            assertThat(dir.resolve("server_metrics.json")).doesNotExist();
+        }
+    }
+
+    static ServerMetricsListener listener(Path config, Path output) {
+        ServerMetricsListener listener = new ServerMetricsListener();
+        listener.setName("Server Metrics");
+        listener.setEndpointConfig(config.toString());
+        listener.setAwsRegion("");
+        listener.setAwsProfile("");
+        listener.setOutputDirectory(output.toString());
+        return listener;
+    }
+
+    /** A plan of {@code threads} x {@code loops} POSTs to the simulator, with the listener at plan level. */
+    static HashTree plan(EndpointSimulator simulator, int threads, int loops, ServerMetricsListener listener) {
+        TestPlan plan = new TestPlan("server metrics");
+        LoopController loop = new LoopController();
+        loop.setLoops(loops);
+        loop.setFirst(true);
+        loop.initialize();
+        ThreadGroup group = new ThreadGroup();
+        group.setName("wave");
+        group.setNumThreads(threads);
+        group.setRampUp(0);
+        group.setSamplerController(loop);
+        HTTPSamplerProxy request = new HTTPSamplerProxy();
+        request.setName("invoke");
+        request.setProtocol("http");
+        request.setDomain("127.0.0.1");
+        request.setPort(simulator.port());
+        request.setPath("/invocations");
+        request.setMethod("POST");
+        request.setPostBodyRaw(true);
+        request.addNonEncodedArgument("", "{\"instances\": [[1, 2]]}", "");
+
+        HashTree tree = new ListedHashTree();
+        HashTree planTree = tree.add(plan);
+        planTree.add(group).add(request);
+        planTree.add(listener);
+        return tree;
+    }
+
+    static String capturingStdout(Runnable action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
