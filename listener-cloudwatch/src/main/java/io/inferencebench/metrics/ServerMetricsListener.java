@@ -17,6 +17,11 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * "Server Metrics" listener for JMeter plans: reads the endpoint-config file at test start, fetches
@@ -37,14 +42,52 @@ public class ServerMetricsListener extends AbstractTestElement
     static final String AWS_PROFILE = "awsProfile";
     static final String OUTPUT_DIRECTORY = "outputDirectory";
 
-    private transient Object lock = new Object();
-    private transient int enginesRunning;
-    private transient ServerMetrics metrics;
-    private transient Instant testStart;
-    private transient long firstSampleStart;
-    private transient long lastSampleEnd;
+    /**
+     * How many engines a distributed run has: the property the benchmark command sets for the
+     * Constant RPS Timer ({@code ConstantRpsTimer.ENGINES_PROPERTY}); with plain JMeter,
+     * {@code jmeter -R h1,h2 -Jib.engines=2}.
+     */
+    static final String ENGINES_PROPERTY = "ib.engines";
+
+    /**
+     * The runs in progress, by the server_metrics.json they will write. In a distributed run the
+     * controller holds one clone of this element per engine, each told only of its own engine's
+     * start, samples and end; they meet here, as JMeter's own ResultCollector clones meet by file name.
+     */
+    private static final Map<Path, Run> RUNS = new HashMap<>();
+
+    private transient Run run;
     private transient ServerMetricsReport report;
     private transient Path writtenTo;
+
+    /** One test's shared state: engines seen, the wave window, the metrics being collected. */
+    private static final class Run {
+        final Path file;
+        final ServerMetrics metrics;
+        final Instant testStart = Instant.now();
+        final Set<String> started = new HashSet<>();
+        final Set<String> ended = new HashSet<>();
+        long firstSampleStart = Long.MAX_VALUE;
+        long lastSampleEnd = Long.MIN_VALUE;
+
+        Run(Path file, ServerMetrics metrics) {
+            this.file = file;
+            this.metrics = metrics;
+        }
+
+        synchronized void sample(long start, long end) {
+            firstSampleStart = Math.min(firstSampleStart, start);
+            lastSampleEnd = Math.max(lastSampleEnd, end);
+        }
+
+        synchronized Instant waveStart() {
+            return firstSampleStart == Long.MAX_VALUE ? testStart : Instant.ofEpochMilli(firstSampleStart);
+        }
+
+        synchronized Instant waveEnd() {
+            return lastSampleEnd == Long.MIN_VALUE ? Instant.now() : Instant.ofEpochMilli(lastSampleEnd);
+        }
+    }
 
     public String getEndpointConfig() {
         return getPropertyAsString(ENDPOINT_CONFIG);
@@ -84,36 +127,45 @@ public class ServerMetricsListener extends AbstractTestElement
     }
 
     /**
-     * Each engine calls this when it starts; the first call loads the config and starts Prometheus
-     * scraping. A config that cannot be used stops a local test before it runs.
+     * Each engine calls this when it starts; the first call of a test loads the config and starts
+     * Prometheus scraping. A config that cannot be used stops a local test before it runs.
      */
     @Override
     public void testStarted(String host) {
-        synchronized (lock()) {
-            if (enginesRunning++ > 0) {
-                return;
+        Path file = outputDirectory().resolve(ServerMetricsReport.FILE_NAME).toAbsolutePath().normalize();
+        synchronized (RUNS) {
+            Run current = RUNS.get(file);
+            if (current != null && current.started.contains(host)) {
+                // the same engine starting again: a test that never ended (stopped, killed); start afresh
+                current.metrics.close();
+                RUNS.remove(file);
+                current = null;
             }
-            testStart = Instant.now();
-            firstSampleStart = Long.MAX_VALUE;
-            lastSampleEnd = Long.MIN_VALUE;
+            if (current == null) {
+                current = new Run(file, ServerMetrics.start(loadConfig(), new AwsOptions(getAwsRegion(), getAwsProfile())));
+                RUNS.put(file, current);
+            }
+            current.started.add(host);
+            run = current;
             report = null;
             writtenTo = null;
-            EndpointConfig config;
-            try {
-                if (getEndpointConfig() == null || getEndpointConfig().isBlank()) {
-                    throw new EndpointConfigException("(none)", java.util.List.of(
-                            "the Server Metrics listener has no endpoint config file; set one, or disable the listener"));
-                }
-                config = EndpointConfig.load(resolve(getEndpointConfig()).toPath());
-            } catch (EndpointConfigException e) {
-                enginesRunning = 0;
-                log.error(e.getMessage());
-                JMeterUtils.reportErrorToUser(e.getMessage(), "Server Metrics");
-                throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private EndpointConfig loadConfig() {
+        try {
+            if (getEndpointConfig() == null || getEndpointConfig().isBlank()) {
+                throw new EndpointConfigException("(none)", List.of(
+                        "the Server Metrics listener has no endpoint config file; set one, or disable the listener"));
             }
-            metrics = ServerMetrics.start(config, new AwsOptions(getAwsRegion(), getAwsProfile()));
+            EndpointConfig config = EndpointConfig.load(resolve(getEndpointConfig()).toPath());
             log.info("Server metrics: {} CloudWatch and {} Prometheus blocks from {}", config.cloudWatch().size(),
                     config.prometheus().size(), getEndpointConfig());
+            return config;
+        } catch (EndpointConfigException e) {
+            log.error(e.getMessage());
+            JMeterUtils.reportErrorToUser(e.getMessage(), "Server Metrics");
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -122,34 +174,47 @@ public class ServerMetricsListener extends AbstractTestElement
         testEnded("local");
     }
 
-    /** Each engine calls this when it ends; after the last one, the metrics are fetched and written. */
+    /**
+     * Each engine calls this when it ends; after the last one, the metrics are fetched and written.
+     * The last one is the {@value #ENGINES_PROPERTY}-th to end when that property is set, else the
+     * one that leaves no started engine running (an engine that ends before another starts would
+     * then close the window early).
+     */
     @Override
     public void testEnded(String host) {
-        synchronized (lock()) {
-            if (enginesRunning == 0 || --enginesRunning > 0 || metrics == null) {
+        Run finishing;
+        synchronized (RUNS) {
+            finishing = run;
+            if (finishing == null || RUNS.get(finishing.file) != finishing) {
                 return;
             }
-            Instant start = firstSampleStart == Long.MAX_VALUE ? testStart : Instant.ofEpochMilli(firstSampleStart);
-            Instant end = lastSampleEnd == Long.MIN_VALUE ? Instant.now() : Instant.ofEpochMilli(lastSampleEnd);
-            try (ServerMetrics finishing = metrics) {
-                PrintStream console = System.out;
-                report = finishing.finish(start, end, console);
-                writtenTo = report.writeTo(outputDirectory());
-                log.info("Server metrics written to {}", writtenTo);
-            } catch (RuntimeException e) {
-                log.error("Server metrics could not be written: {}", e.getMessage(), e);
-            } finally {
-                metrics = null;
+            finishing.ended.add(host);
+            int expected = "local".equals(host) ? 1 : JMeterUtils.getPropDefault(ENGINES_PROPERTY, 0);
+            if (expected > 0 ? finishing.ended.size() < expected : !finishing.ended.containsAll(finishing.started)) {
+                return;
             }
+            RUNS.remove(finishing.file);
+        }
+        // Outside the lock: the fetch may wait minutes for CloudWatch, and other tests may start meanwhile.
+        try (ServerMetrics metrics = finishing.metrics) {
+            ServerMetricsReport finished = metrics.finish(finishing.waveStart(), finishing.waveEnd(), System.out);
+            Path written = finished.writeTo(finishing.file.getParent());
+            log.info("Server metrics written to {}", written);
+            synchronized (RUNS) {
+                report = finished;
+                writtenTo = written;
+            }
+        } catch (RuntimeException e) {
+            log.error("Server metrics could not be written: {}", e.getMessage(), e);
         }
     }
 
     @Override
     public void sampleOccurred(SampleEvent event) {
-        SampleResult result = event.getResult();
-        synchronized (lock()) {
-            firstSampleStart = Math.min(firstSampleStart, result.getStartTime());
-            lastSampleEnd = Math.max(lastSampleEnd, result.getEndTime());
+        Run current = run;
+        if (current != null) {
+            SampleResult result = event.getResult();
+            current.sample(result.getStartTime(), result.getEndTime());
         }
     }
 
@@ -163,16 +228,16 @@ public class ServerMetricsListener extends AbstractTestElement
         // the window is taken from finished samples
     }
 
-    /** The report of the last test, or {@code null} before one has ended. */
+    /** The report of the last test this element finished, or {@code null}. */
     public ServerMetricsReport report() {
-        synchronized (lock()) {
+        synchronized (RUNS) {
             return report;
         }
     }
 
-    /** Where the last test's {@code server_metrics.json} went, or {@code null}. */
+    /** Where that test's {@code server_metrics.json} went, or {@code null}. */
     public Path writtenTo() {
-        synchronized (lock()) {
+        synchronized (RUNS) {
             return writtenTo;
         }
     }
@@ -188,24 +253,4 @@ public class ServerMetricsListener extends AbstractTestElement
         return FileServer.getFileServer().getResolvedFile(path == null ? "" : path.strip());
     }
 
-    private Object lock() {
-        // transient: rebuilt when the element arrives by cloning or deserialisation
-        Object current = lock;
-        if (current == null) {
-            synchronized (this) {
-                if (lock == null) {
-                    lock = new Object();
-                }
-                current = lock;
-            }
-        }
-        return current;
-    }
-
-    @Override
-    public Object clone() {
-        ServerMetricsListener clone = (ServerMetricsListener) super.clone();
-        clone.lock = new Object();
-        return clone;
-    }
 }

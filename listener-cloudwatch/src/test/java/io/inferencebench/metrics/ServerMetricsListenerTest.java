@@ -5,6 +5,7 @@ import io.inferencebench.metrics.ServerMetricsReport.StreamReport;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import org.apache.jmeter.control.LoopController;
+import org.apache.jmeter.engine.DistributedRunner;
 import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.protocol.http.sampler.HTTPSamplerProxy;
 import org.apache.jmeter.services.FileServer;
@@ -21,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,6 +64,41 @@ class ServerMetricsListenerTest {
             assertThat(ServerMetricsReport.read(listener.writtenTo())).isEqualTo(report);
             assertThat(console).contains("⏳ Fetching metrics from stream: prometheus")
                     .contains("   ib_sim_requests_total{status=\"200\"}: delta=30, rate=");
+        }
+    }
+
+    @Test
+    void actsOnceOnTheControllerAfterEveryRemoteEngineEnded(@TempDir Path dir) throws Exception {
+        Path home = TestJMeterHome.initialise();
+        try (EndpointSimulator simulator = EndpointSimulator.start(SimulatorOptions.defaults().withLatency("5ms"));
+             JMeterServer first = JMeterServer.start(home, dir);
+             JMeterServer second = JMeterServer.start(home, dir)) {
+            Path config = Files.writeString(dir.resolve("endpoint.json"), """
+                    [{"stream": "prometheus", "url": "%s/metrics", "interval": "200ms",
+                      "metrics": ["ib_sim_requests_total{status=\\"200\\"}"]}]
+                    """.formatted(simulator.baseUrl()));
+            ServerMetricsListener listener = listener(config, dir.resolve("run"));
+            FileServer.getFileServer().setBaseForScript(dir.resolve("plan.jmx").toFile());
+            DistributedRunner runner = new DistributedRunner();
+            // as the benchmark command sets it; engines started one after the other may not overlap
+            org.apache.jmeter.util.JMeterUtils.setProperty(ServerMetricsListener.ENGINES_PROPERTY, "2");
+
+            Path written = dir.resolve("run/server_metrics.json");
+            String console = capturingStdout(() -> {
+                runner.init(List.of(first.address(), second.address()), plan(simulator, 2, 10, listener));
+                runner.start();
+                awaitQuietly(() -> Files.exists(written));
+            });
+
+            // The controller runs a clone of the plan, so the report is read from the file it wrote.
+            assertThat(written).as("server_metrics.json; console:%n%s", console).exists();
+            assertThat(simulator.requestCount()).isEqualTo(40);
+            StreamReport stream = ServerMetricsReport.read(written).streams().get(0);
+            assertThat(stream.status()).isEqualTo("ok");
+            assertThat(stream.metrics().get(0).statistics()).as("both engines' requests, seen from the controller")
+                    .containsEntry("delta", 40.0);
+            assertThat(console.lines().filter(line -> line.startsWith("⏳ Fetching metrics"))).hasSize(1);
+            org.apache.jmeter.util.JMeterUtils.getJMeterProperties().remove(ServerMetricsListener.ENGINES_PROPERTY);
         }
     }
 
@@ -119,6 +156,18 @@ class ServerMetricsListenerTest {
         planTree.add(group).add(request);
         planTree.add(listener);
         return tree;
+    }
+
+    static void awaitQuietly(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     static String capturingStdout(Runnable action) {

@@ -49,6 +49,7 @@ final class TestJMeterHome {
             JMeterUtils.setLocale(java.util.Locale.ENGLISH);
             JMeterUtils.initLocale();
             JMeterUtils.setProperty("server.rmi.ssl.disable", "true");
+            System.setProperty("java.rmi.server.hostname", "127.0.0.1");
             JMeterUtils.setProperty("jmeterengine.force.system.exit", "false");
             home = dir;
             return home;
