@@ -199,6 +199,29 @@ class CloudWatchStreamTest {
     }
 
     @Test
+    void takesTheRegionFromTheProfileWhenNoneIsGiven() {
+        try (CloudWatchData data = new CloudWatchData(bridge.endpoint(), namespace)) {
+            data.put("Invocations", base.plusSeconds(1), 2);
+        }
+
+        StreamReport report = fetchOne(new CloudWatchStream(List.of(block(0, 60, 0, "Invocations", "Sum")),
+                new AwsOptions(null, "bench")));
+
+        assertThat(report.status()).isEqualTo("ok");
+        assertThat(report.metrics().get(0).statistics()).containsEntry("Sum", 2.0);
+    }
+
+    @Test
+    void saysInOneLineWhenNoRegionIsSet() {
+        StreamReport report = fetchOne(new CloudWatchStream(List.of(block(0, 60, 0, "Invocations", "Sum")),
+                AwsOptions.defaults()));
+
+        assertThat(report.status()).isEqualTo("failed");
+        assertThat(report.error()).isEqualTo("no AWS region is set; pass --aws-region or set AWS_REGION");
+        assertThat(bridge.calls("GetMetricData")).isZero();
+    }
+
+    @Test
     void saysInOneLineWhenCloudWatchIsUnreachable() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
