@@ -35,10 +35,11 @@ final class Countdown {
         long lastShown = -1;
         boolean showed = false;
         while (true) {
-            long millis = Duration.between(clock.instant(), deadline).toMillis();
-            if (millis <= 0) {
+            long nanos = Duration.between(clock.instant(), deadline).toNanos();
+            if (nanos <= 0) {
                 break;
             }
+            long millis = (nanos + 999_999) / 1_000_000; // rounded up: never wake before the deadline
             long seconds = (millis + 999) / 1000;
             if (seconds != lastShown && (interactive || !showed || seconds % 10 == 0)) {
                 if (interactive) {
