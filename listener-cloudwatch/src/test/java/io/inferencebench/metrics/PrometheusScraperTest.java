@@ -37,9 +37,9 @@ class PrometheusScraperTest {
             scraper.start();
             awaitScrapes(server, 1);
 
-            long waveStart = System.currentTimeMillis();
-            Thread.sleep(50); // a scrape stamped before the start has surely answered before the wave changes anything
             server.gauges(8, 40, 10);
+            long waveStart = System.currentTimeMillis();
+            Thread.sleep(50); // a scrape stamped before the start has surely answered before the counters move
             for (int i = 0; i < 50; i++) {
                 server.request(0.015, 20); // bucket (0.01, 0.02]
             }
