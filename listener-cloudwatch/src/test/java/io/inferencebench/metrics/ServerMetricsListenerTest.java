@@ -119,6 +119,20 @@ class ServerMetricsListenerTest {
         }
     }
 
+    @Test
+    void showsItsFieldsInTheJMeterGuiUnderReadableNames() throws Exception {
+        java.beans.BeanInfo info = java.beans.Introspector.getBeanInfo(ServerMetricsListener.class);
+
+        assertThat(info.getBeanDescriptor().getDisplayName()).isEqualTo("Server Metrics");
+        assertThat(java.util.Arrays.stream(info.getPropertyDescriptors())
+                .filter(p -> p.getValue(org.apache.jmeter.testbeans.gui.GenericTestBeanCustomizer.GROUP) != null)
+                .collect(java.util.stream.Collectors.toMap(java.beans.PropertyDescriptor::getName,
+                        java.beans.PropertyDescriptor::getDisplayName)))
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                        "endpointConfig", "Endpoint config file", "awsRegion", "Region", "awsProfile", "Profile",
+                        "outputDirectory", "Output directory"));
+    }
+
     static ServerMetricsListener listener(Path config, Path output) {
         ServerMetricsListener listener = new ServerMetricsListener();
         listener.setName("Server Metrics");
