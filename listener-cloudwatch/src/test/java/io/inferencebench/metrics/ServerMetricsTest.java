@@ -82,11 +82,12 @@ class ServerMetricsTest {
     void waitsUntilTheLastPeriodEndsPlusLagWithACountdownThenFetches() throws Exception {
         CloudWatchCborBridge bridge = CloudWatchCborBridge.shared();
         String namespace = "InferenceBench/Wait/" + System.nanoTime();
-        Instant waveStart = Instant.now().minusSeconds(3);
-        Instant waveEnd = Instant.now();
+        Instant servedAt = Instant.now().minusSeconds(1);
         try (CloudWatchData data = new CloudWatchData(bridge.endpoint(), namespace)) {
-            data.put("Invocations", waveStart.plusMillis(500), 3);
+            data.put("Invocations", servedAt, 3);
         }
+        Instant waveStart = servedAt.minusSeconds(2);
+        Instant waveEnd = Instant.now(); // the wave has just ended: its last second plus the lag is still ahead
         EndpointConfig config = EndpointConfig.parse(EndpointConfigTest.block("\"Period\": 1, \"Lag\": 2",
                 "[\"Invocations\"]", "[[\"Sum\"]]").replace("AWS/SageMaker", namespace), "inline");
         Instant readyAt = Instant.ofEpochSecond(waveEnd.getEpochSecond() + 1 + 2);
