@@ -15,6 +15,8 @@ import java.util.Map;
 import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.util.JMeterUtils;
 
+import io.inferencebench.diagnostics.ClientBottleneck;
+import io.inferencebench.diagnostics.ClientHardware;
 import io.inferencebench.pacing.ArrivalSchedule;
 import io.inferencebench.pacing.ConstantRpsTimer;
 import io.inferencebench.pacing.LatePolicy;
@@ -93,6 +95,9 @@ final class Wave {
         }
         if (o.maxThreads < 1) {
             throw new BadInputException("--max-threads must be at least 1, got " + o.maxThreads + ".");
+        }
+        if (o.clientHwInterval < 1) {
+            throw new BadInputException("--client-hw-interval must be at least 1 ms, got " + o.clientHwInterval + ".");
         }
         if (!(o.grace >= 0)) {
             throw new BadInputException("--grace must be 0 seconds or more, got " + o.grace + ".");
@@ -193,6 +198,7 @@ final class Wave {
         Path runDir = RunDirectory.create(o.resultsDir, LocalDateTime.now());
         console.logTo(runDir.resolve("benchmark.log"));
         System.setProperty("ib.jmeter.log", runDir.resolve("jmeter.log").toString());
+        ((org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false)).reconfigure();
         JMeterHome.initialise();
         JMeterUtils.setProperty("sample_variables", String.join(",", SampleFields.ALL));
         JMeterUtils.setProperty("ib.run.dir", runDir.toString());
@@ -215,6 +221,10 @@ final class Wave {
                 "POST", url, o.loadProfile != null ? "profile " + profile : rate(o.clientRps) + " req/s",
                 o.arrivals, runDir));
 
+        if (!o.noWarmup) {
+            Warmup.run(profile.peakRate());
+        }
+        ClientHardware hardware = ClientHardware.start(o.clientHwInterval);
         long started = System.nanoTime();
         StandardJMeterEngine engine = new StandardJMeterEngine();
         engine.configure(plan.tree());
@@ -233,6 +243,7 @@ final class Wave {
             runner.join(Math.max(1, Math.min(left / 1_000_000L, 200)));
         }
 
+        hardware.close();
         WaveSummary summary = plan.summary().summary();
         if (summary == null) {
             summary = new WaveSummary(plan.summary().statistics(), Pacer.report(), o.successThreshold, null);
@@ -246,13 +257,30 @@ final class Wave {
         bounds.put("obs_time_s", o.obsTime);
         bounds.put("num_requests", o.numRequests);
         summary.put("bounds", bounds);
+        ClientBottleneck verdict = ClientBottleneck.judge(ClientBottleneck.evidence(summary, hardware, 0, true));
+        if (o.sampleClientHw) {
+            hardware.writeCsv(runDir.resolve(ClientHardware.CSV_FILE));
+            summary.put("client_hw", hardware.summary());
+        }
+        summary.put("client_bottleneck", verdict.toMap());
         summary.write(runDir);
 
         console.println();
         for (String line : ResultsBlock.render(summary).split("\n")) {
             console.println(line);
         }
+        if (o.sampleClientHw) {
+            for (String line : ClientHardwareLines.render(hardware).split("\n")) {
+                console.println(line);
+            }
+        }
         console.println();
+        if (verdict.detected()) {
+            for (String line : verdict.render().split("\n")) {
+                console.println(line);
+            }
+            console.println();
+        }
         console.println("Detailed results: " + runDir);
         return summary.passed ? Benchmark.PASSED : Benchmark.FAILED;
     }

@@ -50,6 +50,15 @@ public class WaveOptions {
     @Option(names = "--results-dir", paramLabel = "DIR", description = "Where run directories go (default ${DEFAULT-VALUE}).", defaultValue = ".tmp")
     Path resultsDir;
 
+    @Option(names = "--no-warmup", description = "Skip the 1 s warm-up against a private in-process endpoint before the wave.")
+    boolean noWarmup;
+
+    @Option(names = "--sample-client-hw", description = "Record client CPU, memory, threads, descriptors and GC into client_hw.csv and the RESULTS block.")
+    boolean sampleClientHw;
+
+    @Option(names = "--client-hw-interval", paramLabel = "MS", description = "Client hardware sample interval in ms (default ${DEFAULT-VALUE}).", defaultValue = "100")
+    int clientHwInterval;
+
     @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "OPTIONS", description = "Start the built-in endpoint simulator for the wave, e.g. --simulate=latency=50ms,capacity=64,error-rate=0.01.")
     String simulate;
 }
