@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,11 @@ import org.apache.jmeter.util.JMeterUtils;
 
 import io.inferencebench.diagnostics.ClientBottleneck;
 import io.inferencebench.diagnostics.ClientHardware;
+import io.inferencebench.metrics.AwsOptions;
+import io.inferencebench.metrics.EndpointConfig;
+import io.inferencebench.metrics.EndpointConfigException;
+import io.inferencebench.metrics.ServerMetrics;
+import io.inferencebench.metrics.ServerMetricsReport;
 import io.inferencebench.pacing.ArrivalSchedule;
 import io.inferencebench.pacing.ConstantRpsTimer;
 import io.inferencebench.pacing.LatePolicy;
@@ -47,6 +53,7 @@ final class Wave {
     private final Console console;
     private LoadProfile profile;
     private PythonOptions python;
+    private EndpointConfig endpointConfig;
     private PythonRuntime pythonRuntime;
     private String body;
     private URI url;
@@ -173,6 +180,13 @@ final class Wave {
             throw new BadInputException("Nothing to send requests to: give --factories-file F, --url URL, or "
                     + "--simulate to start the built-in endpoint simulator.");
         }
+        if (o.endpointConfig != null) {
+            try {
+                endpointConfig = EndpointConfig.load(o.endpointConfig);
+            } catch (EndpointConfigException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
         body = body();
         for (String h : o.headers) {
             int colon = h.indexOf(':');
@@ -272,6 +286,8 @@ final class Wave {
         if (!o.noWarmup) {
             Warmup.run(profile.peakRate());
         }
+        ServerMetrics serverMetrics = endpointConfig == null ? null
+                : ServerMetrics.start(endpointConfig, new AwsOptions(o.awsRegion, o.awsProfile));
         ClientHardware hardware = ClientHardware.start(o.clientHwInterval);
         long started = System.nanoTime();
         StandardJMeterEngine engine = new StandardJMeterEngine();
@@ -336,6 +352,17 @@ final class Wave {
         if (verdict.detected()) {
             for (String line : verdict.render().split("\n")) {
                 console.println(line);
+            }
+            console.println();
+        }
+        if (serverMetrics != null) {
+            // summary.json is already saved: a long CloudWatch wait (or Ctrl-C) cannot cost the wave's results
+            try (serverMetrics) {
+                ServerMetricsReport report = serverMetrics.finish(Instant.ofEpochMilli(summary.waveStartEpochMs),
+                        Instant.ofEpochMilli(summary.waveEndEpochMs), console.asPrintStream());
+                report.writeTo(runDir);
+                summary.put("server_metrics", report);
+                summary.write(runDir);
             }
             console.println();
         }

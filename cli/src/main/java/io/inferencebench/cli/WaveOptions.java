@@ -65,6 +65,15 @@ public class WaveOptions {
     @Option(names = "--results-dir", paramLabel = "DIR", description = "Where run directories go (default ${DEFAULT-VALUE}).", defaultValue = ".tmp")
     Path resultsDir;
 
+    @Option(names = "--endpoint-config", paramLabel = "FILE", description = "Server metrics for the wave window (CloudWatch, Prometheus): the original tool's JSON list of blocks.")
+    Path endpointConfig;
+
+    @Option(names = "--aws-region", paramLabel = "REGION", description = "Region to read CloudWatch metrics in (default: the AWS SDK's chain).")
+    String awsRegion;
+
+    @Option(names = "--aws-profile", paramLabel = "NAME", description = "AWS profile for CloudWatch credentials and region (default: the SDK's chain).")
+    String awsProfile;
+
     @Option(names = "--no-warmup", description = "Skip the 1 s warm-up against a private in-process endpoint before the wave.")
     boolean noWarmup;
 
