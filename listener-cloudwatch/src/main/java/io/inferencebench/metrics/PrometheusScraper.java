@@ -40,15 +40,19 @@ final class PrometheusScraper {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
-    /** Scrapes once now (the baseline), then every interval on a daemon thread. */
+    /**
+     * Scrapes once now, before returning (the baseline: a wave that starts right after must not land
+     * in it), then every interval on a daemon thread.
+     */
     void start() {
+        scrape();
         schedule = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "prometheus-scrape " + source.scrapeUrl());
             thread.setDaemon(true);
             return thread;
         });
         long interval = source.interval().toMillis();
-        schedule.scheduleAtFixedRate(this::scrape, 0, interval, TimeUnit.MILLISECONDS);
+        schedule.scheduleAtFixedRate(this::scrape, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     /** Stops scraping after one last scrape, which closes the window. */
