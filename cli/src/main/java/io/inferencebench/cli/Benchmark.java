@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The {@code benchmark} command: runs a wave (the default), or one of its subcommands. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 220,
         versionProvider = Benchmark.Version.class,
         description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
         subcommands = {SimulateCommand.class, CapacityCommand.class},
@@ -48,6 +48,7 @@ public class Benchmark implements Callable<Integer> {
     public static int execute(String... args) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new Benchmark());
+        cli.setUsageHelpLongOptionsMaxWidth(40); // one line per flag
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String message = ex.getMessage();
