@@ -19,6 +19,7 @@ import org.apache.jmeter.engine.JMeterEngine;
 import org.apache.jmeter.engine.JMeterEngineException;
 import org.apache.jmeter.rmi.RmiUtils;
 import org.apache.jmeter.samplers.Remoteable;
+import org.apache.jmeter.samplers.SampleEvent;
 import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.threads.RemoteThreadsListenerTestElement;
 import org.apache.jmeter.util.JMeterUtils;
@@ -167,6 +168,8 @@ final class RemoteEngines {
             }
         }
         global.setProperty(ConstantRpsTimer.ENGINES_PROPERTY, Integer.toString(count()));
+        // the controller's listeners read the per-sample fields by these names, in the engines' order
+        SampleEvent.initSampleVariables();
 
         // what JMeter's non-GUI client does with the tree before handing it to DistributedRunner
         HashTree tree = JMeter.convertSubTree(plan, true);
@@ -182,21 +185,48 @@ final class RemoteEngines {
             throw new BadInputException("Could not send the plan to the JMeter remote engines (" + reason(e)
                     + "): check that every engine runs jmeter-server with the InferenceBench jars in lib/ext.");
         }
+        if (runner.getEngines().size() < count()) {
+            // client.continue_on_fail=true let JMeter go on without some: their share of the rate would be missing
+            throw new BadInputException("Only " + runner.getEngines().size() + " of the " + count()
+                    + " JMeter remote engines took the plan: start the others, or leave them out of --remote.");
+        }
 
         // DistributedRunner.start's calls, one engine after the other, but an engine that fails to start
         // stops the wave: without its share the total rate would fall short of the target
         List<ClientJMeterEngine> started = new ArrayList<>();
+        // an interrupted command (Ctrl-C) must not leave the engines sending load to the endpoint
+        Thread stopOnExit = new Thread(() -> stopAll(started), "ib-stop-remote-engines");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            runStarted(runner, started, ends, seconds, grace, console);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException exiting) {
+                // the hook is already running
+            }
+        }
+    }
+
+    private static synchronized void stopAll(List<ClientJMeterEngine> engines) {
+        for (ClientJMeterEngine e : engines) {
+            e.stopTest(true);
+        }
+    }
+
+    private void runStarted(DistributedRunner runner, List<ClientJMeterEngine> started, EngineEnds ends,
+                            double seconds, double grace, Console console) {
         for (JMeterEngine engine : runner.getEngines()) {
             ClientJMeterEngine client = (ClientJMeterEngine) engine;
             try {
                 ends.expect(client.getHost());
                 client.runTest();
-                started.add(client);
+                synchronized (RemoteEngines.class) {
+                    started.add(client);
+                }
             } catch (JMeterEngineException | IllegalStateException e) {
                 ends.forget(client.getHost());
-                for (ClientJMeterEngine s : started) {
-                    s.stopTest(true);
-                }
+                stopAll(started);
                 ends.await(System.nanoTime() + STOP_WAIT_NANOS);
                 throw new BadInputException("The JMeter remote engine " + client.getHost() + " did not start the wave ("
                         + reason(e) + "): check it runs JMeter " + JMeterHome.VERSION + " with the InferenceBench jars "
@@ -210,9 +240,7 @@ final class RemoteEngines {
             console.println(String.format(Locale.ROOT,
                     "Grace period of %.0f s over: stopping requests still in flight on the remote engines "
                             + "(they count as failed).", grace));
-            for (ClientJMeterEngine s : started) {
-                s.stopTest(true);
-            }
+            stopAll(started);
             if (!ends.await(System.nanoTime() + STOP_WAIT_NANOS)) {
                 console.println("Remote engines that did not report their end (their last samples are missing): "
                         + ends.missing());

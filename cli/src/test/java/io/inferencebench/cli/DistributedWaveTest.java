@@ -131,10 +131,33 @@ class DistributedWaveTest {
                 assertThat(starts.get(59) - starts.get(0)).isCloseTo(59 * 50.0, within(0.01));
             }
 
+            // the pool figures stay on each engine, in its log
+            for (JMeterServers.Server engine : engines.servers()) {
+                assertThat(Files.readString(engine.log())).contains("Constant RPS Timer: 60 starts (");
+            }
+
             String console = out.toString(StandardCharsets.UTF_8);
             assertThat(console).contains("Remote engines started: " + engines.addresses().replace(",", ", "),
                     "Total requests fired: 120", "Client RPS:", "(target 40.0,");
             assertThat(run.resolve("plan.jmx")).exists();
+        }
+    }
+
+    @Test
+    void startsTheEnginesDropAreCountedOnTheControllerFromTheSamples() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=200ms").withPort(0))) {
+            // each engine: 20 req/s for 2 s = 40 arrivals, but 2 threads x 5 req/s start only about half on time
+            int code = Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",
+                    "--obs-time", "2", "--max-threads", "2", "--late-policy", "drop:50", "--remote", engines.addresses(),
+                    "--results-dir", results.toString());
+            assertThat(code).as(diagnostics()).isEqualTo(0);
+            JsonNode s = new ObjectMapper().readTree(onlyRun().resolve("summary.json").toFile());
+            long fired = s.get("fired").asLong();
+            long dropped = s.get("dropped_starts").asLong();
+            assertThat(fired).isEqualTo(sim.requestCount());
+            assertThat(dropped).as(s.toString()).isGreaterThan(20);
+            // drops after an engine's last start have no sample to travel with: those stay in the engine's log
+            assertThat(fired + dropped).as(s.toString()).isBetween(60L, 80L);
         }
     }
 
