@@ -37,13 +37,6 @@ import io.inferencebench.pacing.ConstantRpsTimer;
 final class RemoteEngines {
     /** The name {@code jmeter-server} binds its engine under in its RMI registry. */
     private static final String ENGINE_RMI_NAME = "JMeterEngine";
-    /**
-     * JVM system properties that configure JMeter's RMI on this controller (SSL, ports, retries): JMeter
-     * reads them as JMeter properties, which the {@code benchmark} command has no flag for.
-     */
-    private static boolean controllerProperty(String name) {
-        return name.startsWith("server.rmi.") || name.startsWith("client.") || name.equals("mode");
-    }
     private static final long STOP_WAIT_NANOS = 30_000_000_000L;
 
     /** One engine: how the user wrote it (also JMeter's name for it), and where its RMI registry listens. */
@@ -139,6 +132,14 @@ final class RemoteEngines {
                     + "jars in lib/ext), check host and port, and use the same server.rmi.ssl.* settings on both "
                     + "sides (see docs/distributed.md).");
         }
+    }
+
+    /**
+     * JVM system properties that configure JMeter's RMI on this controller (SSL, ports, retries, sample
+     * sender): JMeter reads them as JMeter properties, which the {@code benchmark} command has no flag for.
+     */
+    private static boolean controllerProperty(String name) {
+        return name.startsWith("server.rmi.") || name.startsWith("client.") || name.equals("mode");
     }
 
     /** JMeter's RMI settings for this controller, from JVM system properties (see docs/distributed.md). */
