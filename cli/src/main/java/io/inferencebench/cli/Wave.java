@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,7 @@ final class Wave {
     private PythonRuntime pythonRuntime;
     private String body;
     private URI url;
+    private RemoteEngines remote;
 
     Wave(WaveOptions options, Console console) {
         this.o = options;
@@ -65,6 +67,9 @@ final class Wave {
 
     int run() throws Exception {
         validate();
+        if (remote != null) {
+            remote.reach();
+        }
         EndpointSimulator simulator = null;
         try {
             if (o.simulate != null) {
@@ -155,6 +160,9 @@ final class Wave {
         if (o.simulate != null) {
             simulatorOptions();
         }
+        if (o.remote != null) {
+            validateRemote();
+        }
         if (o.factoriesFile != null) {
             if (o.workers < 1) {
                 throw new BadInputException("--workers must be at least 1, got " + o.workers + ".");
@@ -193,6 +201,20 @@ final class Wave {
             if (colon <= 0) {
                 throw new BadInputException("--header '" + redactHeader(h) + "' is not Name:Value, e.g. --header 'X-Model: m1'.");
             }
+        }
+    }
+
+    private void validateRemote() {
+        remote = RemoteEngines.parse(o.remote);
+        int n = remote.count();
+        if (o.numRequests != null && o.numRequests % n != 0) {
+            throw new BadInputException("--num-requests " + o.numRequests + " does not split evenly over " + n
+                    + " remote engines: give a multiple of " + n + " (e.g. " + Math.max(n, o.numRequests / n * n)
+                    + " or " + (o.numRequests / n + 1) * n + ").");
+        }
+        if (o.sampleClientHw) {
+            throw new BadInputException("--sample-client-hw samples this machine, but with --remote the requests "
+                    + "leave from the engines: drop one of the two flags.");
         }
     }
 
@@ -260,7 +282,8 @@ final class Wave {
         JMeterHome.initialise();
         JMeterUtils.setProperty("sample_variables", String.join(",", SampleFields.ALL));
         JMeterUtils.setProperty("ib.run.dir", runDir.toString());
-        JMeterUtils.setProperty(io.inferencebench.pacing.ConstantRpsTimer.ENGINES_PROPERTY, "1");
+        JMeterUtils.setProperty(io.inferencebench.pacing.ConstantRpsTimer.ENGINES_PROPERTY,
+                remote == null ? "1" : Integer.toString(remote.count()));
         if (simulator != null) {
             JMeterUtils.setProperty("ib.endpoint.url", simulator.baseUrl());
         } else if (url != null) {
@@ -283,32 +306,25 @@ final class Wave {
                 python != null ? "invoke() of" : "POST to", python != null ? python.factoriesFile() : url, o.loadProfile != null ? "profile " + profile : rate(o.clientRps) + " req/s",
                 o.arrivals, runDir));
 
-        if (!o.noWarmup) {
+        if (!o.noWarmup && remote == null) {
             Warmup.run(profile.peakRate());
         }
         ServerMetrics serverMetrics = endpointConfig == null ? null
                 : ServerMetrics.start(endpointConfig, new AwsOptions(o.awsRegion, o.awsProfile));
         ClientHardware hardware = ClientHardware.start(o.clientHwInterval);
         long started = System.nanoTime();
-        StandardJMeterEngine engine = new StandardJMeterEngine();
-        engine.configure(plan.tree());
-        Thread runner = new Thread(engine::run, "ib-wave");
-        runner.start();
-        long deadline = started + (long) ((scheduleSeconds() + o.grace) * 1e9) + 2_000_000_000L;
-        while (runner.isAlive()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                console.println(String.format(Locale.ROOT,
-                        "Grace period of %.0f s over: stopping requests still in flight (they count as failed).", o.grace));
-                engine.stopTest(true);
-                runner.join(30_000);
-                break;
-            }
-            runner.join(Math.max(1, Math.min(left / 1_000_000L, 200)));
+        if (remote != null) {
+            List<String> sent = new ArrayList<>(List.of("sample_variables", "ib.endpoint.url"));
+            plan.secretProperties().forEach(p -> sent.add(p[0]));
+            remote.run(plan.tree(), sent, scheduleSeconds(), o.grace, console);
+        } else {
+            runEmbedded(plan, started);
         }
 
         hardware.close();
-        WaveSummary summary = plan.summary().summary();
+        // remote: the pacers ran on the engines, the target is known here
+        WaveSummary summary = remote == null ? plan.summary().summary()
+                : new WaveSummary(plan.summary().statistics(), null, o.successThreshold, profile.meanRate());
         if (summary == null) {
             summary = new WaveSummary(plan.summary().statistics(), Pacer.report(), o.successThreshold, null);
         }
@@ -329,8 +345,11 @@ final class Wave {
         bounds.put("obs_time_s", o.obsTime);
         bounds.put("num_requests", o.numRequests);
         summary.put("bounds", bounds);
-        ClientBottleneck verdict = ClientBottleneck.judge(ClientBottleneck.evidence(summary, hardware,
-                python == null ? 0 : python.workers(),
+        if (remote != null) {
+            summary.put("remote_engines", remote.names());
+        }
+        ClientBottleneck verdict = ClientBottleneck.judge(ClientBottleneck.evidence(summary,
+                remote == null ? hardware : null, python == null ? 0 : python.workers(),
                 pythonRuntime == null || !pythonRuntime.description().contains("callable")));
         if (o.sampleClientHw) {
             hardware.writeCsv(runDir.resolve(ClientHardware.CSV_FILE));
@@ -368,6 +387,25 @@ final class Wave {
         }
         console.println("Detailed results: " + runDir);
         return summary.passed ? Benchmark.PASSED : Benchmark.FAILED;
+    }
+
+    private void runEmbedded(PlanBuilder plan, long started) throws InterruptedException {
+        StandardJMeterEngine engine = new StandardJMeterEngine();
+        engine.configure(plan.tree());
+        Thread runner = new Thread(engine::run, "ib-wave");
+        runner.start();
+        long deadline = started + (long) ((scheduleSeconds() + o.grace) * 1e9) + 2_000_000_000L;
+        while (runner.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                console.println(String.format(Locale.ROOT,
+                        "Grace period of %.0f s over: stopping requests still in flight (they count as failed).", o.grace));
+                engine.stopTest(true);
+                runner.join(30_000);
+                break;
+            }
+            runner.join(Math.max(1, Math.min(left / 1_000_000L, 200)));
+        }
     }
 
     private static String rate(double r) {

@@ -83,6 +83,9 @@ public class WaveOptions {
     @Option(names = "--client-hw-interval", paramLabel = "MS", description = "Client hardware sample interval in ms (default ${DEFAULT-VALUE}).", defaultValue = "100")
     int clientHwInterval;
 
+    @Option(names = "--remote", paramLabel = "HOST[:PORT],...", description = "Run the wave on these JMeter remote engines (jmeter-server), each sending 1/N of the rate; see docs/distributed.md.")
+    String remote;
+
     @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "OPTIONS", description = "Start the built-in endpoint simulator for the wave, e.g. --simulate=latency=50ms,capacity=64,error-rate=0.01.")
     String simulate;
 }

@@ -62,8 +62,9 @@ public final class WaveSummary {
         this.successThreshold = successThreshold;
         this.passed = completed > 0 && successRate >= successThreshold;
         this.targetRps = targetRps != null ? targetRps : pacing == null ? null : pacing.targetRps();
-        this.lateStarts = pacing == null ? 0 : pacing.lateStarts();
-        this.droppedStarts = pacing == null ? 0 : pacing.droppedStarts();
+        // without a pacer in this JVM (a distributed run's controller) the samples carry the counts
+        this.lateStarts = pacing == null ? stats.lateStarts() : pacing.lateStarts();
+        this.droppedStarts = pacing == null ? stats.droppedStarts() : pacing.droppedStarts();
         this.latency = stats.latency();
         this.latencyFromIntended = stats.latencyFromIntended();
         this.lateness = stats.lateness();
