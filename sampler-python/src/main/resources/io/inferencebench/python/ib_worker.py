@@ -91,8 +91,8 @@ class Factories:
         try:
             spec.loader.exec_module(module)
         except SyntaxError as error:
-            raise ContractError("Factories file %s has a syntax error at %s:%s: %s; fix it and retry."
-                                % (self.path, error.filename or self.path, error.lineno, error.msg))
+            raise ContractError("Factories file %s:%s has a syntax error: %s; fix it and retry."
+                                % (error.filename or self.path, error.lineno, error.msg))
         except BaseException as error:
             raise ContractError("Importing factories file %s raised %s%s; fix the file or install what it imports."
                                 % (self.path, describe(error), where(error, self.path)))
