@@ -3,6 +3,7 @@ package io.inferencebench.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import io.inferencebench.cli.capacity.CapacityCommand;
 import io.inferencebench.simulator.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         versionProvider = Benchmark.Version.class,
         description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
-        subcommands = {SimulateCommand.class},
+        subcommands = {SimulateCommand.class, CapacityCommand.class},
         footer = {"", "Exit codes: 0 wave passed the success threshold, 1 it did not, 2 bad input.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {
@@ -25,11 +26,17 @@ public class Benchmark implements Callable<Integer> {
     @Mixin
     WaveOptions wave = new WaveOptions();
 
+    @Mixin
+    PlotOptions plot = new PlotOptions();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (plot.requested()) {
+            return plot.run(new Console(System.out));
+        }
         return new Wave(wave, new Console(System.out)).run();
     }
 
@@ -54,7 +61,8 @@ public class Benchmark implements Callable<Integer> {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
-            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException
+                    || ex instanceof io.inferencebench.report.ReportInputException) {
                 c.getErr().println(ex.getMessage());
                 c.getErr().flush();
                 return BAD_INPUT;

@@ -59,6 +59,8 @@ public final class JMeterHome {
         JMeterUtils.setProperty("jmeterengine.stopfail.system.exit", "false");
         JMeterUtils.setProperty("summariser.out", "false");
         JMeterUtils.setProperty("summariser.log", "false");
+        // JMeter finds functions (__P, ...) by scanning jars: point it at the ones on our class path
+        JMeterUtils.setProperty("search_paths", jarOf(org.apache.jmeter.functions.Property.class));
         initialised = true;
         return home;
     }
@@ -102,6 +104,14 @@ public final class JMeterHome {
                     }
                 }
             }
+        }
+    }
+
+    private static String jarOf(Class<?> type) {
+        try {
+            return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -15,12 +15,19 @@ import java.util.Map;
 import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.util.JMeterUtils;
 
+import io.inferencebench.diagnostics.ClientBottleneck;
+import io.inferencebench.diagnostics.ClientHardware;
 import io.inferencebench.pacing.ArrivalSchedule;
 import io.inferencebench.pacing.ConstantRpsTimer;
 import io.inferencebench.pacing.LatePolicy;
 import io.inferencebench.pacing.LoadProfile;
 import io.inferencebench.pacing.LoadProfileException;
 import io.inferencebench.pacing.Pacer;
+import io.inferencebench.python.FactoriesException;
+import io.inferencebench.python.PythonFactorySampler;
+import io.inferencebench.python.PythonOptions;
+import io.inferencebench.python.PythonRuntime;
+import io.inferencebench.python.PythonRuntimes;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.wave.ResultsBlock;
@@ -39,6 +46,8 @@ final class Wave {
     private final WaveOptions o;
     private final Console console;
     private LoadProfile profile;
+    private PythonOptions python;
+    private PythonRuntime pythonRuntime;
     private String body;
     private URI url;
 
@@ -54,17 +63,43 @@ final class Wave {
             if (o.simulate != null) {
                 simulator = EndpointSimulator.start(simulatorOptions());
                 console.println("Endpoint simulator: " + simulator.baseUrl() + " (" + simulatorOptions().describe() + ")");
-                if (url == null) {
+                if (url == null && python == null) {
                     url = URI.create(simulator.baseUrl() + "/invocations");
                 }
             }
+            if (python != null) {
+                startPython(simulator);
+            }
             return runWave(simulator);
         } finally {
+            if (python != null && pythonRuntime != null) {
+                PythonRuntimes.release(python);
+            }
             if (simulator != null) {
                 simulator.close();
             }
             console.close();
         }
+    }
+
+    /**
+     * Starts the Python runtime before the run directory exists: every factories problem (file, syntax,
+     * contract, invoke_factory raising, Python too old) is bad input, exit 2, nothing written.
+     */
+    private void startPython(EndpointSimulator simulator) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (simulator != null) {
+            env.put(ENDPOINT_ENV, simulator.baseUrl());
+        } else if (url != null) {
+            env.put(ENDPOINT_ENV, url.toString());
+        }
+        python = python.withEnvironment(env);
+        try {
+            pythonRuntime = PythonRuntimes.acquire(python, console::println);
+        } catch (FactoriesException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        console.println(pythonRuntime.description());
     }
 
     private SimulatorOptions simulatorOptions() {
@@ -94,6 +129,9 @@ final class Wave {
         if (o.maxThreads < 1) {
             throw new BadInputException("--max-threads must be at least 1, got " + o.maxThreads + ".");
         }
+        if (o.clientHwInterval < 1) {
+            throw new BadInputException("--client-hw-interval must be at least 1 ms, got " + o.clientHwInterval + ".");
+        }
         if (!(o.grace >= 0)) {
             throw new BadInputException("--grace must be 0 seconds or more, got " + o.grace + ".");
         }
@@ -110,6 +148,17 @@ final class Wave {
         if (o.simulate != null) {
             simulatorOptions();
         }
+        if (o.factoriesFile != null) {
+            if (o.workers < 1) {
+                throw new BadInputException("--workers must be at least 1, got " + o.workers + ".");
+            }
+            try {
+                python = PythonOptions.of(o.factoriesFile).withEndpointName(o.endpointName).withWorkers(o.workers)
+                        .withPython(o.python).withRuntime(PythonOptions.Runtime.parse(o.pythonRuntime));
+            } catch (FactoriesException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
         if (o.url != null) {
             try {
                 url = URI.create(o.url.trim());
@@ -120,9 +169,9 @@ final class Wave {
             if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
                 throw new BadInputException("--url '" + o.url + "' must start with http:// or https:// and name a host.");
             }
-        } else if (o.simulate == null) {
-            throw new BadInputException("Nothing to send requests to: give --url URL, or --simulate to start the "
-                    + "built-in endpoint simulator.");
+        } else if (o.simulate == null && o.factoriesFile == null) {
+            throw new BadInputException("Nothing to send requests to: give --factories-file F, --url URL, or "
+                    + "--simulate to start the built-in endpoint simulator.");
         }
         body = body();
         for (String h : o.headers) {
@@ -193,6 +242,7 @@ final class Wave {
         Path runDir = RunDirectory.create(o.resultsDir, LocalDateTime.now());
         console.logTo(runDir.resolve("benchmark.log"));
         System.setProperty("ib.jmeter.log", runDir.resolve("jmeter.log").toString());
+        ((org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false)).reconfigure();
         JMeterHome.initialise();
         JMeterUtils.setProperty("sample_variables", String.join(",", SampleFields.ALL));
         JMeterUtils.setProperty("ib.run.dir", runDir.toString());
@@ -205,16 +255,24 @@ final class Wave {
 
         PlanBuilder plan = new PlanBuilder("InferenceBench wave", initialThreads(), timer(),
                 Path.of("${__P(ib.run.dir,.)}", "results.jtl"), Path.of("${__P(ib.run.dir,.)}"), o.successThreshold);
-        plan.httpPost(url, body, o.headers);
+        if (python != null) {
+            plan.sampler(PythonFactorySampler.of(python));
+        } else {
+            plan.httpPost(url, body, o.headers);
+        }
         for (String[] secret : plan.secretProperties()) {
             JMeterUtils.setProperty(secret[0], secret[1]);
         }
         plan.save(runDir.resolve("plan.jmx"));
 
-        console.println(String.format(Locale.ROOT, "Wave: %s to %s, %s, %s arrivals -> %s",
-                "POST", url, o.loadProfile != null ? "profile " + profile : rate(o.clientRps) + " req/s",
+        console.println(String.format(Locale.ROOT, "Wave: %s %s, %s, %s arrivals -> %s",
+                python != null ? "invoke() of" : "POST to", python != null ? python.factoriesFile() : url, o.loadProfile != null ? "profile " + profile : rate(o.clientRps) + " req/s",
                 o.arrivals, runDir));
 
+        if (!o.noWarmup) {
+            Warmup.run(profile.peakRate());
+        }
+        ClientHardware hardware = ClientHardware.start(o.clientHwInterval);
         long started = System.nanoTime();
         StandardJMeterEngine engine = new StandardJMeterEngine();
         engine.configure(plan.tree());
@@ -233,26 +291,54 @@ final class Wave {
             runner.join(Math.max(1, Math.min(left / 1_000_000L, 200)));
         }
 
+        hardware.close();
         WaveSummary summary = plan.summary().summary();
         if (summary == null) {
             summary = new WaveSummary(plan.summary().statistics(), Pacer.report(), o.successThreshold, null);
         }
         summary.put("run_name", runDir.getFileName().toString());
-        summary.put("mode", "http");
-        summary.put("target", url.toString());
+        summary.put("mode", python != null ? "python" : "http");
+        summary.put("target", python != null ? python.factoriesFile().toString() : url.toString());
+        if (python != null) {
+            Map<String, Object> py = new LinkedHashMap<>();
+            py.put("workers", python.workers());
+            py.put("endpoint_name", python.endpointName().isEmpty() ? null : python.endpointName());
+            py.put("runtime", pythonRuntime.description());
+            py.put("worker_restarts", pythonRuntime.restarts());
+            summary.put("python", py);
+        }
         summary.put("load_profile", o.loadProfile);
         summary.put("arrivals", o.arrivals);
         Map<String, Object> bounds = new LinkedHashMap<>();
         bounds.put("obs_time_s", o.obsTime);
         bounds.put("num_requests", o.numRequests);
         summary.put("bounds", bounds);
+        ClientBottleneck verdict = ClientBottleneck.judge(ClientBottleneck.evidence(summary, hardware,
+                python == null ? 0 : python.workers(),
+                pythonRuntime == null || !pythonRuntime.description().contains("callable")));
+        if (o.sampleClientHw) {
+            hardware.writeCsv(runDir.resolve(ClientHardware.CSV_FILE));
+            summary.put("client_hw", hardware.summary());
+        }
+        summary.put("client_bottleneck", verdict.toMap());
         summary.write(runDir);
 
         console.println();
         for (String line : ResultsBlock.render(summary).split("\n")) {
             console.println(line);
         }
+        if (o.sampleClientHw) {
+            for (String line : ClientHardwareLines.render(hardware).split("\n")) {
+                console.println(line);
+            }
+        }
         console.println();
+        if (verdict.detected()) {
+            for (String line : verdict.render().split("\n")) {
+                console.println(line);
+            }
+            console.println();
+        }
         console.println("Detailed results: " + runDir);
         return summary.passed ? Benchmark.PASSED : Benchmark.FAILED;
     }

@@ -80,6 +80,15 @@ final class Completion {
         return new Completion(chat, model, tokens, maxGiven, stream, includeUsage, prompt);
     }
 
+    /** Loads and exercises the parsing classes. */
+    static void warmUp() {
+        try {
+            parse("{\"messages\":[{\"content\":\"hi\"}],\"max_tokens\":1}".getBytes(StandardCharsets.UTF_8), true, 1).json();
+        } catch (BadRequest e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static int countChatWords(JsonNode messages) {
         int n = 0;
         for (JsonNode message : messages) {

@@ -27,7 +27,7 @@ final class SimulatorMetrics {
     private final LongAdder tokens = new LongAdder();
     private final ServiceQueue queue;
     private final long startedNanos = System.nanoTime();
-    /** Ring of (nanoTime, inServiceSeconds, busySeconds) taken once a second. */
+    /** Ring of (nanoTime, inServiceSeconds, busySeconds): the start, then one a second. */
     private final double[][] snapshots = new double[WINDOW_SECONDS + 1][];
     private int snapshotCount;
 
@@ -36,6 +36,8 @@ final class SimulatorMetrics {
         for (int i = 0; i < bucketCounts.length; i++) {
             bucketCounts[i] = new LongAdder();
         }
+        snapshots[0] = new double[] {startedNanos, 0, 0};
+        snapshotCount = 1;
     }
 
     void received() {
@@ -82,8 +84,7 @@ final class SimulatorMetrics {
      */
     synchronized double utilizationPercent() {
         double now = System.nanoTime();
-        double[] oldest = snapshotCount == 0 ? new double[] {startedNanos, 0, 0}
-                : snapshots[snapshotCount < snapshots.length ? 0 : snapshotCount % snapshots.length];
+        double[] oldest = snapshots[snapshotCount < snapshots.length ? 0 : snapshotCount % snapshots.length];
         double seconds = (now - oldest[0]) / 1e9;
         if (seconds <= 0) {
             return 0;

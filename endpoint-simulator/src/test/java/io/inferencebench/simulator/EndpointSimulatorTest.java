@@ -79,8 +79,13 @@ class EndpointSimulatorTest {
         assertThat(JSON.readTree(csv.body()).get("predictions").size()).isEqualTo(1);
         assertThat(JSON.readTree(csv.body()).get("endpoint").asText()).isEqualTo("simulator");
 
-        assertThat(s.requestCount()).isEqualTo(2);
-        assertThat(s.requestCount(200)).isEqualTo(2);
+        HttpResponse<String> array = send(post(s, "/invocations", "[{\"x\": [1, 2]}, {\"x\": [3]}]"));
+        assertThat(JSON.readTree(array.body()).get("predictions").size()).isEqualTo(2);
+        HttpResponse<String> nested = send(post(s, "/invocations", "{\"meta\": {\"instances\": [1]}, \"instances\": [[1], [2], [3], [4]]}"));
+        assertThat(JSON.readTree(nested.body()).get("predictions").size()).isEqualTo(4);
+
+        assertThat(s.requestCount()).isEqualTo(4);
+        assertThat(s.requestCount(200)).isEqualTo(4);
     }
 
     @Test
@@ -228,6 +233,25 @@ class EndpointSimulatorTest {
         List<String> events = body.lines().filter(l -> !l.isEmpty()).toList();
         assertThat(events).hasSize(5).allMatch(l -> l.startsWith("data: ")).last().isEqualTo("data: [DONE]");
         assertThat(events.subList(0, 4)).allMatch(l -> l.contains("\"object\":\"text_completion\"") && !l.contains("usage"));
+    }
+
+    @Test
+    void aStreamHoldsItsCapacitySlotUntilItsLastToken() throws Exception {
+        EndpointSimulator s = start(SimulatorOptions.defaults().withCapacity(1).withTtft("100ms").withItl("25ms"));
+        String body = "{\"stream\": true, \"max_tokens\": 5, \"messages\": []}";
+        long t0 = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(post(s, "/v1/chat/completions", body),
+                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> second = CLIENT.sendAsync(post(s, "/v1/chat/completions", body),
+                HttpResponse.BodyHandlers.ofString());
+        long secondDone = millisSince(t0, second);
+        long firstDone = millisSince(t0, first);
+
+        // each stream takes 100 + 4 x 25 = 200 ms, one after the other
+        assertThat(Math.max(firstDone, secondDone)).isBetween(390L, 4000L);
+        assertThat(first.join().body()).endsWith("data: [DONE]\n\n");
+        assertThat(second.join().body()).endsWith("data: [DONE]\n\n");
+        assertThat(s.requestCount(200)).isEqualTo(2);
     }
 
     // ---- behaviour under load ----

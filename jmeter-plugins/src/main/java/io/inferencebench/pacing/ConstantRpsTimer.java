@@ -42,6 +42,17 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     private transient Pacer pacer;
 
+    public ConstantRpsTimer() {
+        setTargetRps(targetRps);
+        setLoadProfile(loadProfile);
+        setArrivals(arrivals);
+        setSeed(seed);
+        setDurationSeconds(durationSeconds);
+        setMaxArrivals(maxArrivals);
+        setLatePolicy(latePolicy);
+        setMaxThreads(maxThreads);
+    }
+
     @Override
     public long delay() {
         JMeterContext ctx = getThreadContext();
@@ -84,7 +95,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
             return LoadProfile.parse(loadProfile);
         }
         try {
-            return LoadProfile.constant(new BigDecimal(targetRps.trim()));
+            return LoadProfile.constant(new BigDecimal(String.valueOf(targetRps).trim()));
         } catch (NumberFormatException e) {
             throw new LoadProfileException("The target rate '" + targetRps
                     + "' is not a number: give requests per second, e.g. 25 or 0.5.");
@@ -215,6 +226,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setTargetRps(String targetRps) {
         this.targetRps = targetRps;
+        keep("targetRps", targetRps);
     }
 
     public String getLoadProfile() {
@@ -223,6 +235,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setLoadProfile(String loadProfile) {
         this.loadProfile = loadProfile;
+        keep("loadProfile", loadProfile);
     }
 
     public String getArrivals() {
@@ -231,6 +244,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setArrivals(String arrivals) {
         this.arrivals = arrivals;
+        keep("arrivals", arrivals);
     }
 
     public String getSeed() {
@@ -239,6 +253,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setSeed(String seed) {
         this.seed = seed;
+        keep("seed", seed);
     }
 
     public String getDurationSeconds() {
@@ -247,6 +262,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setDurationSeconds(String durationSeconds) {
         this.durationSeconds = durationSeconds;
+        keep("durationSeconds", durationSeconds);
     }
 
     public String getMaxArrivals() {
@@ -255,6 +271,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setMaxArrivals(String maxArrivals) {
         this.maxArrivals = maxArrivals;
+        keep("maxArrivals", maxArrivals);
     }
 
     public String getLatePolicy() {
@@ -263,6 +280,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setLatePolicy(String latePolicy) {
         this.latePolicy = latePolicy;
+        keep("latePolicy", latePolicy);
     }
 
     public int getMaxThreads() {
@@ -271,5 +289,20 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setMaxThreads(int maxThreads) {
         this.maxThreads = maxThreads;
+        keep("maxThreads", maxThreads);
+    }
+
+    /**
+     * Mirrors a bean field into the element's JMeter property when the element is being built (in code
+     * or the GUI), so the value is saved in the plan; at run time JMeter sets the fields from the properties.
+     */
+    private void keep(String name, Object value) {
+        if (!isRunningVersion()) {
+            if (value instanceof Integer i) {
+                setProperty(name, i.intValue());
+            } else {
+                setProperty(name, value == null ? "" : value.toString());
+            }
+        }
     }
 }

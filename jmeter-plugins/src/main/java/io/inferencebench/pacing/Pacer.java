@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,6 +31,8 @@ public final class Pacer {
 
     /** How often a parked thread looks whether the test is being stopped. */
     private static final long STOP_CHECK_NANOS = 100_000_000L;
+    /** How often the pool keeper looks at how many threads are free. */
+    private static final long POOL_CHECK_NANOS = 1_000_000L;
 
     private final ArrivalSchedule schedule;
     private final LatePolicy latePolicy;
@@ -53,10 +52,13 @@ public final class Pacer {
     private final Histogram lateness = new ConcurrentHistogram(3);
     private final AtomicInteger idle = new AtomicInteger();
     private final AtomicInteger threads;
-    private final AtomicBoolean growing = new AtomicBoolean();
+    /** Threads that have asked for a start; the others are still starting up and count as waiting. */
+    private final AtomicInteger threadsSeen = new AtomicInteger();
+    private final ThreadLocal<Boolean> seen = new ThreadLocal<>();
+    private volatile boolean ended;
     private final AtomicLong lastStartNanos = new AtomicLong();
     private volatile boolean capReached;
-    private final ExecutorService grower;
+    private final Thread keeper;
 
     /** The start a thread was given: arrival index, intended and actual start. */
     public record Start(long arrival, long intendedNanos, long actualNanos, long intendedEpochMicros) {
@@ -74,14 +76,16 @@ public final class Pacer {
         this.threadGroup = threadGroup;
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
-        this.grower = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ib-pacer-pool");
-            t.setDaemon(true);
-            return t;
-        });
         // Pair the monotonic clock with the wall clock once; every intended start derives from both.
         this.originNanos = System.nanoTime();
         this.originEpochMicros = System.currentTimeMillis() * 1000L;
+        if (threadGroup != null && engine != null) {
+            keeper = new Thread(this::keepPool, "ib-pacer-pool");
+            keeper.setDaemon(true);
+            keeper.start();
+        } else {
+            keeper = null;
+        }
     }
 
     static Pacer forKey(Object key, java.util.function.Supplier<Pacer> create) {
@@ -91,7 +95,7 @@ public final class Pacer {
     /** Forgets the pacers of an earlier test in this JVM. */
     static void reset() {
         for (Pacer p : PACERS.values()) {
-            p.grower.shutdownNow();
+            p.stop();
         }
         PACERS.clear();
     }
@@ -105,11 +109,22 @@ public final class Pacer {
         return PacingReport.combine(reports);
     }
 
+    private void stop() {
+        ended = true;
+        if (keeper != null) {
+            keeper.interrupt();
+        }
+    }
+
     /**
      * Blocks the calling thread until its next start is due and returns it, or returns {@code null}
      * when the schedule has ended (or the test is stopping) and the thread should end.
      */
     Start awaitNextStart() {
+        if (seen.get() == null) {
+            seen.set(Boolean.TRUE);
+            threadsSeen.incrementAndGet();
+        }
         while (true) {
             long arrival;
             long offset;
@@ -118,6 +133,7 @@ public final class Pacer {
                 offset = schedule.startNanos(arrival);
             }
             if (offset == ArrivalSchedule.END) {
+                ended = true;
                 return null;
             }
             long due = originNanos + offset;
@@ -131,8 +147,6 @@ public final class Pacer {
                     return null;
                 }
                 now = System.nanoTime();
-            } else {
-                ensureSpareThreads();
             }
             long lateBy = Math.max(0, now - due);
             lateness.recordValue(lateBy);
@@ -151,7 +165,6 @@ public final class Pacer {
     /** Parks until {@code due}; false when the test is being stopped meanwhile. */
     private boolean park(long due) {
         idle.incrementAndGet();
-        ensureSpareThreads();
         try {
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
@@ -168,41 +181,46 @@ public final class Pacer {
 
     /**
      * Keeps a margin of threads waiting for their start (Little's law with headroom: a quarter of the
-     * busy threads plus two), growing the group from a side thread so no start waits on thread creation.
+     * busy threads plus two). Runs on its own thread, every couple of milliseconds, because when the
+     * server stalls every worker thread is blocked and none would notice the pool running dry.
      */
-    private void ensureSpareThreads() {
-        int waiting = idle.get();
-        int total = threads.get();
-        int wanted = 2 + (total - waiting + 3) / 4;
-        if (waiting >= wanted || threadGroup == null || engine == null) {
-            return;
-        }
-        if (total >= maxThreads) {
-            if (!capReached) {
-                capReached = true;
-                log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run late."
-                        + " Raise the thread cap (--max-threads) if the client can take it.", maxThreads);
+    private void keepPool() {
+        JMeterContextService.getContext().setVariables(new JMeterVariables());
+        while (!ended && engine.isActive() && !Thread.currentThread().isInterrupted()) {
+            int total = threads.get();
+            int waiting = idle.get() + Math.max(0, total - threadsSeen.get());
+            int wanted = 2 + (total - waiting + 3) / 4;
+            if (waiting < wanted) {
+                if (total >= maxThreads) {
+                    if (!capReached) {
+                        capReached = true;
+                        log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run "
+                                + "late. Raise the thread cap (--max-threads) if the client can take it.", maxThreads);
+                    }
+                } else {
+                    grow(Math.min(Math.max(wanted - waiting, total / 8), maxThreads - total));
+                    continue;
+                }
             }
-            return;
-        }
-        if (growing.compareAndSet(false, true)) {
-            int add = Math.min(Math.max(wanted - waiting, total / 8), maxThreads - total);
-            grower.execute(() -> grow(add));
+            LockSupport.parkNanos(POOL_CHECK_NANOS);
         }
     }
 
     private void grow(int add) {
         try {
-            // addNewThread copies the calling thread's variables into the new thread
-            JMeterContextService.getContext().setVariables(new JMeterVariables());
             for (int i = 0; i < add && engine.isActive(); i++) {
-                threadGroup.addNewThread(0, engine);
+                // counted before it runs: until its first start it is a waiting thread, not a missing one
                 threads.incrementAndGet();
+                try {
+                    threadGroup.addNewThread(0, engine);
+                } catch (RuntimeException e) {
+                    threads.decrementAndGet();
+                    throw e;
+                }
             }
         } catch (RuntimeException e) {
             log.warn("Constant RPS Timer could not add a thread: {}", e.toString());
-        } finally {
-            growing.set(false);
+            LockSupport.parkNanos(POOL_CHECK_NANOS);
         }
     }
 

@@ -40,6 +40,8 @@ public final class WaveSummary {
     public final Stats latency;
     public final Stats latencyFromIntended;
     public final Stats lateness;
+    public final Stats queue;
+    public final PacingReport pacing;
     private final Map<String, Object> document = new LinkedHashMap<>();
 
     public WaveSummary(WaveStatistics stats, PacingReport pacing, double successThreshold, Double targetRps) {
@@ -65,6 +67,8 @@ public final class WaveSummary {
         this.latency = stats.latency();
         this.latencyFromIntended = stats.latencyFromIntended();
         this.lateness = stats.lateness();
+        this.queue = stats.queue();
+        this.pacing = pacing;
 
         document.put("schema_version", SCHEMA_VERSION);
         document.put("tool", "InferenceBench for JMeter");

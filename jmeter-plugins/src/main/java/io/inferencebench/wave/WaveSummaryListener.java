@@ -34,6 +34,11 @@ public class WaveSummaryListener extends AbstractTestElement
     private transient volatile WaveSummary summary;
     private transient int[] varIndex;
 
+    public WaveSummaryListener() {
+        setOutputDirectory(outputDirectory);
+        setSuccessThreshold(successThreshold);
+    }
+
     @Override
     public void sampleOccurred(SampleEvent e) {
         WaveStatistics stats = statistics;
@@ -129,6 +134,7 @@ public class WaveSummaryListener extends AbstractTestElement
 
     public void setOutputDirectory(String outputDirectory) {
         this.outputDirectory = outputDirectory;
+        keep("outputDirectory", outputDirectory);
     }
 
     public String getSuccessThreshold() {
@@ -137,10 +143,25 @@ public class WaveSummaryListener extends AbstractTestElement
 
     public void setSuccessThreshold(String successThreshold) {
         this.successThreshold = successThreshold;
+        keep("successThreshold", successThreshold);
     }
 
     private Object readResolve() {
         statistics = new WaveStatistics();
         return this;
+    }
+
+    /**
+     * Mirrors a bean field into the element's JMeter property when the element is being built (in code
+     * or the GUI), so the value is saved in the plan; at run time JMeter sets the fields from the properties.
+     */
+    private void keep(String name, Object value) {
+        if (!isRunningVersion()) {
+            if (value instanceof Integer i) {
+                setProperty(name, i.intValue());
+            } else {
+                setProperty(name, value == null ? "" : value.toString());
+            }
+        }
     }
 }

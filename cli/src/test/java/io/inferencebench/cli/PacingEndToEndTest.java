@@ -1,0 +1,96 @@
+package io.inferencebench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.inferencebench.simulator.EndpointSimulator;
+import io.inferencebench.simulator.SimulatorOptions;
+
+/** The Constant RPS Timer in real waves: through a server stall, under a thread cap, with drops. */
+class PacingEndToEndTest {
+    @TempDir
+    Path results;
+    private PrintStream stdout;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void capture() {
+        stdout = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(stdout);
+    }
+
+    private JsonNode wave(String... args) throws Exception {
+        String[] all = Stream.concat(Stream.of(args), Stream.of("--results-dir", results.toString()))
+                .toArray(String[]::new);
+        Benchmark.execute(all);
+        try (Stream<Path> runs = Files.list(results)) {
+            List<Path> dirs = runs.sorted().toList();
+            return new ObjectMapper().readTree(dirs.get(dirs.size() - 1).resolve("summary.json").toFile());
+        }
+    }
+
+    @Test
+    void startsStayOnScheduleThroughAServerStallAndTheLatencyFromTheIntendedStartShowsIt() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(
+                SimulatorOptions.parse("latency=10ms,stall=1s:1500ms").withPort(0))) {
+            JsonNode s = wave("--url", sim.baseUrl() + "/invocations", "--client-rps", "50", "--obs-time", "4");
+            assertThat(s.get("fired").asLong()).isEqualTo(200);
+            assertThat(s.get("completed").asLong()).isEqualTo(200);
+            assertThat(sim.requestCount()).isEqualTo(200);
+            // the ~75 requests due during the stall were started on time: the pool grew instead
+            assertThat(s.get("threads").get("started").asInt()).isGreaterThan(60);
+            assertThat(s.get("late_starts").asLong()).isLessThan(30);
+            assertThat(s.get("client_rps").asDouble()).isBetween(49.0, 51.0);
+            // a request started at the beginning of the stall waited for most of it
+            assertThat(s.get("latency_from_intended_ms").get("max").asDouble()).isGreaterThan(1000);
+        }
+    }
+
+    @Test
+    void aThreadCapFarBelowWhatTheLatencyNeedsIsReportedNotHidden() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=200ms").withPort(0))) {
+            JsonNode s = wave("--url", sim.baseUrl() + "/invocations", "--client-rps", "40", "--num-requests", "40",
+                    "--max-threads", "2");
+            // 2 threads x 5 req/s each cannot start 40 req/s: every request still runs, late
+            assertThat(s.get("fired").asLong()).isEqualTo(40);
+            assertThat(s.get("threads").get("cap_reached").asBoolean()).isTrue();
+            assertThat(s.get("threads").get("started").asInt()).isEqualTo(2);
+            assertThat(s.get("late_starts").asLong()).isGreaterThan(30);
+            assertThat(s.get("client_rps").asDouble()).isLessThan(15);
+            assertThat(s.get("lateness_ms").get("max").asDouble()).isGreaterThan(1000);
+        }
+    }
+
+    @Test
+    void theDropPolicySkipsStartsThatAreTooLateAndCountsThem() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=200ms").withPort(0))) {
+            JsonNode s = wave("--url", sim.baseUrl() + "/invocations", "--client-rps", "40", "--obs-time", "2",
+                    "--max-threads", "2", "--late-policy", "drop:50");
+            long fired = s.get("fired").asLong();
+            long dropped = s.get("dropped_starts").asLong();
+            assertThat(dropped).isGreaterThan(40);
+            assertThat(fired + dropped).isEqualTo(80);
+            assertThat(sim.requestCount()).isEqualTo(fired);
+        }
+    }
+}
