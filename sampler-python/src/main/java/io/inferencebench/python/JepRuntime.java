@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jep runtime: CPython inside the JVM through Jep 4.x, reached by reflection so that Jep stays
- * optional. Jep's interpreters are bound to the thread that made them, so this runtime owns
- * {@code threadsPerWorker} threads, each with its own {@code SharedInterpreter}; they share the
- * loaded factories module, as the threads of one worker process do.
+ * optional. Jep's interpreters are bound to the thread that made them, so this runtime owns up to
+ * {@code threadsPerWorker} threads, each with its own {@code SharedInterpreter} (started one at a
+ * time, when every running one is busy); they share the loaded factories module, as the threads
+ * of one worker process do.
  *
  * <p>Jep is found on the classpath, or else in the Python's own {@code jep} package (what
  * {@code pip install jep} leaves: the jar and the native library side by side).
@@ -37,7 +38,8 @@ final class JepRuntime implements PythonRuntime {
     private final PythonOptions options;
     private final JepApi jep;
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-    private final List<Thread> threads;
+    private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile boolean closed;
 
@@ -60,7 +62,6 @@ final class JepRuntime implements PythonRuntime {
     private JepRuntime(PythonOptions options, JepApi jep) {
         this.options = options;
         this.jep = jep;
-        this.threads = new java.util.ArrayList<>();
     }
 
     /**
@@ -172,13 +173,7 @@ final class JepRuntime implements PythonRuntime {
                     + "); install Jep 4.x (pip install jep) or use the subprocess runtime.");
         }
         JepRuntime runtime = new JepRuntime(options, (JepApi) found);
-        // The first thread loads the factories file; the others wait for it and then only import.
-        for (int i = 0; i < options.threadsPerWorker(); i++) {
-            Thread thread = new Thread(runtime::serve, "ib-jep-" + i);
-            thread.setDaemon(true);
-            runtime.threads.add(thread);
-        }
-        runtime.threads.get(0).start();
+        runtime.startThread(); // the first thread loads the factories file
         try {
             runtime.loaded.get(WorkerProcess.STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -195,9 +190,22 @@ final class JepRuntime implements PythonRuntime {
             Thread.currentThread().interrupt();
             throw new FactoriesException("Interrupted while starting Jep.", e);
         }
-        runtime.threads.stream().skip(1).forEach(Thread::start);
         log.info("{}", runtime.description());
         return runtime;
+    }
+
+    /** One more interpreter thread, unless the cap is reached. */
+    private void startThread() {
+        int count;
+        do {
+            count = threads.get();
+            if (count >= options.threadsPerWorker()) {
+                return;
+            }
+        } while (!threads.compareAndSet(count, count + 1));
+        Thread thread = new Thread(this::serve, "ib-jep-" + (count + 1));
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void serve() {
@@ -224,10 +232,13 @@ final class JepRuntime implements PythonRuntime {
                 loaded.complete(null);
             }
             jep.exec.invoke(interpreter, "from ib_worker import jep_call as ib_call");
+            idle.incrementAndGet();
             while (!closed) {
                 Request request = requests.poll(200, TimeUnit.MILLISECONDS);
                 if (request != null) {
+                    idle.decrementAndGet();
                     request.result.complete(call(interpreter, request.sentNanos));
+                    idle.incrementAndGet();
                 }
             }
         } catch (InterruptedException e) {
@@ -273,6 +284,9 @@ final class JepRuntime implements PythonRuntime {
         }
         CompletableFuture<Invocation> result = new CompletableFuture<>();
         requests.add(new Request(System.nanoTime(), result));
+        if (idle.get() == 0) {
+            startThread();
+        }
         long timeout = options.requestTimeout().toMillis();
         return result.completeOnTimeout(
                 Invocation.failed("invoke did not return within " + WorkerProcess.formatSeconds(timeout)),
