@@ -35,8 +35,12 @@ final class JepRuntime implements PythonRuntime {
     private static final Map<String, Object> DETECTED = new ConcurrentHashMap<>();
     private static final String INTERPRETER_CLASS = "jep.SharedInterpreter";
 
+    private static final java.util.concurrent.atomic.AtomicInteger KEYS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final PythonOptions options;
     private final JepApi jep;
+    /** This runtime's entry among the factories files loaded in the JVM's Python. */
+    private final int key = KEYS.incrementAndGet();
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
@@ -86,8 +90,7 @@ final class JepRuntime implements PythonRuntime {
         }
         try {
             JepApi api = JepApi.of(type);
-            Object probe = onFreshThread(api::open);
-            onFreshThread(() -> api.close.invoke(probe));
+            onFreshThread(() -> api.close.invoke(api.open())); // an interpreter must close on its own thread
             return api;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
@@ -97,7 +100,9 @@ final class JepRuntime implements PythonRuntime {
 
     /** Loads Jep's jar from the Python's {@code jep} package and points Jep at its native library. */
     private static Class<?> fromPythonPackage(String python) throws IOException, ReflectiveOperationException {
-        Process process = new ProcessBuilder(python, "-c", "import os, jep; print(os.path.dirname(jep.__file__))")
+        // find_spec, not import: jep refuses to be imported outside an embedding JVM
+        Process process = new ProcessBuilder(python, "-c",
+                "import importlib.util as u; s = u.find_spec('jep'); print(s.submodule_search_locations[0] if s else '')")
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
@@ -105,10 +110,11 @@ final class JepRuntime implements PythonRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (process.exitValue() != 0) {
+        String location = output.lines().reduce((a, b) -> b).orElse("");
+        if (process.exitValue() != 0 || location.isBlank()) {
             throw new IOException("no jep module in " + python + " and no Jep on the classpath");
         }
-        Path folder = Path.of(output.lines().reduce((a, b) -> b).orElse(""));
+        Path folder = Path.of(location);
         Path jar = only(folder, "jep*.jar");
         Path library = only(folder, "libjep.*");
         if (jar == null || library == null) {
@@ -212,18 +218,19 @@ final class JepRuntime implements PythonRuntime {
         Object interpreter = null;
         try {
             interpreter = jep.open();
+            jep.set.invoke(interpreter, "ib_key", key);
             boolean first = !loaded.isDone();
             if (first) {
+                jep.set.invoke(interpreter, "ib_script", WorkerScript.path().toString());
                 jep.exec.invoke(interpreter, "import importlib.util, sys\n"
                         + "if 'ib_worker' not in sys.modules:\n"
                         + "    _spec = importlib.util.spec_from_file_location('ib_worker', ib_script)\n"
                         + "    _module = importlib.util.module_from_spec(_spec)\n"
                         + "    sys.modules['ib_worker'] = _module\n"
-                        + "    _spec.loader.exec_module(_module)\n"
-                        .replace("ib_script", "'" + WorkerScript.path().toString().replace("\\", "\\\\").replace("'", "\\'") + "'"));
+                        + "    _spec.loader.exec_module(_module)\n");
                 jep.set.invoke(interpreter, "ib_path", options.factoriesFile().toString());
                 jep.set.invoke(interpreter, "ib_endpoint", options.endpointName());
-                jep.exec.invoke(interpreter, "import ib_worker\nib_error = ib_worker.jep_load(ib_path, ib_endpoint)");
+                jep.exec.invoke(interpreter, "import ib_worker\nib_error = ib_worker.jep_load(ib_key, ib_path, ib_endpoint)");
                 Object error = jep.getValue.invoke(interpreter, "ib_error");
                 if (error != null) {
                     loaded.completeExceptionally(new FactoriesException(error.toString()));
@@ -231,7 +238,9 @@ final class JepRuntime implements PythonRuntime {
                 }
                 loaded.complete(null);
             }
-            jep.exec.invoke(interpreter, "from ib_worker import jep_call as ib_call");
+            jep.exec.invoke(interpreter, "import ib_worker\n"
+                    + "def ib_call(sent_ns):\n"
+                    + "    return ib_worker.jep_call(ib_key, sent_ns)\n");
             idle.incrementAndGet();
             while (!closed) {
                 Request request = requests.poll(200, TimeUnit.MILLISECONDS);
@@ -248,6 +257,13 @@ final class JepRuntime implements PythonRuntime {
             loaded.completeExceptionally(cause);
             log.error("Jep thread {} stopped: {}", Thread.currentThread().getName(), cause.toString());
         } finally {
+            if (interpreter != null && closed && Thread.currentThread().getName().equals("ib-jep-1")) {
+                try {
+                    jep.exec.invoke(interpreter, "ib_worker.jep_unload(ib_key)");
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    log.debug("unloading the factories file from Jep failed", e);
+                }
+            }
             if (interpreter != null) {
                 try {
                     jep.close.invoke(interpreter);

@@ -178,23 +178,27 @@ class Factories:
 
 
 # The Jep runtime loads this module once per JVM (module state is shared by Jep's SharedInterpreters)
-# and calls jep_call from each of its threads.
-JEP_FACTORIES = None
+# and calls jep_call from each of its threads; each runtime has its own key, so several factories
+# files can run in one JVM.
+JEP_FACTORIES = {}
 
 
-def jep_load(path, endpoint_name):
+def jep_load(key, path, endpoint_name):
     """Loads the factories file for Jep; returns None, or the sentence why it cannot serve."""
-    global JEP_FACTORIES
     try:
-        JEP_FACTORIES = Factories(path, endpoint_name or None)
+        JEP_FACTORIES[key] = Factories(path, endpoint_name or None)
         return None
     except ContractError as error:
         return str(error)
 
 
-def jep_call(sent_ns):
+def jep_unload(key):
+    JEP_FACTORIES.pop(key, None)
+
+
+def jep_call(key, sent_ns):
     """One request for Jep: [outcome, queue_ns, invoke_ns, payload_ns, text]."""
-    outcome, queue_ns, invoke_ns, payload_ns, text = JEP_FACTORIES.call(sent_ns)
+    outcome, queue_ns, invoke_ns, payload_ns, text = JEP_FACTORIES[key].call(sent_ns)
     return [outcome, queue_ns, invoke_ns, payload_ns, text.decode("utf-8")]
 
 
