@@ -165,7 +165,11 @@ final class WorkerProcess {
         try {
             flushOutbox();
         } catch (IOException e) {
+            // The JDK closes a dead process's input before our reader has reported the exit.
             String why = exitReason;
+            if (why == null && !process.isAlive()) {
+                why = describeExit(process.exitValue(), null);
+            }
             fail(id, why != null ? why : "could not write to Python worker " + index + ": " + e.getMessage());
         }
         return result;
