@@ -80,6 +80,16 @@ public class BridgeBench {
                 javaThreads = Math.max(javaThreads, closedLoop(pool, threads, seconds));
             }
         }
+        String jep;
+        try (io.inferencebench.python.PythonRuntime inProcess = io.inferencebench.python.PythonRuntime.start(
+                options.withRuntime(PythonOptions.Runtime.JEP), notice -> { })) {
+            long[] trips = sequential(inProcess, calls);
+            Arrays.sort(trips);
+            jep = String.format(Locale.ROOT, "Jep in-process: one call at a time p50 %.1f us, p99 %.1f us; %,.0f invocations/s with %d in flight",
+                    trips[trips.length / 2] / 1e3, trips[(int) (trips.length * 0.99)] / 1e3, window(inProcess, threads, seconds), threads);
+        } catch (io.inferencebench.python.FactoriesException e) {
+            jep = "Jep in-process: not measured: " + e.getMessage();
+        }
         double javaP50 = median(javaLatency, 0);
         double javaP99 = median(javaLatency, 1);
         double pyP50 = median(pyLatency, 0);
@@ -104,6 +114,8 @@ public class BridgeBench {
                 javaRateOne, pyRateOne, 100 * javaRateOne / pyRateOne);
         System.out.printf(Locale.ROOT, "| %2d client threads each blocking in invoke() (as JMeter's) | %,12.0f |             |       |%n",
                 threads, javaThreads);
+        System.out.println();
+        System.out.println(jep);
     }
 
     static double median(double[][] rounds, int column) {
@@ -322,7 +334,7 @@ public class BridgeBench {
         }
     }
 
-    static long[] sequential(WorkerPool pool, int calls) {
+    static long[] sequential(io.inferencebench.python.PythonRuntime pool, int calls) {
         for (int i = 0; i < calls / 4; i++) {
             pool.invoke(); // warm-up: JIT, the worker's first threads
         }
@@ -339,7 +351,7 @@ public class BridgeBench {
     }
 
     /** Invocations per second from one client thread keeping {@code inFlight} requests going (as pure_python.py does). */
-    static double window(WorkerPool pool, int inFlight, double seconds) throws InterruptedException {
+    static double window(io.inferencebench.python.PythonRuntime pool, int inFlight, double seconds) throws InterruptedException {
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(inFlight);
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean stop = new AtomicBoolean(false);
@@ -358,7 +370,8 @@ public class BridgeBench {
         client.setDaemon(true);
         client.start();
         Thread.sleep(500); // warm-up
-        long pythonCpu = cpuNanos(pool.pids()[0]);
+        long pid = pool instanceof WorkerPool workers ? workers.pids()[0] : ProcessHandle.current().pid();
+        long pythonCpu = cpuNanos(pid);
         long javaCpu = jvmCpuNanos();
         measuring.set(true);
         long start = System.nanoTime();
@@ -367,7 +380,7 @@ public class BridgeBench {
         double rate = done.sum() / ((System.nanoTime() - start) / 1e9);
         if (System.getenv("BENCH_VERBOSE") != null) {
             System.err.printf(Locale.ROOT, "  [window %d: %.0f/s, python %.1f us/call, java %.1f us/call]%n", inFlight, rate,
-                    (cpuNanos(pool.pids()[0]) - pythonCpu) / 1e3 / done.sum(), (jvmCpuNanos() - javaCpu) / 1e3 / done.sum());
+                    (cpuNanos(pid) - pythonCpu) / 1e3 / done.sum(), (jvmCpuNanos() - javaCpu) / 1e3 / done.sum());
         }
         stop.set(true);
         client.join();
