@@ -3,8 +3,9 @@
     python3 pure_python.py latency FACTORIES CALLS
     python3 pure_python.py throughput FACTORIES SECONDS IN_FLIGHT THREADS
 
-Both drive ib_worker.Worker (the thread pool a worker process serves requests from) in-process,
-with completions handed back in Python instead of written to the pipe; prints one JSON line.
+Both call the factories file's invoke through ib_worker.Factories.call (what a worker process
+calls per request) on a pool of threads fed by a queue.SimpleQueue - the way a pure-Python program
+would run a thread pool - and print one JSON line.
 """
 import json
 import os
@@ -18,6 +19,38 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "sampler-python", "src", "main
 import ib_worker  # noqa: E402
 
 
+class Pool:
+    """max_threads threads serving requests from a queue, growing with need (as a worker does)."""
+
+    def __init__(self, factories, max_threads, reply):
+        self.factories = factories
+        self.max_threads = max(1, max_threads)
+        self.reply = reply
+        self.requests = queue.SimpleQueue()
+        self.threads = 0
+        self.idle = 0
+        self.lock = threading.Lock()
+
+    def dispatch(self, request_id, sent_ns):
+        with self.lock:
+            grow = self.idle <= 0 and self.threads < self.max_threads
+            if grow:
+                self.threads += 1
+            else:
+                self.idle -= 1
+        if grow:
+            threading.Thread(target=self._serve, daemon=True).start()
+        self.requests.put((request_id, sent_ns))
+
+    def _serve(self):
+        get, call, reply, lock = self.requests.get, self.factories.call, self.reply, self.lock
+        while True:
+            request_id, sent_ns = get()
+            reply(request_id, *call(sent_ns))
+            with lock:
+                self.idle += 1
+
+
 def percentile(sorted_values, fraction):
     return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))]
 
@@ -25,7 +58,7 @@ def percentile(sorted_values, fraction):
 def latency(path, calls):
     """One request at a time: dispatch to the pool, wait for its completion."""
     done = queue.SimpleQueue()
-    worker = ib_worker.Worker(ib_worker.Factories(path), 64, lambda *reply: done.put(reply))
+    worker = Pool(ib_worker.Factories(path), 64, lambda *reply: done.put(reply))
     perf = time.perf_counter_ns
     samples = []
     for i in range(calls + calls // 4):
@@ -47,7 +80,7 @@ def throughput(path, seconds, in_flight, threads):
         completed[0] += 1
         window.release()
 
-    worker = ib_worker.Worker(ib_worker.Factories(path), threads, reply)
+    worker = Pool(ib_worker.Factories(path), threads, reply)
 
     def client():
         acquire, dispatch, now = window.acquire, worker.dispatch, time.monotonic_ns
@@ -58,7 +91,7 @@ def throughput(path, seconds, in_flight, threads):
             i += 1
 
     threading.Thread(target=client, daemon=True).start()
-    time.sleep(1.0)  # warm-up
+    time.sleep(0.5)  # warm-up
     before, start = completed[0], time.perf_counter()
     time.sleep(seconds)
     after, took = completed[0], time.perf_counter() - start

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jep runtime: CPython inside the JVM through Jep 4.x, reached by reflection so that Jep stays
- * optional. Jep's interpreters are bound to the thread that made them, so this runtime owns
- * {@code threadsPerWorker} threads, each with its own {@code SharedInterpreter}; they share the
- * loaded factories module, as the threads of one worker process do.
+ * optional. Jep's interpreters are bound to the thread that made them, so this runtime owns up to
+ * {@code threadsPerWorker} threads, each with its own {@code SharedInterpreter} (started one at a
+ * time, when every running one is busy); they share the loaded factories module, as the threads
+ * of one worker process do.
  *
  * <p>Jep is found on the classpath, or else in the Python's own {@code jep} package (what
  * {@code pip install jep} leaves: the jar and the native library side by side).
@@ -34,10 +35,15 @@ final class JepRuntime implements PythonRuntime {
     private static final Map<String, Object> DETECTED = new ConcurrentHashMap<>();
     private static final String INTERPRETER_CLASS = "jep.SharedInterpreter";
 
+    private static final java.util.concurrent.atomic.AtomicInteger KEYS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final PythonOptions options;
     private final JepApi jep;
+    /** This runtime's entry among the factories files loaded in the JVM's Python. */
+    private final int key = KEYS.incrementAndGet();
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-    private final List<Thread> threads;
+    private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile boolean closed;
 
@@ -60,7 +66,6 @@ final class JepRuntime implements PythonRuntime {
     private JepRuntime(PythonOptions options, JepApi jep) {
         this.options = options;
         this.jep = jep;
-        this.threads = new java.util.ArrayList<>();
     }
 
     /**
@@ -85,8 +90,7 @@ final class JepRuntime implements PythonRuntime {
         }
         try {
             JepApi api = JepApi.of(type);
-            Object probe = onFreshThread(api::open);
-            onFreshThread(() -> api.close.invoke(probe));
+            onFreshThread(() -> api.close.invoke(api.open())); // an interpreter must close on its own thread
             return api;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
@@ -96,7 +100,9 @@ final class JepRuntime implements PythonRuntime {
 
     /** Loads Jep's jar from the Python's {@code jep} package and points Jep at its native library. */
     private static Class<?> fromPythonPackage(String python) throws IOException, ReflectiveOperationException {
-        Process process = new ProcessBuilder(python, "-c", "import os, jep; print(os.path.dirname(jep.__file__))")
+        // find_spec, not import: jep refuses to be imported outside an embedding JVM
+        Process process = new ProcessBuilder(python, "-c",
+                "import importlib.util as u; s = u.find_spec('jep'); print(s.submodule_search_locations[0] if s else '')")
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
@@ -104,10 +110,11 @@ final class JepRuntime implements PythonRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (process.exitValue() != 0) {
+        String location = output.lines().reduce((a, b) -> b).orElse("");
+        if (process.exitValue() != 0 || location.isBlank()) {
             throw new IOException("no jep module in " + python + " and no Jep on the classpath");
         }
-        Path folder = Path.of(output.lines().reduce((a, b) -> b).orElse(""));
+        Path folder = Path.of(location);
         Path jar = only(folder, "jep*.jar");
         Path library = only(folder, "libjep.*");
         if (jar == null || library == null) {
@@ -172,13 +179,7 @@ final class JepRuntime implements PythonRuntime {
                     + "); install Jep 4.x (pip install jep) or use the subprocess runtime.");
         }
         JepRuntime runtime = new JepRuntime(options, (JepApi) found);
-        // The first thread loads the factories file; the others wait for it and then only import.
-        for (int i = 0; i < options.threadsPerWorker(); i++) {
-            Thread thread = new Thread(runtime::serve, "ib-jep-" + i);
-            thread.setDaemon(true);
-            runtime.threads.add(thread);
-        }
-        runtime.threads.get(0).start();
+        runtime.startThread(); // the first thread loads the factories file
         try {
             runtime.loaded.get(WorkerProcess.STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -195,27 +196,41 @@ final class JepRuntime implements PythonRuntime {
             Thread.currentThread().interrupt();
             throw new FactoriesException("Interrupted while starting Jep.", e);
         }
-        runtime.threads.stream().skip(1).forEach(Thread::start);
         log.info("{}", runtime.description());
         return runtime;
+    }
+
+    /** One more interpreter thread, unless the cap is reached. */
+    private void startThread() {
+        int count;
+        do {
+            count = threads.get();
+            if (count >= options.threadsPerWorker()) {
+                return;
+            }
+        } while (!threads.compareAndSet(count, count + 1));
+        Thread thread = new Thread(this::serve, "ib-jep-" + (count + 1));
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void serve() {
         Object interpreter = null;
         try {
             interpreter = jep.open();
+            jep.set.invoke(interpreter, "ib_key", key);
             boolean first = !loaded.isDone();
             if (first) {
+                jep.set.invoke(interpreter, "ib_script", WorkerScript.path().toString());
                 jep.exec.invoke(interpreter, "import importlib.util, sys\n"
                         + "if 'ib_worker' not in sys.modules:\n"
                         + "    _spec = importlib.util.spec_from_file_location('ib_worker', ib_script)\n"
                         + "    _module = importlib.util.module_from_spec(_spec)\n"
                         + "    sys.modules['ib_worker'] = _module\n"
-                        + "    _spec.loader.exec_module(_module)\n"
-                        .replace("ib_script", "'" + WorkerScript.path().toString().replace("\\", "\\\\").replace("'", "\\'") + "'"));
+                        + "    _spec.loader.exec_module(_module)\n");
                 jep.set.invoke(interpreter, "ib_path", options.factoriesFile().toString());
                 jep.set.invoke(interpreter, "ib_endpoint", options.endpointName());
-                jep.exec.invoke(interpreter, "import ib_worker\nib_error = ib_worker.jep_load(ib_path, ib_endpoint)");
+                jep.exec.invoke(interpreter, "import ib_worker\nib_error = ib_worker.jep_load(ib_key, ib_path, ib_endpoint)");
                 Object error = jep.getValue.invoke(interpreter, "ib_error");
                 if (error != null) {
                     loaded.completeExceptionally(new FactoriesException(error.toString()));
@@ -223,11 +238,16 @@ final class JepRuntime implements PythonRuntime {
                 }
                 loaded.complete(null);
             }
-            jep.exec.invoke(interpreter, "from ib_worker import jep_call as ib_call");
+            jep.exec.invoke(interpreter, "import ib_worker\n"
+                    + "def ib_call(sent_ns):\n"
+                    + "    return ib_worker.jep_call(ib_key, sent_ns)\n");
+            idle.incrementAndGet();
             while (!closed) {
                 Request request = requests.poll(200, TimeUnit.MILLISECONDS);
                 if (request != null) {
+                    idle.decrementAndGet();
                     request.result.complete(call(interpreter, request.sentNanos));
+                    idle.incrementAndGet();
                 }
             }
         } catch (InterruptedException e) {
@@ -237,6 +257,13 @@ final class JepRuntime implements PythonRuntime {
             loaded.completeExceptionally(cause);
             log.error("Jep thread {} stopped: {}", Thread.currentThread().getName(), cause.toString());
         } finally {
+            if (interpreter != null && closed && Thread.currentThread().getName().equals("ib-jep-1")) {
+                try {
+                    jep.exec.invoke(interpreter, "ib_worker.jep_unload(ib_key)");
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    log.debug("unloading the factories file from Jep failed", e);
+                }
+            }
             if (interpreter != null) {
                 try {
                     jep.close.invoke(interpreter);
@@ -273,6 +300,9 @@ final class JepRuntime implements PythonRuntime {
         }
         CompletableFuture<Invocation> result = new CompletableFuture<>();
         requests.add(new Request(System.nanoTime(), result));
+        if (idle.get() == 0) {
+            startThread();
+        }
         long timeout = options.requestTimeout().toMillis();
         return result.completeOnTimeout(
                 Invocation.failed("invoke did not return within " + WorkerProcess.formatSeconds(timeout)),

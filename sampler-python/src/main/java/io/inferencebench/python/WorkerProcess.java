@@ -44,7 +44,8 @@ final class WorkerProcess {
     private final Map<Integer, Pending> inFlight = new ConcurrentHashMap<>();
     private final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
-    private final byte[] writeBuffer = new byte[1 << 14];
+    /** At most PIPE_BUF (4096) bytes, so every write is atomic and the pipe holds whole frames only. */
+    private final byte[] writeBuffer = new byte[4096 / 13 * 13];
     private final AtomicInteger nextId = new AtomicInteger();
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private final CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
@@ -164,7 +165,11 @@ final class WorkerProcess {
         try {
             flushOutbox();
         } catch (IOException e) {
+            // The JDK closes a dead process's input before our reader has reported the exit.
             String why = exitReason;
+            if (why == null && !process.isAlive()) {
+                why = describeExit(process.exitValue(), null);
+            }
             fail(id, why != null ? why : "could not write to Python worker " + index + ": " + e.getMessage());
         }
         return result;
@@ -182,6 +187,7 @@ final class WorkerProcess {
                 while ((frame = outbox.poll()) != null) {
                     if (length + frame.length > writeBuffer.length) {
                         requests.write(writeBuffer, 0, length);
+                        requests.flush(); // one write system call per chunk, never two chunks in one
                         length = 0;
                     }
                     System.arraycopy(frame, 0, writeBuffer, length, frame.length);

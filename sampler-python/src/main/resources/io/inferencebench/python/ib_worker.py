@@ -3,8 +3,8 @@
 Started by io.inferencebench.python.WorkerProcess as
     python -B ib_worker.py FACTORIES_FILE WORKER_INDEX WORKER_COUNT MAX_THREADS JAVA_NANOS [ENDPOINT_NAME]
 It loads the factories file once, calls payload_factory() and invoke_factory() once, then serves
-requests arriving on stdin from a pool of threads. Standard library only; the Jep runtime imports
-this module too and drives Factories directly.
+requests arriving on stdin from a pool of threads that read the pipe themselves (PipeReaders).
+Standard library only; the Jep runtime imports this module too and drives Factories directly.
 
 Frames (big-endian, as Java's DataInputStream reads them). JVM -> worker, 13 bytes each:
     b'I' u32 request_id i64 sent_ns      invoke once (sent_ns: the JVM's System.nanoTime())
@@ -91,8 +91,8 @@ class Factories:
         try:
             spec.loader.exec_module(module)
         except SyntaxError as error:
-            raise ContractError("Factories file %s has a syntax error at %s:%s: %s; fix it and retry."
-                                % (self.path, error.filename or self.path, error.lineno, error.msg))
+            raise ContractError("Factories file %s:%s has a syntax error: %s; fix it and retry."
+                                % (error.filename or self.path, error.lineno, error.msg))
         except BaseException as error:
             raise ContractError("Importing factories file %s raised %s%s; fix the file or install what it imports."
                                 % (self.path, describe(error), where(error, self.path)))
@@ -177,65 +177,28 @@ class Factories:
         return OK, queue_ns, took, began - start, encode_measurements(result)
 
 
-class Worker:
-    """Serves requests from a thread pool that grows with need up to max_threads.
-
-    reply(request_id, outcome, queue_ns, invoke_ns, payload_ns, text) is called on the serving thread.
-    The bridge benchmark drives this same class in-process to measure pure Python."""
-
-    def __init__(self, factories, max_threads, reply):
-        import queue
-        import threading
-        self.factories = factories
-        self.max_threads = max(1, max_threads)
-        self.reply = reply
-        self.requests = queue.SimpleQueue()
-        self.threads = 0
-        self.idle = 0
-        self.lock = threading.Lock()
-        self.Thread = threading.Thread
-
-    def dispatch(self, request_id, sent_ns):
-        with self.lock:
-            grow = self.idle <= 0 and self.threads < self.max_threads
-            if grow:
-                self.threads += 1
-            else:
-                self.idle -= 1
-        if grow:
-            self.Thread(target=self._serve, name="ib-invoke-%d" % self.threads, daemon=True).start()
-        self.requests.put((request_id, sent_ns))
-
-    def _serve(self):
-        get = self.requests.get
-        call = self.factories.call
-        reply = self.reply
-        lock = self.lock
-        while True:
-            request_id, sent_ns = get()
-            reply(request_id, *call(sent_ns))
-            with lock:
-                self.idle += 1
-
-
 # The Jep runtime loads this module once per JVM (module state is shared by Jep's SharedInterpreters)
-# and calls jep_call from each of its threads.
-JEP_FACTORIES = None
+# and calls jep_call from each of its threads; each runtime has its own key, so several factories
+# files can run in one JVM.
+JEP_FACTORIES = {}
 
 
-def jep_load(path, endpoint_name):
+def jep_load(key, path, endpoint_name):
     """Loads the factories file for Jep; returns None, or the sentence why it cannot serve."""
-    global JEP_FACTORIES
     try:
-        JEP_FACTORIES = Factories(path, endpoint_name or None)
+        JEP_FACTORIES[key] = Factories(path, endpoint_name or None)
         return None
     except ContractError as error:
         return str(error)
 
 
-def jep_call(sent_ns):
+def jep_unload(key):
+    JEP_FACTORIES.pop(key, None)
+
+
+def jep_call(key, sent_ns):
     """One request for Jep: [outcome, queue_ns, invoke_ns, payload_ns, text]."""
-    outcome, queue_ns, invoke_ns, payload_ns, text = JEP_FACTORIES.call(sent_ns)
+    outcome, queue_ns, invoke_ns, payload_ns, text = JEP_FACTORIES[key].call(sent_ns)
     return [outcome, queue_ns, invoke_ns, payload_ns, text.decode("utf-8")]
 
 
@@ -302,25 +265,67 @@ def serve(argv):
             finally:
                 end_turn()
 
-    worker = Worker(factories, max_threads, reply)
-    dispatch = worker.dispatch
-    request = struct.Struct(">cIq")
-    monotonic_ns = time.monotonic_ns
-    pending = b""
-    while True:
-        chunk = os.read(frames_in, 1 << 16)
-        if not chunk:
-            break
-        pending += chunk
-        whole = len(pending) - len(pending) % REQUEST_SIZE
-        arrived = None if shared_clock else monotonic_ns()
-        for kind, request_id, sent_ns in request.iter_unpack(pending[:whole]):
-            if kind == b"I":
-                dispatch(request_id, sent_ns if shared_clock else arrived)
-            elif kind == b"Q":
-                return 0
-        pending = pending[whole:]
+    PipeReaders(factories, frames_in, reply, max_threads, shared_clock).start()
+    threading.Event().wait()  # the threads end the process (end of input, or quit)
     return 0
+
+
+class PipeReaders:
+    """Threads that each read the next request straight from the pipe and serve it.
+
+    The kernel hands each 13-byte frame to one waiting thread, so a request reaches invoke with one
+    thread wake-up and no hand-over inside Python. This relies on the JVM writing whole frames in
+    writes of at most PIPE_BUF bytes (atomic), so the pipe always holds whole frames. The pool grows
+    by one thread whenever the last waiting reader takes a request, up to max_threads."""
+
+    def __init__(self, factories, frames_in, reply, max_threads, shared_clock):
+        import itertools
+        import threading
+        self.factories = factories
+        self.frames_in = frames_in
+        self.reply = reply
+        self.max_threads = max(1, max_threads)
+        self.shared_clock = shared_clock
+        self.lock = threading.Lock()
+        self.Thread = threading.Thread
+        self.threads = 0
+        # Busy threads = taken - completed; next() on itertools.count is atomic under the GIL, which
+        # keeps locks off the per-request path. A stale `completed` only makes the pool grow early.
+        self.taken = itertools.count(1).__next__
+        self.finished = itertools.count(1).__next__
+        self.completed = 0
+
+    def start(self):
+        self._grow(0)
+
+    def _grow(self, busy):
+        with self.lock:
+            if busy < self.threads or self.threads >= self.max_threads:
+                return  # another reader grew the pool meanwhile
+            self.threads += 1
+            name = "ib-invoke-%d" % self.threads
+        self.Thread(target=self._serve, name=name, daemon=True).start()
+
+    def _serve(self):
+        import struct
+        read, fd = os.read, self.frames_in
+        unpack = struct.Struct(">cIq").unpack
+        call, reply = self.factories.call, self.reply
+        taken, finished = self.taken, self.finished
+        shared_clock, monotonic_ns = self.shared_clock, time.monotonic_ns
+        while True:
+            frame = read(fd, REQUEST_SIZE)
+            if len(frame) != REQUEST_SIZE or frame[0:1] != b"I":
+                # End of input or quit: the JVM is done with us. A short frame cannot happen (see
+                # above) and would mean the pipe is out of step, so it ends the worker too.
+                sys.stderr.flush()
+                os._exit(0 if not frame or frame[0:1] == b"Q" else 3)
+            kind, request_id, sent_ns = unpack(frame)
+            busy = taken() - self.completed
+            if busy >= self.threads and self.threads < self.max_threads:
+                self._grow(busy)  # keep one reader waiting for the next request
+            reply(request_id, *call(sent_ns if shared_clock else monotonic_ns()))
+            self.completed = finished()
 
 
 if __name__ == "__main__":

@@ -38,8 +38,7 @@ class FailFastTest {
                 def payload_factory(:
                     pass
                 """);
-        assertThat(startFails(file)).startsWith("Factories file " + file + " has a syntax error at " + file + ":4: ")
-                .endsWith("; fix it and retry.");
+        assertThat(startFails(file)).isEqualTo("Factories file " + file + ":4 has a syntax error: invalid syntax; fix it and retry.");
     }
 
     @Test

@@ -77,6 +77,33 @@ class JepRuntimeTest {
     }
 
     @Test
+    void twoFactoriesFilesRunSideBySideInOneJvm() throws Exception {
+        Path other = Factories.write(folder, "constant.py", """
+                def invoke_factory(endpoint_name=None):
+                    return lambda payload: {"item": 42}
+
+                def payload_factory():
+                    return {"pre_computed": True, "input": [None]}
+                """);
+        try (PythonRuntime numbered = PythonRuntime.start(jep(Factories.numbered(folder, 1)), notice -> { });
+             PythonRuntime constant = PythonRuntime.start(jep(other), notice -> { })) {
+            assertThat(numbered.invoke().measurement("item")).isEqualTo("0");
+            assertThat(constant.invoke().measurement("item")).isEqualTo("42");
+        }
+    }
+
+    @Test
+    void theSamplerRunsOnJepInARealEngine() {
+        PythonOptions options = PythonOptions.of(Factories.numbered(folder, 2)).withRuntime(PythonOptions.Runtime.AUTO);
+        List<EmbeddedJMeter.Sample> samples = EmbeddedJMeter.run(PythonFactorySampler.of(options), 2, 5);
+
+        assertThat(samples).hasSize(10).allSatisfy(s -> {
+            assertThat(s.result().isSuccessful()).as(s.result().getResponseMessage()).isTrue();
+            assertThat(s.result().getResponseDataAsString()).contains("pid=" + ProcessHandle.current().pid());
+        });
+    }
+
+    @Test
     void aBrokenFileFailsFastWithTheSameSentenceAsTheSubprocessRuntime() {
         Path file = Factories.write(folder, "half.py", """
                 def payload_factory():
