@@ -79,6 +79,11 @@ class PacingEndToEndTest {
             assertThat(s.get("late_starts").asLong()).isGreaterThan(30);
             assertThat(s.get("client_rps").asDouble()).isLessThan(15);
             assertThat(s.get("lateness_ms").get("max").asDouble()).isGreaterThan(1000);
+            // and the verdict names the cap, with the remedy
+            JsonNode verdict = s.get("client_bottleneck");
+            assertThat(verdict.get("detected").asBoolean()).isTrue();
+            assertThat(verdict.get("causes").findValuesAsText("cause")).contains("under-firing", "thread cap reached");
+            assertThat(verdict.toString()).contains("raise --max-threads");
         }
     }
 
