@@ -140,7 +140,7 @@ public class BridgeBench {
 
     static void endToEnd(String[] args) throws Exception {
         double seconds = Double.parseDouble(args[1]);
-        Path factories = Path.of("factories", "sagemaker_invocations.py").toAbsolutePath();
+        Path factories = Path.of(System.getenv().getOrDefault("BENCH_FACTORIES", "factories/sagemaker_invocations.py")).toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), HERE.resolve("BridgeBench.java").toString(), "simulate", "latency=50ms"));
         Process simulator = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -45,6 +45,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
     private String environment = "";
 
     private transient PythonOptions options;
+    private transient String label;
     private transient PythonRuntime running;
     private transient volatile CompletableFuture<Invocation> current;
 
@@ -138,16 +139,17 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
         try {
             if (options == null) {
                 options = options();
+                label = options.label();
             }
             runtime = running != null ? running : (running = PythonRuntimes.running(options));
             if (runtime == null) {
                 String why = START_FAILURES.getOrDefault(options, "the Python runtime is not running (the test did not start it)");
-                return cannotRun(result, options.label(), why);
+                return cannotRun(result, label, why);
             }
         } catch (FactoriesException e) {
             return cannotRun(result, getName(), e.getMessage());
         }
-        result.setSampleLabel(options.label());
+        result.setSampleLabel(label);
         CompletableFuture<Invocation> pending = runtime.submit();
         current = pending;
         Invocation invocation = pending.join();
