@@ -19,8 +19,13 @@ public final class ClientBottleneck {
     static final double UNDER_FIRING = 0.97;
     /** Share of starts that may run late (warm-up, scheduling noise) before it counts. */
     static final double LATE_SHARE = 0.02;
-    /** Late starts only count when they are this late at p99. */
-    static final double LATE_P99_MS = 5;
+    /**
+     * Late starts only count when they are this late at p99, and late against the service time too
+     * (a tenth of the median latency): a few milliseconds of scheduling noise do not change what a
+     * 50 ms or a 2 s endpoint looked like.
+     */
+    static final double LATE_P99_MS = 10;
+    static final double LATE_SHARE_OF_LATENCY = 0.1;
     /**
      * Client queueing before invoke that counts as the client holding requests back: one request in
      * ten waiting this long (p90, ms) is sustained queueing, not a hiccup.
@@ -58,6 +63,7 @@ public final class ClientBottleneck {
      * @param machineCpuAvg    the whole machine's average CPU, percent of one core
      */
     public record Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
+                           double latencyP50Ms,
                            long droppedStarts, boolean threadCapReached, int maxThreads, double threadsNeeded,
                            double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
                            double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
@@ -95,7 +101,8 @@ public final class ClientBottleneck {
             cores = hw.cores();
         }
         return new Evidence(target, s.clientRps, s.fired, s.lateStarts,
-                s.lateness == null ? 0 : s.lateness.p99(), s.droppedStarts,
+                s.lateness == null ? 0 : s.lateness.p99(),
+                s.latency == null || s.latency.p50() == null ? 0 : s.latency.p50(), s.droppedStarts,
                 p != null && p.capReached(), p == null ? 0 : p.maxThreads(),
                 Double.isNaN(target) ? 0 : target * meanLatencyMs / 1000.0,
                 s.queue == null ? 0 : s.queue.p90(), s.queue == null ? 0 : s.queue.p99(), workers > 0, workers, precomputedPayloads,
@@ -160,7 +167,7 @@ public final class ClientBottleneck {
                             : "remove the causes above"));
         }
         boolean lateMatters = paced && e.fired() > 0 && e.lateStarts() > LATE_SHARE * e.fired()
-                && e.latenessP99Ms() > LATE_P99_MS;
+                && e.latenessP99Ms() > Math.max(LATE_P99_MS, LATE_SHARE_OF_LATENCY * e.latencyP50Ms());
         if (lateMatters) {
             causes.add(new Cause("late starts",
                     String.format(Locale.ROOT, "%d of %d starts (%.1f%%) late, p99 %.1f ms", e.lateStarts(), e.fired(),

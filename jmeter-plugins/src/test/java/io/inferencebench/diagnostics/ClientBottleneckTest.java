@@ -11,7 +11,7 @@ import io.inferencebench.diagnostics.ClientBottleneck.Evidence;
 class ClientBottleneckTest {
     /** A healthy 100 req/s wave on a 2-core client: 20% CPU, no queueing, on schedule. */
     private static Evidence healthy() {
-        return new Evidence(100, 99.98, 6000, 3, 0.4, 0, false, 2000, 5, 0.1, 0.2, false, 0, true,
+        return new Evidence(100, 99.98, 6000, 3, 0.4, 50, 0, false, 2000, 5, 0.1, 0.2, false, 0, true,
                 40, 60, 55, 2, 80, 60, 120, 65536);
     }
 
@@ -25,7 +25,7 @@ class ClientBottleneckTest {
 
     @Test
     void aReachedThreadCapIsNamedWithTheThreadsTheLatencyNeeds() {
-        Evidence e = new Evidence(100, 40, 2400, 2300, 900, 0, true, 10, 25, 0, 0, false, 0, true,
+        Evidence e = new Evidence(100, 40, 2400, 2300, 900, 50, 0, true, 10, 25, 0, 0, false, 0, true,
                 30, 50, 40, 2, 10, 60, 80, 65536);
         ClientBottleneck v = ClientBottleneck.judge(e);
         assertThat(v.detected()).isTrue();
@@ -40,7 +40,7 @@ class ClientBottleneckTest {
 
     @Test
     void queueingInPythonWorkersWithCallablePayloadsPointsAtWorkersAndPrecomputedPayloads() {
-        Evidence e = new Evidence(500, 300, 18000, 9000, 250, 0, false, 2000, 30, 300, 400, true, 1, false,
+        Evidence e = new Evidence(500, 300, 18000, 9000, 250, 50, 0, false, 2000, 30, 300, 400, true, 1, false,
                 198, 200, 199, 2, 100, 60, 90, 65536);
         ClientBottleneck v = ClientBottleneck.judge(e);
         assertThat(v.causes()).extracting(Cause::cause).contains("under-firing",
@@ -50,8 +50,20 @@ class ClientBottleneckTest {
     }
 
     @Test
+    void lateStartsSmallAgainstTheServiceTimeAreNoise() {
+        // 6.7% of starts late by 5.6 ms at p99 on a 20 ms endpoint: scheduling noise, not a client limit
+        Evidence e = new Evidence(20, 19.98, 60, 4, 5.6, 20, 0, false, 2000, 1, 0.3, 0.5, true, 1, true,
+                20, 60, 40, 2, 10, 3, 80, 65536);
+        assertThat(ClientBottleneck.judge(e).detected()).isFalse();
+        // the same share 300 ms late against a 50 ms endpoint is a limit
+        Evidence late = new Evidence(20, 19.5, 60, 4, 300, 50, 0, false, 2000, 1, 0.3, 0.5, true, 1, true,
+                20, 60, 40, 2, 10, 3, 80, 65536);
+        assertThat(ClientBottleneck.judge(late).causes()).extracting(Cause::cause).containsExactly("late starts");
+    }
+
+    @Test
     void aMachineBusyWithOtherWorkIsNotBlamedOnTheClientProcesses() {
-        Evidence e = new Evidence(20, 19.9, 60, 18, 30, 0, false, 2000, 1, 0.3, 1, true, 1, true,
+        Evidence e = new Evidence(20, 19.9, 60, 18, 30, 50, 0, false, 2000, 1, 0.3, 1, true, 1, true,
                 17, 58, 198, 2, 10, 3, 80, 65536);
         assertThat(ClientBottleneck.judge(e).causes()).extracting(Cause::cause)
                 .containsExactly("client machine busy with other work", "late starts");
@@ -61,14 +73,14 @@ class ClientBottleneckTest {
 
     @Test
     void oneSlowRequestInTheWorkerQueueIsAHiccupNotQueueing() {
-        Evidence e = new Evidence(20, 20, 60, 1, 0.5, 0, false, 2000, 1, 0.3, 12, true, 1, true,
+        Evidence e = new Evidence(20, 20, 60, 1, 0.5, 50, 0, false, 2000, 1, 0.3, 12, true, 1, true,
                 20, 70, 40, 2, 10, 3, 80, 65536);
         assertThat(ClientBottleneck.judge(e).detected()).isFalse();
     }
 
     @Test
     void gcAndDescriptorsCountWhenTheyEatTheWave() {
-        Evidence e = new Evidence(100, 99.9, 6000, 0, 0.3, 0, false, 2000, 5, 0, 0, false, 0, true,
+        Evidence e = new Evidence(100, 99.9, 6000, 0, 0.3, 50, 0, false, 2000, 5, 0, 0, false, 0, true,
                 50, 70, 60, 2, 6000, 60, 1000, 1024);
         assertThat(ClientBottleneck.judge(e).causes()).extracting(Cause::cause)
                 .containsExactly("garbage collection", "file descriptors nearly exhausted");
@@ -76,7 +88,7 @@ class ClientBottleneckTest {
 
     @Test
     void aFewLateStartsAtWarmUpAreNotAnAlarm() {
-        Evidence e = new Evidence(100, 99.9, 6000, 60, 30, 0, false, 2000, 5, 0, 0, false, 0, true,
+        Evidence e = new Evidence(100, 99.9, 6000, 60, 30, 50, 0, false, 2000, 5, 0, 0, false, 0, true,
                 40, 60, 55, 2, 80, 60, 120, 65536);
         assertThat(ClientBottleneck.judge(e).detected()).isFalse();
     }
