@@ -31,8 +31,10 @@ public final class Pacer {
 
     /** How often a parked thread looks whether the test is being stopped. */
     private static final long STOP_CHECK_NANOS = 100_000_000L;
-    /** How often the pool keeper looks at how many threads are free. */
+    /** How often the pool keeper looks at how many threads are free while the margin is thin... */
     private static final long POOL_CHECK_NANOS = 1_000_000L;
+    /** ...and while at least twice the margin is waiting: a stall cannot use that up in 10 ms. */
+    private static final long POOL_IDLE_CHECK_NANOS = 10_000_000L;
 
     private final ArrivalSchedule schedule;
     private final LatePolicy latePolicy;
@@ -80,9 +82,6 @@ public final class Pacer {
         this.threadGroup = threadGroup;
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
-        // Pair the monotonic clock with the wall clock once; every intended start derives from both.
-        this.originNanos = System.nanoTime();
-        this.originEpochMicros = System.currentTimeMillis() * 1000L;
         if (threadGroup != null && engine != null) {
             keeper = new Thread(this::keepPool, "ib-pacer-pool");
             keeper.setDaemon(true);
@@ -90,6 +89,10 @@ public final class Pacer {
         } else {
             keeper = null;
         }
+        // Pair the monotonic clock with the wall clock once; every intended start derives from both.
+        // Taken after the keeper started, so its start-up does not make the first start late.
+        this.originNanos = System.nanoTime();
+        this.originEpochMicros = System.currentTimeMillis() * 1000L;
     }
 
     static Pacer forKey(Object key, java.util.function.Supplier<Pacer> create) {
@@ -164,6 +167,9 @@ public final class Pacer {
             }
             started.increment();
             lastStartNanos.accumulateAndGet(now, Math::max);
+            if (keeper != null && needsThreads(threads.get(), idle.get())) {
+                LockSupport.unpark(keeper); // the margin ran thin: do not wait for the keeper's next look
+            }
             return new Start(arrival, due, now, originEpochMicros + offset / 1000L, droppedHere);
         }
     }
@@ -195,7 +201,11 @@ public final class Pacer {
         while (!ended && engine.isActive() && !Thread.currentThread().isInterrupted()) {
             int total = threads.get();
             int waiting = idle.get() + Math.max(0, total - threadsSeen.get());
-            int wanted = 2 + (total - waiting + 3) / 4;
+            int wanted = wanted(total, waiting);
+            if (waiting >= 2 * wanted) {
+                LockSupport.parkNanos(POOL_IDLE_CHECK_NANOS);
+                continue;
+            }
             if (waiting < wanted) {
                 if (total >= maxThreads) {
                     if (!capReached) {
@@ -210,6 +220,15 @@ public final class Pacer {
             }
             LockSupport.parkNanos(POOL_CHECK_NANOS);
         }
+    }
+
+    /** The margin of waiting threads to keep: two plus a quarter of the busy ones. */
+    private static int wanted(int total, int waiting) {
+        return 2 + (total - waiting + 3) / 4;
+    }
+
+    private static boolean needsThreads(int total, int waiting) {
+        return waiting < wanted(total, waiting);
     }
 
     private void grow(int add) {
