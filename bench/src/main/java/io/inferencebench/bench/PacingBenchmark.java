@@ -65,8 +65,9 @@ public final class PacingBenchmark {
             URI url = URI.create(sim.baseUrl() + "/invocations");
             progress("Endpoint simulator: " + sim.baseUrl() + " (latency " + options.latency() + ", own process)");
             for (Mechanism m : options.mechanisms()) {
-                progress("warm-up: " + m.label + " at 200/s for " + options.warmUpSeconds() + " s");
-                PacingRun.execute(m, new Mechanism.Load(url, 200, options.warmUpSeconds()), false);
+                progress("warm-up: " + m.label + " at " + Mechanism.decimal(options.warmUpRate()) + "/s for "
+                        + options.warmUpSeconds() + " s");
+                PacingRun.execute(m, new Mechanism.Load(url, options.warmUpRate(), options.warmUpSeconds()), false);
             }
             int total = options.rates().size() * options.mechanisms().size();
             int i = 0;

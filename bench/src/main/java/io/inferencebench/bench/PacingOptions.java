@@ -6,7 +6,8 @@ import java.util.List;
 
 /** The pacing benchmark's command line. */
 record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms, String latency, double stallRate,
-                     int stallWaveSeconds, String stall, int warmUpSeconds, Path out, boolean quick, boolean help) {
+                     int stallWaveSeconds, String stall, double warmUpRate, int warmUpSeconds, Path out, boolean quick,
+                     boolean help) {
 
     static final String USAGE = String.join("\n",
             "Usage: bench/pacing/run [--seconds 20] [--rates 50,500,2000] [--quick] [--no-stall]",
@@ -17,7 +18,7 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
             "at 500/s, and prints a Markdown report.",
             "  --seconds N      length of each rate run (default 20)",
             "  --rates LIST     target rates in requests/s (default 50,500,2000)",
-            "  --quick          a smoke run: 3 s runs at 50,500, a 1 s stall in a 6 s run",
+            "  --quick          a smoke run: 3 s runs at 50,500, a 1 s stall in a 7 s run",
             "  --no-stall       skip the stall runs",
             "  --mechanisms L   any of ours (Constant RPS Timer), ptt (Precise Throughput Timer),",
             "                   ctt (Constant Throughput Timer, shared), tst (Throughput Shaping Timer +",
@@ -56,10 +57,10 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
         }
         if (quick) {
             return new PacingOptions(seconds == null ? 3 : seconds, rates == null ? List.of(50.0, 500.0) : rates,
-                    mechanisms, "50ms", 500, 6, noStall ? null : "3s:1s", 1, out, true, help);
+                    mechanisms, "50ms", 500, 7, noStall ? null : "4s:1s", 200, 1, out, true, help);
         }
         return new PacingOptions(seconds == null ? 20 : seconds, rates == null ? List.of(50.0, 500.0, 2000.0) : rates,
-                mechanisms, "50ms", 500, 12, noStall ? null : "5s:3s", 3, out, false, help);
+                mechanisms, "50ms", 500, 12, noStall ? null : "5s:3s", 500, 5, out, false, help);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -34,8 +34,8 @@ final class PacingReportWriter {
         for (double rate : options.rates()) {
             b.append("### ").append(Mechanism.decimal(rate)).append(" requests/s\n\n");
             b.append("| mechanism | achieved / target | per-second min / median / max | CV | start lateness p50 / p99 / max (ms) "
-                    + "| earliest (ms) | own record p50 / p99 / max (ms) | client CPU ms / 1,000 req | threads | not OK |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                    + "| earliest (ms) | own record p50 / p99 / max (ms) | client CPU ms / 1,000 req | JIT ms / 1,000 req | threads | not OK |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
             for (PacingRun r : rateRuns) {
                 if (r.load().rate() == rate) {
                     b.append(row(r)).append('\n');
@@ -88,6 +88,7 @@ final class PacingReportWriter {
                 + " | " + num(late.earliestMs())
                 + " | " + own(r.ownLateness())
                 + " | " + num(r.cpuMsPerThousand())
+                + " | " + num(r.jitMsPerThousand())
                 + " | " + r.threads() + (r.note() == null ? "" : " (" + r.note() + ")")
                 + " | " + (r.started() - r.successful())
                 + " |";
