@@ -44,7 +44,8 @@ enum Mechanism {
             timer.setArrivals("uniform");
             timer.setDurationSeconds(Integer.toString(load.seconds()));
             timer.setLatePolicy("fire");
-            timer.setMaxThreads(OUR_THREAD_CAP);
+            // -Dib.bench.cap=N (through IB_JAVA_OPTS) caps the growth, to see what the growth costs
+            timer.setMaxThreads(Integer.getInteger("ib.bench.cap", OUR_THREAD_CAP));
             JMeterUtils.setProperty(ConstantRpsTimer.ENGINES_PROPERTY, "1");
             groupTree.add(http).add(List.of(timer, header()));
             groupTree.add(recorder);
