@@ -95,7 +95,7 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
                 // the sentence below
             }
             throw new BadOptionException("--rates '" + v + "': '" + part.trim()
-                    + "' is not a rate from 0 to 20000 requests/s; give e.g. --rates 50,500,2000.");
+                    + "' is not a rate above 0 and up to 20000 requests/s; give e.g. --rates 50,500,2000.");
         }
         return List.copyOf(rates);
     }
