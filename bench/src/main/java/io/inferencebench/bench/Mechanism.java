@@ -2,6 +2,7 @@ package io.inferencebench.bench;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,6 +26,8 @@ import org.apache.jorphan.collections.ListedHashTree;
 import com.blazemeter.jmeter.threads.concurrency.ConcurrencyThreadGroup;
 
 import io.inferencebench.pacing.ConstantRpsTimer;
+import io.inferencebench.pacing.Pacer;
+import io.inferencebench.pacing.PacingReport;
 import kg.apc.jmeter.timers.VariableThroughputTimer;
 
 /**
@@ -53,7 +56,7 @@ enum Mechanism {
 
         @Override
         String threads(double rate) {
-            io.inferencebench.pacing.PacingReport r = io.inferencebench.pacing.Pacer.report();
+            PacingReport r = Pacer.report();
             return r == null ? "?" : r.threads() + " (grown)";
         }
     },
@@ -111,7 +114,7 @@ enum Mechanism {
 
             VariableThroughputTimer timer = new VariableThroughputTimer();
             timer.setName(TST_NAME);
-            CollectionProperty rows = new CollectionProperty(VariableThroughputTimer.DATA_PROPERTY, new java.util.ArrayList<>());
+            CollectionProperty rows = new CollectionProperty(VariableThroughputTimer.DATA_PROPERTY, new ArrayList<>());
             rows.addItem(List.of(decimal(load.rate()), decimal(load.rate()), Integer.toString(load.seconds())));
             timer.setData(rows);
             groupTree.add(http).add(List.of(timer, header()));
