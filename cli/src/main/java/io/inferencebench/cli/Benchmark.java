@@ -3,6 +3,7 @@ package io.inferencebench.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import io.inferencebench.cli.capacity.CapacityCommand;
 import io.inferencebench.simulator.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,10 +12,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The {@code benchmark} command: runs a wave (the default), or one of its subcommands. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 220,
         versionProvider = Benchmark.Version.class,
         description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
-        subcommands = {SimulateCommand.class},
+        subcommands = {SimulateCommand.class, CapacityCommand.class},
         footer = {"", "Exit codes: 0 wave passed the success threshold, 1 it did not, 2 bad input.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {
@@ -25,11 +26,17 @@ public class Benchmark implements Callable<Integer> {
     @Mixin
     WaveOptions wave = new WaveOptions();
 
+    @Mixin
+    PlotOptions plot = new PlotOptions();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (plot.requested()) {
+            return plot.run(new Console(System.out));
+        }
         return new Wave(wave, new Console(System.out)).run();
     }
 
@@ -41,6 +48,7 @@ public class Benchmark implements Callable<Integer> {
     public static int execute(String... args) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new Benchmark());
+        cli.setUsageHelpLongOptionsMaxWidth(40); // one line per flag
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String message = ex.getMessage();
@@ -54,7 +62,8 @@ public class Benchmark implements Callable<Integer> {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
-            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException
+                    || ex instanceof io.inferencebench.report.ReportInputException) {
                 c.getErr().println(ex.getMessage());
                 c.getErr().flush();
                 return BAD_INPUT;

@@ -40,6 +40,29 @@ public final class Console {
         println("");
     }
 
+    /** A stream whose lines go where {@link #println(String)} sends them (for parts that print to a stream). */
+    public PrintStream asPrintStream() {
+        java.io.OutputStream lines = new java.io.OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    println(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    line.reset();
+                } else if (b != '\r') {
+                    line.write(b);
+                }
+            }
+
+            @Override
+            public synchronized void flush() {
+                // partial lines (a countdown) wait for their end
+            }
+        };
+        return new PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Starts writing to {@code file}, beginning with what was printed so far. */
     public synchronized void logTo(Path file) throws IOException {
         log = Files.newBufferedWriter(file, StandardCharsets.UTF_8);

@@ -71,6 +71,10 @@ public final class PlanBuilder {
         this.timer = gui(timer, TestBeanGUI.class);
         timer.setName("Constant RPS Timer");
 
+        if (jtl == null) {
+            summary = null;
+            return; // a bare plan (warm-up): no JTL, no summary
+        }
         ResultCollector jtlWriter = gui(new ResultCollector(), org.apache.jmeter.visualizers.SimpleDataWriter.class);
         jtlWriter.setName("results.jtl");
         jtlWriter.setFilename(jtl.toString());

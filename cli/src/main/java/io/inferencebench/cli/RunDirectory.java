@@ -18,8 +18,13 @@ public final class RunDirectory {
     }
 
     public static Path create(Path resultsDir, LocalDateTime now) throws IOException {
+        return create(resultsDir, now, "benchmark");
+    }
+
+    /** A run directory of another kind, e.g. {@code 20261129_101500_fd-limit}. */
+    public static Path create(Path resultsDir, LocalDateTime now, String kind) throws IOException {
         Files.createDirectories(resultsDir);
-        String base = STAMP.format(now) + "_benchmark";
+        String base = STAMP.format(now) + "_" + kind;
         for (int n = 1; ; n++) {
             Path dir = resultsDir.resolve(n == 1 ? base : base + "_" + n);
             try {

@@ -6,7 +6,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,12 +17,24 @@ import java.util.Map;
 import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.util.JMeterUtils;
 
+import io.inferencebench.diagnostics.ClientBottleneck;
+import io.inferencebench.diagnostics.ClientHardware;
+import io.inferencebench.metrics.AwsOptions;
+import io.inferencebench.metrics.EndpointConfig;
+import io.inferencebench.metrics.EndpointConfigException;
+import io.inferencebench.metrics.ServerMetrics;
+import io.inferencebench.metrics.ServerMetricsReport;
 import io.inferencebench.pacing.ArrivalSchedule;
 import io.inferencebench.pacing.ConstantRpsTimer;
 import io.inferencebench.pacing.LatePolicy;
 import io.inferencebench.pacing.LoadProfile;
 import io.inferencebench.pacing.LoadProfileException;
 import io.inferencebench.pacing.Pacer;
+import io.inferencebench.python.FactoriesException;
+import io.inferencebench.python.PythonFactorySampler;
+import io.inferencebench.python.PythonOptions;
+import io.inferencebench.python.PythonRuntime;
+import io.inferencebench.python.PythonRuntimes;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.wave.ResultsBlock;
@@ -39,8 +53,12 @@ final class Wave {
     private final WaveOptions o;
     private final Console console;
     private LoadProfile profile;
+    private PythonOptions python;
+    private EndpointConfig endpointConfig;
+    private PythonRuntime pythonRuntime;
     private String body;
     private URI url;
+    private RemoteEngines remote;
 
     Wave(WaveOptions options, Console console) {
         this.o = options;
@@ -49,22 +67,51 @@ final class Wave {
 
     int run() throws Exception {
         validate();
+        if (remote != null) {
+            remote.reach();
+        }
         EndpointSimulator simulator = null;
         try {
             if (o.simulate != null) {
                 simulator = EndpointSimulator.start(simulatorOptions());
                 console.println("Endpoint simulator: " + simulator.baseUrl() + " (" + simulatorOptions().describe() + ")");
-                if (url == null) {
+                if (url == null && python == null) {
                     url = URI.create(simulator.baseUrl() + "/invocations");
                 }
             }
+            if (python != null) {
+                startPython(simulator);
+            }
             return runWave(simulator);
         } finally {
+            if (python != null && pythonRuntime != null) {
+                PythonRuntimes.release(python);
+            }
             if (simulator != null) {
                 simulator.close();
             }
             console.close();
         }
+    }
+
+    /**
+     * Starts the Python runtime before the run directory exists: every factories problem (file, syntax,
+     * contract, invoke_factory raising, Python too old) is bad input, exit 2, nothing written.
+     */
+    private void startPython(EndpointSimulator simulator) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (simulator != null) {
+            env.put(ENDPOINT_ENV, simulator.baseUrl());
+        } else if (url != null) {
+            env.put(ENDPOINT_ENV, url.toString());
+        }
+        python = python.withEnvironment(env);
+        try {
+            pythonRuntime = PythonRuntimes.acquire(python, console::println);
+        } catch (FactoriesException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        console.println(pythonRuntime.description());
     }
 
     private SimulatorOptions simulatorOptions() {
@@ -94,6 +141,9 @@ final class Wave {
         if (o.maxThreads < 1) {
             throw new BadInputException("--max-threads must be at least 1, got " + o.maxThreads + ".");
         }
+        if (o.clientHwInterval < 1) {
+            throw new BadInputException("--client-hw-interval must be at least 1 ms, got " + o.clientHwInterval + ".");
+        }
         if (!(o.grace >= 0)) {
             throw new BadInputException("--grace must be 0 seconds or more, got " + o.grace + ".");
         }
@@ -110,6 +160,20 @@ final class Wave {
         if (o.simulate != null) {
             simulatorOptions();
         }
+        if (o.remote != null) {
+            validateRemote();
+        }
+        if (o.factoriesFile != null) {
+            if (o.workers < 1) {
+                throw new BadInputException("--workers must be at least 1, got " + o.workers + ".");
+            }
+            try {
+                python = PythonOptions.of(o.factoriesFile).withEndpointName(o.endpointName).withWorkers(o.workers)
+                        .withPython(o.python).withRuntime(PythonOptions.Runtime.parse(o.pythonRuntime));
+            } catch (FactoriesException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
         if (o.url != null) {
             try {
                 url = URI.create(o.url.trim());
@@ -120,9 +184,16 @@ final class Wave {
             if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
                 throw new BadInputException("--url '" + o.url + "' must start with http:// or https:// and name a host.");
             }
-        } else if (o.simulate == null) {
-            throw new BadInputException("Nothing to send requests to: give --url URL, or --simulate to start the "
-                    + "built-in endpoint simulator.");
+        } else if (o.simulate == null && o.factoriesFile == null) {
+            throw new BadInputException("Nothing to send requests to: give --factories-file F, --url URL, or "
+                    + "--simulate to start the built-in endpoint simulator.");
+        }
+        if (o.endpointConfig != null) {
+            try {
+                endpointConfig = EndpointConfig.load(o.endpointConfig);
+            } catch (EndpointConfigException e) {
+                throw new BadInputException(e.getMessage());
+            }
         }
         body = body();
         for (String h : o.headers) {
@@ -130,6 +201,20 @@ final class Wave {
             if (colon <= 0) {
                 throw new BadInputException("--header '" + redactHeader(h) + "' is not Name:Value, e.g. --header 'X-Model: m1'.");
             }
+        }
+    }
+
+    private void validateRemote() {
+        remote = RemoteEngines.parse(o.remote);
+        int n = remote.count();
+        if (o.numRequests != null && o.numRequests % n != 0) {
+            throw new BadInputException("--num-requests " + o.numRequests + " does not split evenly over " + n
+                    + " remote engines: give a multiple of " + n + " (e.g. " + Math.max(n, o.numRequests / n * n)
+                    + " or " + (o.numRequests / n + 1) * n + ").");
+        }
+        if (o.sampleClientHw) {
+            throw new BadInputException("--sample-client-hw samples this machine, but with --remote the requests "
+                    + "leave from the engines: drop one of the two flags.");
         }
     }
 
@@ -197,7 +282,8 @@ final class Wave {
         JMeterHome.initialise();
         JMeterUtils.setProperty("sample_variables", String.join(",", SampleFields.ALL));
         JMeterUtils.setProperty("ib.run.dir", runDir.toString());
-        JMeterUtils.setProperty(io.inferencebench.pacing.ConstantRpsTimer.ENGINES_PROPERTY, "1");
+        JMeterUtils.setProperty(io.inferencebench.pacing.ConstantRpsTimer.ENGINES_PROPERTY,
+                remote == null ? "1" : Integer.toString(remote.count()));
         if (simulator != null) {
             JMeterUtils.setProperty("ib.endpoint.url", simulator.baseUrl());
         } else if (url != null) {
@@ -206,17 +292,104 @@ final class Wave {
 
         PlanBuilder plan = new PlanBuilder("InferenceBench wave", initialThreads(), timer(),
                 Path.of("${__P(ib.run.dir,.)}", "results.jtl"), Path.of("${__P(ib.run.dir,.)}"), o.successThreshold);
-        plan.httpPost(url, body, o.headers);
+        if (python != null) {
+            plan.sampler(PythonFactorySampler.of(python));
+        } else {
+            plan.httpPost(url, body, o.headers);
+        }
         for (String[] secret : plan.secretProperties()) {
             JMeterUtils.setProperty(secret[0], secret[1]);
         }
         plan.save(runDir.resolve("plan.jmx"));
 
-        console.println(String.format(Locale.ROOT, "Wave: %s to %s, %s, %s arrivals -> %s",
-                "POST", url, o.loadProfile != null ? "profile " + profile : rate(o.clientRps) + " req/s",
+        console.println(String.format(Locale.ROOT, "Wave: %s %s, %s, %s arrivals -> %s",
+                python != null ? "invoke() of" : "POST to", python != null ? python.factoriesFile() : url, o.loadProfile != null ? "profile " + profile : rate(o.clientRps) + " req/s",
                 o.arrivals, runDir));
 
+        if (!o.noWarmup && remote == null) {
+            Warmup.run(profile.peakRate());
+        }
+        ServerMetrics serverMetrics = endpointConfig == null ? null
+                : ServerMetrics.start(endpointConfig, new AwsOptions(o.awsRegion, o.awsProfile));
+        ClientHardware hardware = ClientHardware.start(o.clientHwInterval);
         long started = System.nanoTime();
+        if (remote != null) {
+            List<String> sent = new ArrayList<>(List.of("sample_variables", "ib.endpoint.url"));
+            plan.secretProperties().forEach(p -> sent.add(p[0]));
+            remote.run(plan.tree(), sent, scheduleSeconds(), o.grace, console);
+        } else {
+            runEmbedded(plan, started);
+        }
+
+        hardware.close();
+        // remote: the pacers ran on the engines, the target is known here
+        WaveSummary summary = remote == null ? plan.summary().summary()
+                : new WaveSummary(plan.summary().statistics(), null, o.successThreshold, profile.meanRate());
+        if (summary == null) {
+            summary = new WaveSummary(plan.summary().statistics(), Pacer.report(), o.successThreshold, null);
+        }
+        summary.put("run_name", runDir.getFileName().toString());
+        summary.put("mode", python != null ? "python" : "http");
+        summary.put("target", python != null ? python.factoriesFile().toString() : url.toString());
+        if (python != null) {
+            Map<String, Object> py = new LinkedHashMap<>();
+            py.put("workers", python.workers());
+            py.put("endpoint_name", python.endpointName().isEmpty() ? null : python.endpointName());
+            py.put("runtime", pythonRuntime.description());
+            py.put("worker_restarts", pythonRuntime.restarts());
+            summary.put("python", py);
+        }
+        summary.put("load_profile", o.loadProfile);
+        summary.put("arrivals", o.arrivals);
+        Map<String, Object> bounds = new LinkedHashMap<>();
+        bounds.put("obs_time_s", o.obsTime);
+        bounds.put("num_requests", o.numRequests);
+        summary.put("bounds", bounds);
+        if (remote != null) {
+            summary.put("remote_engines", remote.names());
+        }
+        ClientBottleneck verdict = ClientBottleneck.judge(ClientBottleneck.evidence(summary,
+                remote == null ? hardware : null, python == null ? 0 : python.workers(),
+                pythonRuntime == null || !pythonRuntime.description().contains("callable")));
+        if (o.sampleClientHw) {
+            hardware.writeCsv(runDir.resolve(ClientHardware.CSV_FILE));
+            summary.put("client_hw", hardware.summary());
+        }
+        summary.put("client_bottleneck", verdict.toMap());
+        summary.write(runDir);
+
+        console.println();
+        for (String line : ResultsBlock.render(summary).split("\n")) {
+            console.println(line);
+        }
+        if (o.sampleClientHw) {
+            for (String line : ClientHardwareLines.render(hardware).split("\n")) {
+                console.println(line);
+            }
+        }
+        console.println();
+        if (verdict.detected()) {
+            for (String line : verdict.render().split("\n")) {
+                console.println(line);
+            }
+            console.println();
+        }
+        if (serverMetrics != null) {
+            // summary.json is already saved: a long CloudWatch wait (or Ctrl-C) cannot cost the wave's results
+            try (serverMetrics) {
+                ServerMetricsReport report = serverMetrics.finish(Instant.ofEpochMilli(summary.waveStartEpochMs),
+                        Instant.ofEpochMilli(summary.waveEndEpochMs), console.asPrintStream());
+                report.writeTo(runDir);
+                summary.put("server_metrics", report);
+                summary.write(runDir);
+            }
+            console.println();
+        }
+        console.println("Detailed results: " + runDir);
+        return summary.passed ? Benchmark.PASSED : Benchmark.FAILED;
+    }
+
+    private void runEmbedded(PlanBuilder plan, long started) throws InterruptedException {
         StandardJMeterEngine engine = new StandardJMeterEngine();
         engine.configure(plan.tree());
         Thread runner = new Thread(engine::run, "ib-wave");
@@ -233,29 +406,6 @@ final class Wave {
             }
             runner.join(Math.max(1, Math.min(left / 1_000_000L, 200)));
         }
-
-        WaveSummary summary = plan.summary().summary();
-        if (summary == null) {
-            summary = new WaveSummary(plan.summary().statistics(), Pacer.report(), o.successThreshold, null);
-        }
-        summary.put("run_name", runDir.getFileName().toString());
-        summary.put("mode", "http");
-        summary.put("target", url.toString());
-        summary.put("load_profile", o.loadProfile);
-        summary.put("arrivals", o.arrivals);
-        Map<String, Object> bounds = new LinkedHashMap<>();
-        bounds.put("obs_time_s", o.obsTime);
-        bounds.put("num_requests", o.numRequests);
-        summary.put("bounds", bounds);
-        summary.write(runDir);
-
-        console.println();
-        for (String line : ResultsBlock.render(summary).split("\n")) {
-            console.println(line);
-        }
-        console.println();
-        console.println("Detailed results: " + runDir);
-        return summary.passed ? Benchmark.PASSED : Benchmark.FAILED;
     }
 
     private static String rate(double r) {

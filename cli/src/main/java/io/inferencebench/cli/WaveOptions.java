@@ -8,6 +8,21 @@ import picocli.CommandLine.Option;
 
 /** The flags that describe one wave (shared by the main command and the probes that run waves). */
 public class WaveOptions {
+    @Option(names = "--factories-file", paramLabel = "FILE", description = "Python file with invoke_factory / payload_factory: each request is one invoke(payload).")
+    Path factoriesFile;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Python worker processes (default ${DEFAULT-VALUE}; about one per core).", defaultValue = "1")
+    int workers;
+
+    @Option(names = "--endpoint-name", paramLabel = "NAME", description = "Passed to invoke_factory(endpoint_name); also the sample label.")
+    String endpointName;
+
+    @Option(names = "--python", paramLabel = "PATH", description = "Python 3.9+ executable for the workers (default ${DEFAULT-VALUE}).", defaultValue = "python3")
+    String python;
+
+    @Option(names = "--python-runtime", paramLabel = "auto|subprocess|jep", description = "Where invoke runs: CPython worker processes, or Jep in-process where installed (default ${DEFAULT-VALUE}).", defaultValue = "auto")
+    String pythonRuntime;
+
     @Option(names = "--url", paramLabel = "URL", description = "Endpoint to POST to (plain HTTP(S) wave), or the base URL factories read as IB_ENDPOINT_URL.")
     String url;
 
@@ -49,6 +64,27 @@ public class WaveOptions {
 
     @Option(names = "--results-dir", paramLabel = "DIR", description = "Where run directories go (default ${DEFAULT-VALUE}).", defaultValue = ".tmp")
     Path resultsDir;
+
+    @Option(names = "--endpoint-config", paramLabel = "FILE", description = "Server metrics for the wave window (CloudWatch, Prometheus): the original tool's JSON list of blocks.")
+    Path endpointConfig;
+
+    @Option(names = "--aws-region", paramLabel = "REGION", description = "Region to read CloudWatch metrics in (default: the AWS SDK's chain).")
+    String awsRegion;
+
+    @Option(names = "--aws-profile", paramLabel = "NAME", description = "AWS profile for CloudWatch credentials and region (default: the SDK's chain).")
+    String awsProfile;
+
+    @Option(names = "--no-warmup", description = "Skip the 1 s warm-up against a private in-process endpoint before the wave.")
+    boolean noWarmup;
+
+    @Option(names = "--sample-client-hw", description = "Record client CPU, memory, threads, descriptors and GC into client_hw.csv and the RESULTS block.")
+    boolean sampleClientHw;
+
+    @Option(names = "--client-hw-interval", paramLabel = "MS", description = "Client hardware sample interval in ms (default ${DEFAULT-VALUE}).", defaultValue = "100")
+    int clientHwInterval;
+
+    @Option(names = "--remote", paramLabel = "HOST[:PORT],...", description = "Run the wave on these JMeter remote engines (jmeter-server), each sending 1/N of the rate; see docs/distributed.md.")
+    String remote;
 
     @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "OPTIONS", description = "Start the built-in endpoint simulator for the wave, e.g. --simulate=latency=50ms,capacity=64,error-rate=0.01.")
     String simulate;

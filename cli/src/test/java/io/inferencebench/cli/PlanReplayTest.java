@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -103,7 +105,10 @@ class PlanReplayTest {
     }
 
     private static void jar(Path classes, Path target) throws IOException {
-        try (OutputStream os = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(os);
+        // a manifest like every real jar: JMeter's class scanning reads it (remote runs scan lib/ext)
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (OutputStream os = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(os, manifest);
              Stream<Path> files = Files.walk(classes)) {
             List<Path> all = new ArrayList<>(files.filter(Files::isRegularFile).toList());
             for (Path f : all) {

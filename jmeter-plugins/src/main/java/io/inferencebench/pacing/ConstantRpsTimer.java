@@ -71,6 +71,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         JMeterVariables vars = ctx.getVariables();
         vars.put(SampleFields.INTENDED_START_MS, millisWithMicros(start.intendedEpochMicros()));
         vars.put(SampleFields.LATENESS_MS, millisWithMicros(start.latenessNanos() / 1000L));
+        vars.put(SampleFields.DROPPED, start.droppedBefore() == 0 ? "0" : Long.toString(start.droppedBefore()));
         return 0;
     }
 
@@ -185,6 +186,13 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
     @Override
     public void testEnded() {
         // Pacers stay readable until the next test starts: the wave summary reads them at test end.
+        // On a remote engine this log line is the only place the thread pool's figures are kept.
+        PacingReport r = Pacer.report();
+        if (r != null) {
+            log.info("Constant RPS Timer: {} starts ({} late, {} dropped), {} threads of at most {}{}",
+                    r.started(), r.lateStarts(), r.droppedStarts(), r.threads(), r.maxThreads(),
+                    r.capReached() ? ", thread cap reached" : "");
+        }
     }
 
     @Override

@@ -60,8 +60,12 @@ public final class Pacer {
     private volatile boolean capReached;
     private final Thread keeper;
 
-    /** The start a thread was given: arrival index, intended and actual start. */
-    public record Start(long arrival, long intendedNanos, long actualNanos, long intendedEpochMicros) {
+    /**
+     * The start a thread was given: arrival index, intended and actual start, and how many arrivals
+     * the late policy dropped just before it.
+     */
+    public record Start(long arrival, long intendedNanos, long actualNanos, long intendedEpochMicros,
+                        long droppedBefore) {
         public long latenessNanos() {
             return Math.max(0, actualNanos - intendedNanos);
         }
@@ -125,6 +129,7 @@ public final class Pacer {
             seen.set(Boolean.TRUE);
             threadsSeen.incrementAndGet();
         }
+        long droppedHere = 0;
         while (true) {
             long arrival;
             long offset;
@@ -140,6 +145,7 @@ public final class Pacer {
             long now = System.nanoTime();
             if (latePolicy.drop() && now - due > latePolicy.limitNanos()) {
                 dropped.increment();
+                droppedHere++;
                 continue;
             }
             if (now < due) {
@@ -158,7 +164,7 @@ public final class Pacer {
             }
             started.increment();
             lastStartNanos.accumulateAndGet(now, Math::max);
-            return new Start(arrival, due, now, originEpochMicros + offset / 1000L);
+            return new Start(arrival, due, now, originEpochMicros + offset / 1000L, droppedHere);
         }
     }
 

@@ -14,6 +14,11 @@ public final class SampleFields {
     public static final String INTENDED_START_MS = "ib_intended_ms";
     /** How late the request started against its intended start, in milliseconds (>= 0). */
     public static final String LATENESS_MS = "ib_late_ms";
+    /**
+     * Arrivals the late policy ({@code drop:MS}) skipped on this engine just before this start, so a
+     * controller can count dropped starts in distributed runs; summed over samples it is the total.
+     */
+    public static final String DROPPED = "ib_dropped";
     /** Time the request waited inside the client (e.g. a Python worker queue) before it was sent. */
     public static final String QUEUE_MS = "ib_queue_ms";
     /** Optional measurements an invoke may report (see docs/python-factories.md). */
@@ -25,7 +30,7 @@ public final class SampleFields {
 
     /** Every field, in JTL column order. */
     public static final List<String> ALL = List.of(
-            INTENDED_START_MS, LATENESS_MS, QUEUE_MS,
+            INTENDED_START_MS, LATENESS_MS, DROPPED, QUEUE_MS,
             STATUS, RESPONSE_BYTES, INPUT_TOKENS, OUTPUT_TOKENS, TTFT_MS);
 
     private SampleFields() {

@@ -21,9 +21,12 @@ public record Stats(Long count, Double sum, Double mean, Double min, Double p50,
         if (h.getTotalCount() == 0) {
             return null;
         }
-        return new Stats(h.getTotalCount(), round(sum), round(h.getMean()), round(h.getMinValue()),
-                round(h.getValueAtPercentile(50)), round(h.getValueAtPercentile(90)),
-                round(h.getValueAtPercentile(99)), round(h.getMaxValue()));
+        // lowest equivalent values: a value recorded exactly (a status 200, 64 tokens) reads back exactly
+        return new Stats(h.getTotalCount(), round(sum), round(h.getMean()), round(h.lowestEquivalentValue(h.getMinValue())),
+                round(h.lowestEquivalentValue(h.getValueAtPercentile(50))),
+                round(h.lowestEquivalentValue(h.getValueAtPercentile(90))),
+                round(h.lowestEquivalentValue(h.getValueAtPercentile(99))),
+                round(h.lowestEquivalentValue(h.getMaxValue())));
     }
 
     private static Double ms(double micros) {

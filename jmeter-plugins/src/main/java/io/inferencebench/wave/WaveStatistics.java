@@ -16,6 +16,8 @@ import org.HdrHistogram.DoubleHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.jmeter.samplers.SampleResult;
 
+import io.inferencebench.pacing.PacingReport;
+
 /**
  * Everything a wave's samples say, accumulated as they arrive: counts, service latency, latency from
  * the intended start, start lateness, client queueing, the optional measurements an invoke reports,
@@ -30,6 +32,8 @@ public final class WaveStatistics {
 
     private final LongAdder completed = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder lateStarts = new LongAdder();
+    private final LongAdder droppedStarts = new LongAdder();
     private final Histogram latency = new ConcurrentHistogram(3);
     private final Histogram fromIntended = new ConcurrentHistogram(3);
     private final Histogram lateness = new ConcurrentHistogram(3);
@@ -70,6 +74,9 @@ public final class WaveStatistics {
         if (!Double.isNaN(lateMs)) {
             long lateMicros = Math.max(0, Math.round(lateMs * 1000));
             lateness.recordValue(lateMicros);
+            if (lateMicros * 1000L > PacingReport.LATE_NANOS) {
+                lateStarts.increment();
+            }
             fromIntended.recordValue(lateMicros + Math.max(0, elapsedMicros));
         } else {
             fromIntended.recordValue(Math.max(0, elapsedMicros));
@@ -77,6 +84,10 @@ public final class WaveStatistics {
         double intended = number(fields.apply(SampleFields.INTENDED_START_MS));
         if (!Double.isNaN(intended)) {
             firstIntendedMicros.accumulateAndGet(Math.round(intended * 1000), Math::min);
+        }
+        double dropped = number(fields.apply(SampleFields.DROPPED));
+        if (dropped > 0) {
+            droppedStarts.add((long) dropped);
         }
         double queueMs = number(fields.apply(SampleFields.QUEUE_MS));
         if (!Double.isNaN(queueMs)) {
@@ -121,6 +132,16 @@ public final class WaveStatistics {
 
     public long succeeded() {
         return completed() - failed();
+    }
+
+    /** Samples that started more than 1 ms after their intended start (as the pacer counts them). */
+    public long lateStarts() {
+        return lateStarts.sum();
+    }
+
+    /** Starts the late policy dropped, as reported with the samples (see {@link SampleFields#DROPPED}). */
+    public long droppedStarts() {
+        return droppedStarts.sum();
     }
 
     /** Start of the wave: the first intended start, or the first sample's start when unpaced. */

@@ -40,6 +40,8 @@ public final class WaveSummary {
     public final Stats latency;
     public final Stats latencyFromIntended;
     public final Stats lateness;
+    public final Stats queue;
+    public final PacingReport pacing;
     private final Map<String, Object> document = new LinkedHashMap<>();
 
     public WaveSummary(WaveStatistics stats, PacingReport pacing, double successThreshold, Double targetRps) {
@@ -60,11 +62,14 @@ public final class WaveSummary {
         this.successThreshold = successThreshold;
         this.passed = completed > 0 && successRate >= successThreshold;
         this.targetRps = targetRps != null ? targetRps : pacing == null ? null : pacing.targetRps();
-        this.lateStarts = pacing == null ? 0 : pacing.lateStarts();
-        this.droppedStarts = pacing == null ? 0 : pacing.droppedStarts();
+        // without a pacer in this JVM (a distributed run's controller) the samples carry the counts
+        this.lateStarts = pacing == null ? stats.lateStarts() : pacing.lateStarts();
+        this.droppedStarts = pacing == null ? stats.droppedStarts() : pacing.droppedStarts();
         this.latency = stats.latency();
         this.latencyFromIntended = stats.latencyFromIntended();
         this.lateness = stats.lateness();
+        this.queue = stats.queue();
+        this.pacing = pacing;
 
         document.put("schema_version", SCHEMA_VERSION);
         document.put("tool", "InferenceBench for JMeter");

@@ -6,9 +6,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 import org.apache.jmeter.engine.util.NoThreadClone;
+import org.apache.jmeter.engine.util.ValueReplacer;
+import org.apache.jmeter.functions.InvalidVariableException;
+import org.apache.jmeter.samplers.Remoteable;
 import org.apache.jmeter.samplers.SampleEvent;
 import org.apache.jmeter.samplers.SampleListener;
 import org.apache.jmeter.testbeans.TestBean;
+import org.apache.jmeter.testbeans.TestBeanHelper;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.threads.JMeterContextService;
@@ -17,22 +21,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.inferencebench.pacing.Pacer;
+import io.inferencebench.pacing.PacingReport;
 
 /**
  * Wave Summary listener: accumulates every sample of the test into HdrHistograms and, at test end,
  * logs the RESULTS block and writes {@code summary.json} into its output directory.
+ *
+ * <p>In a distributed run ({@code jmeter -R}) it is {@link Remoteable}: it stays on the controller,
+ * receives the samples of every engine, and summarises once, after the last engine has ended. JMeter
+ * gives each engine its own clone of the listener there, so clones share one {@link Wave}.
  */
 public class WaveSummaryListener extends AbstractTestElement
-        implements SampleListener, TestStateListener, NoThreadClone, TestBean {
+        implements SampleListener, TestStateListener, NoThreadClone, TestBean, Remoteable {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(WaveSummaryListener.class);
 
     private String outputDirectory = "";
     private String successThreshold = "0.95";
 
-    private transient volatile WaveStatistics statistics = new WaveStatistics();
-    private transient volatile WaveSummary summary;
-    private transient int[] varIndex;
+    private transient Wave wave = new Wave();
+
+    /** What the listener and its clones gather during one test. */
+    private static final class Wave {
+        volatile WaveStatistics statistics = new WaveStatistics();
+        volatile WaveSummary summary;
+        volatile int[] varIndex;
+        /** Remote engines that have started and not yet ended (distributed runs only). */
+        int enginesRunning;
+
+        void reset() {
+            statistics = new WaveStatistics();
+            summary = null;
+            int[] index = new int[SampleFields.ALL.size()];
+            for (int f = 0; f < index.length; f++) {
+                index[f] = -1;
+                for (int i = 0; i < SampleEvent.getVarCount(); i++) {
+                    if (SampleFields.ALL.get(f).equals(SampleEvent.getVarName(i))) {
+                        index[f] = i;
+                    }
+                }
+            }
+            varIndex = index;
+        }
+    }
 
     public WaveSummaryListener() {
         setOutputDirectory(outputDirectory);
@@ -41,8 +72,8 @@ public class WaveSummaryListener extends AbstractTestElement
 
     @Override
     public void sampleOccurred(SampleEvent e) {
-        WaveStatistics stats = statistics;
-        int[] index = varIndex;
+        WaveStatistics stats = wave.statistics;
+        int[] index = wave.varIndex;
         JMeterVariables threadVars = JMeterContextService.getContext().getVariables();
         stats.record(e.getResult(), name -> {
             int i = index == null ? -1 : index[SampleFields.ALL.indexOf(name)];
@@ -69,29 +100,40 @@ public class WaveSummaryListener extends AbstractTestElement
 
     @Override
     public void testStarted() {
-        statistics = new WaveStatistics();
-        summary = null;
-        int[] index = new int[SampleFields.ALL.size()];
-        for (int f = 0; f < index.length; f++) {
-            index[f] = -1;
-            for (int i = 0; i < SampleEvent.getVarCount(); i++) {
-                if (SampleFields.ALL.get(f).equals(SampleEvent.getVarName(i))) {
-                    index[f] = i;
-                }
-            }
-        }
-        varIndex = index;
+        wave.reset();
     }
 
+    /** Called on the controller once per remote engine, by each engine's clone of this listener. */
     @Override
     public void testStarted(String host) {
-        testStarted();
+        prepareOnController();
+        synchronized (wave) {
+            if (wave.enginesRunning++ == 0) {
+                wave.reset();
+            }
+        }
     }
 
     @Override
     public void testEnded() {
-        WaveSummary s = new WaveSummary(statistics, Pacer.report(), threshold(), null);
-        summary = s;
+        finish(Pacer.report());
+    }
+
+    @Override
+    public void testEnded(String host) {
+        boolean last;
+        synchronized (wave) {
+            last = --wave.enginesRunning == 0;
+        }
+        if (last) {
+            // the pacers ran in the engines' JVMs: late and dropped starts come with the samples
+            finish(null);
+        }
+    }
+
+    private void finish(PacingReport pacing) {
+        WaveSummary s = new WaveSummary(wave.statistics, pacing, threshold(), null);
+        wave.summary = s;
         log.info("\n{}", ResultsBlock.render(s));
         if (outputDirectory != null && !outputDirectory.isBlank()) {
             try {
@@ -105,9 +147,18 @@ public class WaveSummaryListener extends AbstractTestElement
         }
     }
 
-    @Override
-    public void testEnded(String host) {
-        testEnded();
+    /**
+     * No engine prepares the controller's copy (JMeter's client-side pre-compiler only handles Result
+     * Collectors): resolve functions such as {@code ${__P(ib.run.dir)}} and set the fields here.
+     */
+    private void prepareOnController() {
+        try {
+            new ValueReplacer().replaceValues(this);
+            setRunningVersion(true); // the new function properties evaluate only in a running version
+        } catch (InvalidVariableException e) {
+            log.warn("Wave Summary: cannot resolve its fields: {}", e.toString());
+        }
+        TestBeanHelper.prepare(this);
     }
 
     private double threshold() {
@@ -120,12 +171,12 @@ public class WaveSummaryListener extends AbstractTestElement
 
     /** The statistics being gathered (the CLI builds its summary from them with its own context). */
     public WaveStatistics statistics() {
-        return statistics;
+        return wave.statistics;
     }
 
     /** The summary built at test end, or {@code null} before. */
     public WaveSummary summary() {
-        return summary;
+        return wave.summary;
     }
 
     public String getOutputDirectory() {
@@ -146,8 +197,15 @@ public class WaveSummaryListener extends AbstractTestElement
         keep("successThreshold", successThreshold);
     }
 
+    @Override
+    public Object clone() {
+        WaveSummaryListener clone = (WaveSummaryListener) super.clone();
+        clone.wave = wave;
+        return clone;
+    }
+
     private Object readResolve() {
-        statistics = new WaveStatistics();
+        wave = new Wave();
         return this;
     }
 

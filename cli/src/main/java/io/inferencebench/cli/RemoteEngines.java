@@ -1,0 +1,319 @@
+package io.inferencebench.cli;
+
+import java.rmi.NotBoundException;
+import java.rmi.RemoteException;
+import java.rmi.registry.LocateRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import org.apache.jmeter.JMeter;
+import org.apache.jmeter.engine.ClientJMeterEngine;
+import org.apache.jmeter.engine.DistributedRunner;
+import org.apache.jmeter.engine.JMeterEngine;
+import org.apache.jmeter.engine.JMeterEngineException;
+import org.apache.jmeter.rmi.RmiUtils;
+import org.apache.jmeter.samplers.Remoteable;
+import org.apache.jmeter.samplers.SampleEvent;
+import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.threads.RemoteThreadsListenerTestElement;
+import org.apache.jmeter.util.JMeterUtils;
+import org.apache.jorphan.collections.HashTree;
+
+import io.inferencebench.pacing.ConstantRpsTimer;
+
+/**
+ * The JMeter remote engines ({@code jmeter-server}) a wave runs on when one machine cannot send the rate.
+ * They are driven through JMeter's own client exactly as {@code jmeter -n -t plan.jmx -R h1,h2} drives them:
+ * the same tree conversion (Remoteable listeners stay here and receive every engine's samples), the same
+ * global properties ({@code -G}), and the wait for every engine to report its end. Each engine runs the
+ * whole plan; the global property {@code ib.engines} makes each take 1/N of the rate.
+ */
+final class RemoteEngines {
+    /** The name {@code jmeter-server} binds its engine under in its RMI registry. */
+    private static final String ENGINE_RMI_NAME = "JMeterEngine";
+    private static final long STOP_WAIT_NANOS = 30_000_000_000L;
+
+    /** One engine: how the user wrote it (also JMeter's name for it), and where its RMI registry listens. */
+    record Address(String text, String host, int port) {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private final List<Address> addresses;
+
+    private RemoteEngines(List<Address> addresses) {
+        this.addresses = List.copyOf(addresses);
+    }
+
+    /** Parses {@code host[:port],host[:port]} (IPv6 as {@code [::1]:1099}); the port defaults to JMeter's 1099. */
+    static RemoteEngines parse(String hosts) {
+        List<Address> list = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String raw : hosts.split(",", -1)) {
+            String text = raw.trim();
+            if (text.isEmpty()) {
+                throw new BadInputException("--remote '" + hosts + "' has an empty entry: give host[:port] entries "
+                        + "separated by commas, e.g. --remote 10.0.0.5,10.0.0.6:1099.");
+            }
+            int bracket = text.indexOf(']');
+            int colon = text.indexOf(':', Math.max(bracket, 0));
+            boolean bareIpv6 = bracket < 0 && colon >= 0 && text.indexOf(':', colon + 1) >= 0;
+            String host = colon < 0 || bareIpv6 ? text : text.substring(0, colon);
+            int port = 1099;
+            if (colon >= 0 && !bareIpv6) {
+                String p = text.substring(colon + 1);
+                try {
+                    port = Integer.parseInt(p);
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+                if (port < 1 || port > 65535) {
+                    throw new BadInputException("--remote entry '" + text + "': '" + p + "' is not a port; give "
+                            + "host[:port] with a port from 1 to 65535, e.g. 10.0.0.6:1099.");
+                }
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                throw new BadInputException("--remote entry '" + text + "' names no host: give host[:port], "
+                        + "e.g. 10.0.0.6:1099.");
+            }
+            if (!seen.add(host.toLowerCase(Locale.ROOT) + ":" + port)) {
+                throw new BadInputException("--remote lists " + text + " twice: each engine takes one share of the "
+                        + "rate, so name every engine once.");
+            }
+            list.add(new Address(text, host, port));
+        }
+        return new RemoteEngines(list);
+    }
+
+    int count() {
+        return addresses.size();
+    }
+
+    List<String> names() {
+        return addresses.stream().map(Address::text).toList();
+    }
+
+    @Override
+    public String toString() {
+        return String.join(", ", names());
+    }
+
+    /**
+     * Looks every engine up in its RMI registry, so an engine that is down is named before anything is
+     * written. Throws a {@link BadInputException} naming those that do not answer.
+     */
+    void reach() {
+        configureController();
+        Map<String, String> unreachable = new LinkedHashMap<>();
+        for (Address a : addresses) {
+            try {
+                LocateRegistry.getRegistry(a.host(), a.port(), RmiUtils.createClientSocketFactory()).lookup(ENGINE_RMI_NAME);
+            } catch (RemoteException | NotBoundException | RuntimeException e) {
+                unreachable.put(a.text(), reason(e));
+            }
+        }
+        if (!unreachable.isEmpty()) {
+            StringBuilder which = new StringBuilder();
+            unreachable.forEach((a, why) -> which.append(which.length() == 0 ? "" : ", ").append(a).append(" (")
+                    .append(why).append(')'));
+            throw new BadInputException("Cannot reach the JMeter remote engine" + (unreachable.size() > 1 ? "s " : " ")
+                    + which + ": start jmeter-server there (JMeter " + JMeterHome.VERSION + " with the InferenceBench "
+                    + "jars in lib/ext), check host and port, and use the same server.rmi.ssl.* settings on both "
+                    + "sides (see docs/distributed.md).");
+        }
+    }
+
+    /**
+     * JVM system properties that configure JMeter's RMI on this controller (SSL, ports, retries, sample
+     * sender): JMeter reads them as JMeter properties, which the {@code benchmark} command has no flag for.
+     */
+    private static boolean controllerProperty(String name) {
+        return name.startsWith("server.rmi.") || name.startsWith("client.") || name.equals("mode");
+    }
+
+    /** JMeter's RMI settings for this controller, from JVM system properties (see docs/distributed.md). */
+    private static void configureController() {
+        JMeterHome.initialise();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (controllerProperty(name)) {
+                JMeterUtils.setProperty(name, System.getProperty(name));
+            }
+        }
+    }
+
+    /**
+     * Runs the plan on every engine and returns once each has reported its end (the Remoteable
+     * listeners have then received every sample and acted), or once they have been stopped because
+     * the wave ran {@code grace} seconds past its {@code seconds}.
+     *
+     * @param sent names of the JMeter properties the plan reads, sent to the engines as global properties
+     */
+    void run(HashTree plan, List<String> sent, double seconds, double grace, Console console) {
+        configureController();
+        Properties global = new Properties();
+        for (String name : sent) {
+            String value = JMeterUtils.getProperty(name);
+            if (value != null) {
+                global.setProperty(name, value);
+            }
+        }
+        global.setProperty(ConstantRpsTimer.ENGINES_PROPERTY, Integer.toString(count()));
+        // the controller's listeners read the per-sample fields by these names, in the engines' order
+        SampleEvent.initSampleVariables();
+
+        // what JMeter's non-GUI client does with the tree before handing it to DistributedRunner
+        HashTree tree = JMeter.convertSubTree(plan, true);
+        Object testPlan = tree.getArray()[0];
+        tree.add(testPlan, new RemoteThreadsListenerTestElement());
+        EngineEnds ends = new EngineEnds();
+        tree.add(testPlan, ends);
+
+        DistributedRunner runner = new DistributedRunner(global);
+        try {
+            runner.init(names(), tree);
+        } catch (RuntimeException e) {
+            throw new BadInputException("Could not send the plan to the JMeter remote engines (" + reason(e)
+                    + "): check that every engine runs jmeter-server with the InferenceBench jars in lib/ext.");
+        }
+        if (runner.getEngines().size() < count()) {
+            // client.continue_on_fail=true let JMeter go on without some: their share of the rate would be missing
+            throw new BadInputException("Only " + runner.getEngines().size() + " of the " + count()
+                    + " JMeter remote engines took the plan: start the others, or leave them out of --remote.");
+        }
+
+        // DistributedRunner.start's calls, one engine after the other, but an engine that fails to start
+        // stops the wave: without its share the total rate would fall short of the target
+        List<ClientJMeterEngine> started = new ArrayList<>();
+        // an interrupted command (Ctrl-C) must not leave the engines sending load to the endpoint
+        Thread stopOnExit = new Thread(() -> stopAll(started), "ib-stop-remote-engines");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            runStarted(runner, started, ends, seconds, grace, console);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException exiting) {
+                // the hook is already running
+            }
+        }
+    }
+
+    private static synchronized void stopAll(List<ClientJMeterEngine> engines) {
+        for (ClientJMeterEngine e : engines) {
+            e.stopTest(true);
+        }
+    }
+
+    private void runStarted(DistributedRunner runner, List<ClientJMeterEngine> started, EngineEnds ends,
+                            double seconds, double grace, Console console) {
+        for (JMeterEngine engine : runner.getEngines()) {
+            ClientJMeterEngine client = (ClientJMeterEngine) engine;
+            try {
+                ends.expect(client.getHost());
+                client.runTest();
+                synchronized (RemoteEngines.class) {
+                    started.add(client);
+                }
+            } catch (JMeterEngineException | IllegalStateException e) {
+                ends.forget(client.getHost());
+                stopAll(started);
+                ends.await(System.nanoTime() + STOP_WAIT_NANOS);
+                throw new BadInputException("The JMeter remote engine " + client.getHost() + " did not start the wave ("
+                        + reason(e) + "): check it runs JMeter " + JMeterHome.VERSION + " with the InferenceBench jars "
+                        + "in lib/ext and no other test.");
+            }
+        }
+        console.println("Remote engines started: " + this + " (each sends 1/" + count() + " of the rate)");
+
+        long deadline = System.nanoTime() + (long) ((seconds + grace) * 1e9) + 2_000_000_000L;
+        if (!ends.await(deadline)) {
+            console.println(String.format(Locale.ROOT,
+                    "Grace period of %.0f s over: stopping requests still in flight on the remote engines "
+                            + "(they count as failed).", grace));
+            stopAll(started);
+            if (!ends.await(System.nanoTime() + STOP_WAIT_NANOS)) {
+                console.println("Remote engines that did not report their end (their last samples are missing): "
+                        + ends.missing());
+            }
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.trim());
+    }
+
+    /**
+     * Every engine reports its end to this listener, after the listeners before it in the plan
+     * (JMeter's non-GUI client waits the same way with its own ListenToTest).
+     */
+    static final class EngineEnds implements TestStateListener, Remoteable {
+        private final Set<String> running = new HashSet<>();
+
+        synchronized void expect(String host) {
+            running.add(host);
+        }
+
+        synchronized void forget(String host) {
+            running.remove(host);
+            notifyAll();
+        }
+
+        /** True when every expected engine has ended before {@code deadlineNanos}. */
+        synchronized boolean await(long deadlineNanos) {
+            while (!running.isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, Math.min(left / 1_000_000L, 200)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        synchronized String missing() {
+            return String.join(", ", running);
+        }
+
+        @Override
+        public void testStarted() {
+            // a remote run only calls the host variants
+        }
+
+        @Override
+        public void testStarted(String host) {
+            // nothing to do: the engine counts from the moment it was started
+        }
+
+        @Override
+        public void testEnded() {
+            // a remote run only calls the host variants
+        }
+
+        @Override
+        public synchronized void testEnded(String host) {
+            running.remove(host);
+            notifyAll();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.inferencebench.cli.capacity;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.inferencebench.cli.BadInputException;
+import io.inferencebench.python.FactoriesException;
+import io.inferencebench.python.PythonOptions;
+import io.inferencebench.python.PythonRuntime;
+import io.inferencebench.python.PythonRuntimes;
+import io.inferencebench.simulator.EndpointSimulator;
+import io.inferencebench.simulator.SimulatorOptions;
+import picocli.CommandLine.Option;
+
+/** What the probes fire at: the factories file, pointed at --url, $IB_ENDPOINT_URL, or a private simulator. */
+public class ProbeTarget {
+    @Option(names = "--factories-file", required = true, paramLabel = "FILE", description = "Python file with invoke_factory / payload_factory.")
+    Path factoriesFile;
+
+    @Option(names = "--url", paramLabel = "URL", description = "Endpoint base URL given to the factories as IB_ENDPOINT_URL (default: $IB_ENDPOINT_URL, else a local simulator).")
+    String url;
+
+    @Option(names = "--simulate", paramLabel = "OPTIONS", defaultValue = "latency=50ms", description = "Options of the local simulator used when no URL is given (default ${DEFAULT-VALUE}).")
+    String simulate;
+
+    @Option(names = "--endpoint-name", paramLabel = "NAME", description = "Passed to invoke_factory(endpoint_name).")
+    String endpointName;
+
+    @Option(names = "--python", paramLabel = "PATH", defaultValue = "python3", description = "Python 3.9+ executable (default ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = ".tmp", description = "Where the run directory goes (default ${DEFAULT-VALUE}).")
+    Path resultsDir;
+
+    private EndpointSimulator simulator;
+
+    /** Starts the simulator when no endpoint was given; returns the URL the factories will use. */
+    String endpoint() {
+        if (url != null) {
+            return url;
+        }
+        String env = System.getenv("IB_ENDPOINT_URL");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        if (simulator == null) {
+            simulator = EndpointSimulator.start(SimulatorOptions.parse(simulate).withHost("127.0.0.1").withPort(0));
+        }
+        return simulator.baseUrl();
+    }
+
+    String describeEndpoint() {
+        return simulator != null ? simulator.baseUrl() + " (local simulator, " + simulator.options().describe() + ")"
+                : endpoint();
+    }
+
+    /** A runtime of {@code workers} CPython processes; bad factories are bad input (exit 2). */
+    PythonRuntime start(int workers, Consumer<String> notices) {
+        try {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("IB_ENDPOINT_URL", endpoint());
+            return PythonRuntimes.acquire(options(workers).withEnvironment(env), notices);
+        } catch (FactoriesException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    void release(int workers) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("IB_ENDPOINT_URL", endpoint());
+        PythonRuntimes.release(options(workers).withEnvironment(env));
+    }
+
+    private PythonOptions options(int workers) {
+        return PythonOptions.of(factoriesFile).withEndpointName(endpointName).withPython(python)
+                .withRuntime(PythonOptions.Runtime.SUBPROCESS).withWorkers(workers);
+    }
+
+    void close() {
+        if (simulator != null) {
+            simulator.close();
+            simulator = null;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.inferencebench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.inferencebench.simulator.EndpointSimulator;
+import io.inferencebench.simulator.SimulatorOptions;
+
+/**
+ * Waves on two real JMeter remote engines ({@code jmeter-server} processes on loopback, started from a JMeter
+ * 5.6.3 home assembled from the Maven artifacts): each engine sends half the rate, and the controller's run
+ * directory holds every engine's samples.
+ */
+class DistributedWaveTest {
+    @TempDir
+    static Path work;
+    private static JMeterServers engines;
+
+    @TempDir
+    Path results;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream stdout;
+    private PrintStream stderr;
+
+    @BeforeAll
+    static void startTwoEngines() throws Exception {
+        // the controller side of RMI: loopback call-backs, no SSL (the engines are started the same way)
+        System.setProperty("java.rmi.server.hostname", "127.0.0.1");
+        System.setProperty("server.rmi.ssl.disable", "true");
+        Path home = PlanReplayTest.assembleJMeterHome(work.resolve("apache-jmeter-5.6.3"));
+        engines = JMeterServers.start(home, work, 2);
+    }
+
+    @AfterAll
+    static void stopEngines() {
+        if (engines != null) {
+            engines.close();
+        }
+        System.clearProperty("server.rmi.ssl.disable");
+    }
+
+    @BeforeEach
+    void captureConsole() {
+        stdout = System.out;
+        stderr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreConsole() {
+        System.setOut(stdout);
+        System.setErr(stderr);
+    }
+
+    private Path onlyRun() throws Exception {
+        try (Stream<Path> runs = Files.list(results)) {
+            List<Path> dirs = runs.toList();
+            assertThat(dirs).hasSize(1);
+            return dirs.get(0);
+        }
+    }
+
+    private String diagnostics() {
+        StringBuilder b = new StringBuilder(out.toString(StandardCharsets.UTF_8)).append(err.toString(StandardCharsets.UTF_8));
+        for (JMeterServers.Server s : engines.servers()) {
+            b.append("\n--- engine ").append(s.address()).append(":\n").append(s.console());
+        }
+        return b.toString();
+    }
+
+    @Test
+    void twoEnginesEachSendHalfTheRateAndTheControllerSummarisesTheTotal() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0))) {
+            int code = Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",
+                    "--num-requests", "120", "--obs-time", "30", "--remote", engines.addresses(),
+                    "--results-dir", results.toString());
+            assertThat(code).as(diagnostics()).isEqualTo(0);
+
+            // 120 requests split evenly: 60 per engine at 20 req/s each, 40 req/s together
+            assertThat(sim.requestCount()).isEqualTo(120);
+            Path run = onlyRun();
+            JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+            assertThat(s.get("fired").asLong()).isEqualTo(120);
+            assertThat(s.get("completed").asLong()).isEqualTo(120);
+            assertThat(s.get("succeeded").asLong()).isEqualTo(120);
+            assertThat(s.get("passed").asBoolean()).isTrue();
+            assertThat(s.get("target_rps").asDouble()).isEqualTo(40.0);
+            // a measured rate never exceeds the schedule's: about 40 (less on a busy machine), never 80
+            assertThat(s.get("client_rps").asDouble()).as(s.toString()).isBetween(1.0, 41.0);
+            assertThat(s.get("late_starts").isNumber()).isTrue();
+            assertThat(s.get("dropped_starts").asLong()).isZero();
+            assertThat(s.get("lateness_ms").get("p50").isNumber()).as("lateness travelled with the samples").isTrue();
+            assertThat(s.get("remote_engines")).extracting(JsonNode::asText)
+                    .containsExactlyElementsOf(List.of(engines.addresses().split(",")));
+
+            // the controller wrote every engine's samples; JMeter prefixes thread names with the engine
+            List<String> jtl = Files.readAllLines(run.resolve("results.jtl"));
+            assertThat(jtl).hasSize(121);
+            List<String> columns = List.of(jtl.get(0).replace("\"", "").split(","));
+            assertThat(columns).contains("threadName", "ib_intended_ms", "ib_late_ms", "ib_dropped");
+            int thread = columns.indexOf("threadName");
+            int intended = columns.indexOf("ib_intended_ms");
+            for (JMeterServers.Server engine : engines.servers()) {
+                List<Double> starts = jtl.subList(1, jtl.size()).stream().map(l -> l.split(","))
+                        .filter(f -> f[thread].startsWith(engine.address() + "-Wave "))
+                        .map(f -> Double.parseDouble(f[intended])).sorted().toList();
+                // each engine's own schedule: 60 starts 50 ms apart (20 req/s), whatever the machine's load
+                assertThat(starts).as("intended starts on %s", engine.address()).hasSize(60);
+                assertThat(starts.get(59) - starts.get(0)).isCloseTo(59 * 50.0, within(0.01));
+            }
+
+            // the pool figures stay on each engine, in its log
+            for (JMeterServers.Server engine : engines.servers()) {
+                assertThat(Files.readString(engine.log())).contains("Constant RPS Timer: 60 starts (");
+            }
+
+            String console = out.toString(StandardCharsets.UTF_8);
+            assertThat(console).contains("Remote engines started: " + engines.addresses().replace(",", ", "),
+                    "Total requests fired: 120", "Client RPS:", "(target 40.0,");
+            assertThat(run.resolve("plan.jmx")).exists();
+        }
+    }
+
+    @Test
+    void startsTheEnginesDropAreCountedOnTheControllerFromTheSamples() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=200ms").withPort(0))) {
+            // each engine: 20 req/s for 2 s = 40 arrivals, but 2 threads x 5 req/s start only about half on time
+            int code = Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",
+                    "--obs-time", "2", "--max-threads", "2", "--late-policy", "drop:50", "--remote", engines.addresses(),
+                    "--results-dir", results.toString());
+            assertThat(code).as(diagnostics()).isEqualTo(0);
+            JsonNode s = new ObjectMapper().readTree(onlyRun().resolve("summary.json").toFile());
+            long fired = s.get("fired").asLong();
+            long dropped = s.get("dropped_starts").asLong();
+            assertThat(fired).isEqualTo(sim.requestCount());
+            assertThat(dropped).as(s.toString()).isGreaterThan(20);
+            // drops after an engine's last start have no sample to travel with: those stay in the engine's log
+            assertThat(fired + dropped).as(s.toString()).isBetween(60L, 80L);
+        }
+    }
+
+    @Test
+    void theSavedPlanRunsDistributedInPlainJMeterWithTheEngineCountAsAGlobalProperty() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0))) {
+            assertThat(Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",
+                    "--num-requests", "40", "--remote", engines.addresses(), "--results-dir", results.toString()))
+                    .as(diagnostics()).isEqualTo(0);
+            assertThat(sim.requestCount()).isEqualTo(40);
+            Path plan = onlyRun().resolve("plan.jmx");
+
+            Path home = work.resolve("apache-jmeter-5.6.3");
+            Path replay = Files.createDirectories(work.resolve("plain-jmeter"));
+            Process jmeter = new ProcessBuilder(JMeterServers.javaExecutable(), "-Xmx256m",
+                    "-Djava.rmi.server.hostname=127.0.0.1", "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
+                    "-n", "-t", plan.toString(), "-R", engines.addresses(), "-Gib.engines=2",
+                    "-Jserver.rmi.ssl.disable=true", "-Jib.run.dir=" + replay,
+                    "-Jsample_variables=ib_intended_ms,ib_late_ms,ib_dropped", "-j", replay.resolve("jmeter.log").toString())
+                    .directory(replay.toFile()).redirectErrorStream(true)
+                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
+            boolean ended = jmeter.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                jmeter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String console = Files.readString(replay.resolve("console.txt"));
+            assertThat(ended).as(console).isTrue();
+            assertThat(jmeter.exitValue()).as(console).isZero();
+
+            // the same 40 requests again: 20 from each engine, not 40 from each
+            assertThat(sim.requestCount()).as(console).isEqualTo(80);
+            assertThat(Files.readAllLines(replay.resolve("results.jtl"))).hasSize(41);
+            assertThat(replay.resolve("summary.json")).as(console + Files.readString(replay.resolve("jmeter.log")))
+                    .exists();
+            JsonNode s = new ObjectMapper().readTree(replay.resolve("summary.json").toFile());
+            assertThat(s.get("fired").asLong()).isEqualTo(40);
+            assertThat(s.get("succeeded").asLong()).isEqualTo(40);
+            assertThat(s.get("client_rps").asDouble()).as(s.toString()).isBetween(1.0, 41.0);
+        }
+    }
+
+    @Test
+    void anEngineThatDoesNotAnswerIsNamedBeforeAnythingIsWritten() throws Exception {
+        String down = "127.0.0.1:" + JMeterServers.freePort();
+        int code = Benchmark.execute("--url", "http://127.0.0.1:1/invocations", "--client-rps", "10",
+                "--obs-time", "1", "--remote", engines.servers().get(0).address() + "," + down,
+                "--results-dir", results.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Cannot reach the JMeter remote engine " + down,
+                "start jmeter-server there");
+        try (Stream<Path> runs = Files.list(results)) {
+            assertThat(runs).isEmpty();
+        }
+    }
+
+    @Test
+    void aRequestCountThatDoesNotSplitEvenlyIsBadInput() throws Exception {
+        int code = Benchmark.execute("--url", "http://127.0.0.1:1/invocations", "--num-requests", "25",
+                "--remote", engines.addresses(), "--results-dir", results.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--num-requests 25 does not split evenly over 2 remote engines: give a multiple of 2 (e.g. 24 or 26).");
+        try (Stream<Path> runs = Files.list(results)) {
+            assertThat(runs).isEmpty();
+        }
+    }
+}

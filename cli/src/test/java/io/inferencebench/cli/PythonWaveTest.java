@@ -1,0 +1,121 @@
+package io.inferencebench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Factories-file waves through the command line, with real CPython workers and the real simulator. */
+class PythonWaveTest {
+    @TempDir
+    Path tmp;
+    private Path results;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream stdout;
+    private PrintStream stderr;
+
+    @BeforeEach
+    void capture() {
+        results = tmp.resolve("results");
+        stdout = System.out;
+        stderr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(stdout);
+        System.setErr(stderr);
+    }
+
+    private int benchmark(String... args) {
+        return Benchmark.execute(Stream.concat(Stream.of(args), Stream.of("--results-dir", results.toString()))
+                .toArray(String[]::new));
+    }
+
+    private JsonNode summary() throws Exception {
+        try (Stream<Path> runs = Files.list(results)) {
+            List<Path> dirs = runs.sorted().toList();
+            return new ObjectMapper().readTree(dirs.get(dirs.size() - 1).resolve("summary.json").toFile());
+        }
+    }
+
+    private static Path repoFile(String relative) {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve(relative))) {
+            p = p.getParent();
+        }
+        return p.resolve(relative);
+    }
+
+    @Test
+    void theExampleFactoriesRunAgainstTheSimulatorAndAHealthyWaveRaisesNoAlarm() throws Exception {
+        int code = benchmark("--factories-file", repoFile("factories/sagemaker_invocations.py").toString(),
+                "--simulate=latency=20ms", "--client-rps", "20", "--obs-time", "3", "--sample-client-hw");
+        assertThat(code).as(out.toString()).isEqualTo(0);
+        JsonNode s = summary();
+        assertThat(s.get("mode").asText()).isEqualTo("python");
+        assertThat(s.get("fired").asLong()).isEqualTo(60);
+        assertThat(s.get("succeeded").asLong()).isEqualTo(60);
+        assertThat(s.get("measurements").get("status").get("max").asDouble()).isEqualTo(200);
+        assertThat(s.get("queue_ms").get("p50").asDouble()).isLessThan(5);
+        assertThat(s.get("client_bottleneck").get("detected").asBoolean()).as(s.get("client_bottleneck").toString()).isFalse();
+        assertThat(s.get("client_hw").get("samples").asInt()).isGreaterThan(10);
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("CLIENT BOTTLENECK").contains("Client CPU:");
+    }
+
+    @Test
+    void aCpuHeavyCallablePayloadOnOneWorkerIsNamedAsTheBottleneck() throws Exception {
+        Path factories = tmp.resolve("heavy.py");
+        Files.writeString(factories, """
+                import time
+
+                def invoke_factory(endpoint_name=None):
+                    def invoke(payload):
+                        return None
+                    return invoke
+
+                def payload_factory():
+                    def build():
+                        end = time.perf_counter() + 0.02   # 20 ms of CPU per payload: at most ~50/s per worker
+                        x = 0
+                        while time.perf_counter() < end:
+                            x += 1
+                        return {"n": x}
+                    return {"pre_computed": False, "input": build}
+                """);
+        benchmark("--factories-file", factories.toString(), "--workers", "1", "--client-rps", "150", "--obs-time", "3");
+        JsonNode verdict = summary().get("client_bottleneck");
+        assertThat(verdict.get("detected").asBoolean()).isTrue();
+        assertThat(verdict.get("causes").findValuesAsText("cause"))
+                .contains("requests queued in the Python workers before invoke ran");
+        assertThat(verdict.toString()).contains("more --workers", "pre-computed payloads");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("⚠️ CLIENT BOTTLENECK detected");
+    }
+
+    @Test
+    void factoriesProblemsAreBadInputBeforeAnyRunDirectory() throws Exception {
+        Path broken = tmp.resolve("broken.py");
+        Files.writeString(broken, "def invoke_factory(endpoint_name=None):\n    return lambda p: None\n\ndef payload_factory(:\n");
+        assertThat(benchmark("--factories-file", broken.toString(), "--obs-time", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("broken.py:4", "syntax error");
+        assertThat(benchmark("--factories-file", tmp.resolve("missing.py").toString(), "--obs-time", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("does not exist");
+        assertThat(Files.exists(results) ? Files.list(results).count() : 0).isZero();
+    }
+}

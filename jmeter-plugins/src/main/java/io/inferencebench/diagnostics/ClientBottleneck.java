@@ -1,0 +1,211 @@
+package io.inferencebench.diagnostics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.inferencebench.pacing.PacingReport;
+import io.inferencebench.wave.WaveSummary;
+
+/**
+ * The verdict after a wave: did the client, not the server, limit it, and why? Each cause comes with
+ * the figure that shows it and the remedy that addresses it. Decided from evidence gathered during
+ * the wave, never from a fixed paragraph.
+ */
+public final class ClientBottleneck {
+    /** Under this share of the target rate the client under-fired. */
+    static final double UNDER_FIRING = 0.97;
+    /** Share of starts that may run late (warm-up, scheduling noise) before it counts. */
+    static final double LATE_SHARE = 0.02;
+    /** Late starts only count when they are this late at p99. */
+    static final double LATE_P99_MS = 5;
+    /**
+     * Client queueing before invoke that counts as the client holding requests back: one request in
+     * ten waiting this long (p90, ms) is sustained queueing, not a hiccup.
+     */
+    static final double QUEUE_P90_MS = 5;
+    /** Average CPU of the client processes, as a share of all cores, that counts as saturated. */
+    static final double CPU_SHARE = 0.85;
+    /** Average CPU of the whole machine, as a share of all cores, that leaves the client starved. */
+    static final double MACHINE_SHARE = 0.95;
+    /** Share of the wave spent in GC that counts. */
+    static final double GC_SHARE = 0.05;
+    /** Share of the descriptor limit in use that leaves too little headroom. */
+    static final double FD_SHARE = 0.8;
+
+    /** One cause: what limited the run, the figure that shows it, and what to do. */
+    public record Cause(String cause, String figure, String remedy) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cause", cause);
+            m.put("figure", figure);
+            m.put("remedy", remedy);
+            return m;
+        }
+    }
+
+    /**
+     * What the wave showed. Use {@code Double.NaN} / negative values for what was not measured.
+     *
+     * @param targetRps        requested rate ({@code NaN}: unpaced)
+     * @param clientRps        achieved start rate
+     * @param waveSeconds      time from the first start to the last response
+     * @param threadsNeeded    rate x mean latency (Little's law), for the thread-cap remedy
+     * @param processCpuAvg    client processes' average CPU, percent of one core
+     * @param processCpuMax    their maximum
+     * @param machineCpuAvg    the whole machine's average CPU, percent of one core
+     */
+    public record Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
+                           long droppedStarts, boolean threadCapReached, int maxThreads, double threadsNeeded,
+                           double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
+                           double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
+                           double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds) {
+    }
+
+    private final List<Cause> causes;
+
+    private ClientBottleneck(List<Cause> causes) {
+        this.causes = List.copyOf(causes);
+    }
+
+    /**
+     * Gathers the evidence of a finished wave.
+     *
+     * @param hw      the hardware sampled during it ({@code null}: not sampled)
+     * @param workers Python worker processes (0: no Python runtime)
+     */
+    public static Evidence evidence(WaveSummary s, ClientHardware hw, int workers, boolean precomputedPayloads) {
+        PacingReport p = s.pacing;
+        double meanLatencyMs = s.latency == null || s.latency.mean() == null ? 0 : s.latency.mean();
+        double target = s.targetRps == null ? Double.NaN : s.targetRps;
+        double cpuAvg = Double.NaN, cpuMax = Double.NaN, machineAvg = Double.NaN, gcMs = 0;
+        long openFds = -1, maxFds = -1;
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (hw != null && !hw.samples().isEmpty()) {
+            Map<String, Object> sum = hw.summary();
+            cpuAvg = number(((Map<?, ?>) sum.get("process_cpu_percent")).get("avg"));
+            cpuMax = number(((Map<?, ?>) sum.get("process_cpu_percent")).get("max"));
+            machineAvg = number(((Map<?, ?>) sum.get("machine_cpu_percent")).get("avg"));
+            gcMs = number(sum.get("gc_pause_ms"));
+            openFds = (long) number(((Map<?, ?>) sum.get("open_fds")).get("max"));
+            Object max = sum.get("max_fds");
+            maxFds = max == null ? -1 : ((Number) max).longValue();
+            cores = hw.cores();
+        }
+        return new Evidence(target, s.clientRps, s.fired, s.lateStarts,
+                s.lateness == null ? 0 : s.lateness.p99(), s.droppedStarts,
+                p != null && p.capReached(), p == null ? 0 : p.maxThreads(),
+                Double.isNaN(target) ? 0 : target * meanLatencyMs / 1000.0,
+                s.queue == null ? 0 : s.queue.p90(), s.queue == null ? 0 : s.queue.p99(), workers > 0, workers, precomputedPayloads,
+                cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationSeconds, openFds, maxFds);
+    }
+
+    private static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    public static ClientBottleneck judge(Evidence e) {
+        List<Cause> causes = new ArrayList<>();
+        boolean paced = !Double.isNaN(e.targetRps()) && e.targetRps() > 0;
+        String moreClients = "a client with more cores, or JMeter remote engines (jmeter-server on other machines) to share the rate";
+
+        if (e.threadCapReached()) {
+            causes.add(new Cause("thread cap reached",
+                    String.format(Locale.ROOT, "all %d threads were busy; the rate and latency need about %.0f",
+                            e.maxThreads(), e.threadsNeeded()),
+                    String.format(Locale.ROOT, "raise --max-threads (to at least %d)",
+                            (int) Math.ceil(Math.max(e.maxThreads() * 2, e.threadsNeeded() * 1.5)))));
+        }
+        if (e.pythonWorkers() && e.queueP90Ms() > QUEUE_P90_MS) {
+            causes.add(new Cause("requests queued in the Python workers before invoke ran",
+                    String.format(Locale.ROOT, "queue wait p90 %.1f ms, p99 %.1f ms with %d worker(s)", e.queueP90Ms(),
+                            e.queueP99Ms(), e.workers()),
+                    e.precomputedPayloads()
+                            ? String.format(Locale.ROOT, "more --workers (try %d), up to one per core", e.workers() + 1)
+                            : String.format(Locale.ROOT, "more --workers (try %d), or pre-computed payloads "
+                                    + "(payload_factory pre_computed=True) if building payloads is the cost", e.workers() + 1)));
+        }
+        double cpuShare = e.cores() > 0 ? e.processCpuAvg() / (100.0 * e.cores()) : Double.NaN;
+        double machineShare = e.cores() > 0 ? e.machineCpuAvg() / (100.0 * e.cores()) : Double.NaN;
+        if (cpuShare >= CPU_SHARE) {
+            causes.add(new Cause("client CPU saturated",
+                    String.format(Locale.ROOT, "client processes avg %.0f%% (max %.0f%%) of %d cores = %.0f%%; machine avg %.0f%%",
+                            e.processCpuAvg(), e.processCpuMax(), e.cores(), 100 * cpuShare, 100 * machineShare),
+                    e.pythonWorkers() && !e.precomputedPayloads()
+                            ? "pre-computed payloads if payload building is heavy, or " + moreClients
+                            : moreClients));
+        } else if (machineShare >= MACHINE_SHARE) {
+            causes.add(new Cause("client machine busy with other work",
+                    String.format(Locale.ROOT, "machine CPU avg %.0f%% of %d cores while the client processes used %.0f%%",
+                            100 * machineShare, e.cores(), 100 * cpuShare),
+                    "stop other CPU-heavy processes on the client machine, or run the load from a machine of its own"));
+        }
+        if (e.waveSeconds() > 0 && e.gcPauseMs() / 1000.0 > GC_SHARE * e.waveSeconds()) {
+            causes.add(new Cause("garbage collection",
+                    String.format(Locale.ROOT, "%.0f ms of GC in a %.1f s wave (%.1f%%)", e.gcPauseMs(), e.waveSeconds(),
+                            100 * e.gcPauseMs() / 1000.0 / e.waveSeconds()),
+                    "a larger heap (IB_JAVA_OPTS=-Xmx4g ./benchmark ...), or pre-computed payloads of smaller size"));
+        }
+        if (e.maxFds() > 0 && e.maxOpenFds() >= FD_SHARE * e.maxFds()) {
+            causes.add(new Cause("file descriptors nearly exhausted",
+                    String.format(Locale.ROOT, "%d of %d open", e.maxOpenFds(), e.maxFds()),
+                    "raise the open-files limit (ulimit -n) or spread the load over JMeter remote engines"));
+        }
+        if (paced && e.droppedStarts() > 0) {
+            causes.add(new Cause("dropped starts",
+                    String.format(Locale.ROOT, "%d starts were more late than the late policy allows", e.droppedStarts()),
+                    causes.isEmpty() ? "find why starts ran late (see the other figures); raise --max-threads or the drop limit"
+                            : "remove the causes above"));
+        }
+        boolean lateMatters = paced && e.fired() > 0 && e.lateStarts() > LATE_SHARE * e.fired()
+                && e.latenessP99Ms() > LATE_P99_MS;
+        if (lateMatters) {
+            causes.add(new Cause("late starts",
+                    String.format(Locale.ROOT, "%d of %d starts (%.1f%%) late, p99 %.1f ms", e.lateStarts(), e.fired(),
+                            100.0 * e.lateStarts() / e.fired(), e.latenessP99Ms()),
+                    causes.isEmpty() ? "raise --max-threads, or " + moreClients : "remove the causes above"));
+        }
+        if (paced && e.clientRps() < UNDER_FIRING * e.targetRps() && e.fired() > 1) {
+            causes.add(0, new Cause("under-firing",
+                    String.format(Locale.ROOT, "achieved %.2f of %.2f req/s (%.1f%%)", e.clientRps(), e.targetRps(),
+                            100 * e.clientRps() / e.targetRps()),
+                    causes.isEmpty() ? "raise --max-threads or --workers, or " + moreClients
+                            : "remove the causes below"));
+        }
+        return new ClientBottleneck(causes);
+    }
+
+    public boolean detected() {
+        return !causes.isEmpty();
+    }
+
+    public List<Cause> causes() {
+        return causes;
+    }
+
+    /** The {@code client_bottleneck} section of summary.json. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("detected", detected());
+        List<Map<String, Object>> list = new ArrayList<>();
+        causes.forEach(c -> list.add(c.toMap()));
+        m.put("causes", list);
+        return m;
+    }
+
+    /** The warning printed after the RESULTS block, or an empty string for a healthy run. */
+    public String render() {
+        if (!detected()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("⚠️ CLIENT BOTTLENECK detected: the client, not the endpoint, limited this wave; "
+                + "treat its figures as client-limited.\n");
+        for (Cause c : causes) {
+            b.append("   - ").append(c.cause()).append(": ").append(c.figure()).append("\n");
+            b.append("     remedy: ").append(c.remedy()).append("\n");
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,122 @@
+package io.inferencebench.diagnostics;
+
+import org.apache.jmeter.engine.util.NoThreadClone;
+import org.apache.jmeter.samplers.SampleEvent;
+import org.apache.jmeter.samplers.SampleListener;
+import org.apache.jmeter.testbeans.TestBean;
+import org.apache.jmeter.testelement.AbstractTestElement;
+import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.threads.JMeterContextService;
+import org.apache.jmeter.threads.JMeterVariables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.inferencebench.pacing.Pacer;
+import io.inferencebench.wave.WaveStatistics;
+import io.inferencebench.wave.WaveSummary;
+
+/**
+ * Client Bottleneck Detector: a listener for any JMeter plan that samples the client's hardware during
+ * the test and, at its end, logs whether the client limited the run, why, and what to do.
+ */
+public class ClientBottleneckDetector extends AbstractTestElement
+        implements SampleListener, TestStateListener, NoThreadClone, TestBean {
+    private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(ClientBottleneckDetector.class);
+
+    private int sampleIntervalMs = 100;
+    private int pythonWorkers = 0;
+
+    private transient volatile WaveStatistics statistics;
+    private transient volatile ClientHardware hardware;
+    private transient volatile ClientBottleneck verdict;
+
+    public ClientBottleneckDetector() {
+        setSampleIntervalMs(sampleIntervalMs);
+        setPythonWorkers(pythonWorkers);
+    }
+
+    @Override
+    public void testStarted() {
+        statistics = new WaveStatistics();
+        verdict = null;
+        hardware = ClientHardware.start(sampleIntervalMs);
+    }
+
+    @Override
+    public void testStarted(String host) {
+        testStarted();
+    }
+
+    @Override
+    public void sampleOccurred(SampleEvent e) {
+        WaveStatistics stats = statistics;
+        if (stats == null) {
+            return;
+        }
+        JMeterVariables vars = JMeterContextService.getContext().getVariables();
+        stats.record(e.getResult(), name -> vars == null ? null : vars.get(name));
+    }
+
+    @Override
+    public void sampleStarted(SampleEvent e) {
+        // completed samples only
+    }
+
+    @Override
+    public void sampleStopped(SampleEvent e) {
+        // completed samples only
+    }
+
+    @Override
+    public void testEnded() {
+        ClientHardware hw = hardware;
+        if (hw != null) {
+            hw.close();
+        }
+        if (statistics == null) {
+            return;
+        }
+        WaveSummary summary = new WaveSummary(statistics, Pacer.report(), 0, null);
+        ClientBottleneck v = ClientBottleneck.judge(ClientBottleneck.evidence(summary, hw, pythonWorkers, false));
+        verdict = v;
+        if (v.detected()) {
+            log.warn("\n{}", v.render());
+        } else {
+            log.info("Client Bottleneck Detector: no client bottleneck ({} requests, {} req/s achieved).",
+                    summary.fired, String.format(java.util.Locale.ROOT, "%.2f", summary.clientRps));
+        }
+    }
+
+    @Override
+    public void testEnded(String host) {
+        testEnded();
+    }
+
+    /** The verdict of the last test, or {@code null} before its end. */
+    public ClientBottleneck verdict() {
+        return verdict;
+    }
+
+    public int getSampleIntervalMs() {
+        return sampleIntervalMs;
+    }
+
+    public void setSampleIntervalMs(int sampleIntervalMs) {
+        this.sampleIntervalMs = sampleIntervalMs;
+        if (!isRunningVersion()) {
+            setProperty("sampleIntervalMs", sampleIntervalMs);
+        }
+    }
+
+    public int getPythonWorkers() {
+        return pythonWorkers;
+    }
+
+    public void setPythonWorkers(int pythonWorkers) {
+        this.pythonWorkers = pythonWorkers;
+        if (!isRunningVersion()) {
+            setProperty("pythonWorkers", pythonWorkers);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package io.inferencebench.diagnostics;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Samples the client's hardware at a fixed interval from the start of a wave to its end: CPU of this
+ * process and its child processes (Python workers) and of the whole machine, memory, threads, open
+ * file descriptors and GC time. Reads {@code /proc} on Linux; elsewhere it falls back to the JVM's beans.
+ */
+public final class ClientHardware implements AutoCloseable {
+    public static final String CSV_FILE = "client_hw.csv";
+    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+
+    /** One sample. CPU figures are percent of one core (so 2 busy cores = 200%). */
+    public record Sample(long epochMs, double processCpu, double machineCpu, double machineMemoryPercent,
+                         long processRssBytes, long heapUsedBytes, int threads, long openFds, long maxFds,
+                         long gcCount, long gcMillis, int childProcesses) {
+    }
+
+    private final long intervalNanos;
+    private final int cores = Runtime.getRuntime().availableProcessors();
+    private final List<Sample> samples = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private final long startGcMillis;
+    private final long startGcCount;
+
+    private long lastNanos;
+    private long lastProcessTicks;
+    private long lastMachineBusy;
+    private long lastMachineTotal;
+
+    private ClientHardware(long intervalMillis) {
+        this.intervalNanos = Math.max(1, intervalMillis) * 1_000_000L;
+        long[] gc = gc();
+        startGcCount = gc[0];
+        startGcMillis = gc[1];
+        lastNanos = System.nanoTime();
+        lastProcessTicks = processTreeTicks();
+        long[] m = machineTicks();
+        lastMachineBusy = m[0];
+        lastMachineTotal = m[1];
+        thread = new Thread(this::loop, "ib-client-hw");
+        thread.setDaemon(true);
+    }
+
+    /** Starts sampling every {@code intervalMillis} on a daemon thread. */
+    public static ClientHardware start(long intervalMillis) {
+        ClientHardware hw = new ClientHardware(intervalMillis);
+        hw.thread.start();
+        return hw;
+    }
+
+    private void loop() {
+        long next = System.nanoTime() + intervalNanos;
+        while (running) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                continue;
+            }
+            next += intervalNanos;
+            Sample s = sample();
+            synchronized (samples) {
+                samples.add(s);
+            }
+        }
+    }
+
+    private Sample sample() {
+        long now = System.nanoTime();
+        long ticks = processTreeTicks();
+        long[] m = machineTicks();
+        double elapsedSeconds = (now - lastNanos) / 1e9;
+        double processCpu = elapsedSeconds <= 0 || ticks < 0 ? Double.NaN
+                : 100.0 * (ticks - lastProcessTicks) / CLOCK_TICKS / elapsedSeconds;
+        double machineCpu = m[1] - lastMachineTotal <= 0 ? Double.NaN
+                : 100.0 * cores * (m[0] - lastMachineBusy) / (double) (m[1] - lastMachineTotal);
+        lastNanos = now;
+        lastProcessTicks = ticks;
+        lastMachineBusy = m[0];
+        lastMachineTotal = m[1];
+
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long[] fds = fileDescriptors();
+        long[] gc = gc();
+        return new Sample(System.currentTimeMillis(), processCpu, machineCpu, machineMemoryPercent(), rss(),
+                mem.getHeapMemoryUsage().getUsed(), threads.getThreadCount(), fds[0], fds[1],
+                gc[0] - startGcCount, gc[1] - startGcMillis, childCount());
+    }
+
+    /** Stops sampling (the samples stay readable). */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public List<Sample> samples() {
+        synchronized (samples) {
+            return List.copyOf(samples);
+        }
+    }
+
+    public int cores() {
+        return cores;
+    }
+
+    /** The {@code client_hw} section of summary.json. */
+    public Map<String, Object> summary() {
+        List<Sample> all = samples();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples", all.size());
+        m.put("interval_ms", intervalNanos / 1_000_000L);
+        m.put("cores", cores);
+        m.put("process_cpu_percent", stats(all, Sample::processCpu));
+        m.put("machine_cpu_percent", stats(all, Sample::machineCpu));
+        m.put("machine_memory_percent", stats(all, Sample::machineMemoryPercent));
+        m.put("process_rss_mb", stats(all, s -> s.processRssBytes() / 1048576.0));
+        m.put("threads", stats(all, s -> (double) s.threads()));
+        m.put("open_fds", stats(all, s -> (double) s.openFds()));
+        m.put("max_fds", all.isEmpty() ? null : all.get(all.size() - 1).maxFds());
+        Sample last = all.isEmpty() ? null : all.get(all.size() - 1);
+        m.put("gc_count", last == null ? null : last.gcCount());
+        m.put("gc_pause_ms", last == null ? null : last.gcMillis());
+        return m;
+    }
+
+    private static Map<String, Object> stats(List<Sample> all, java.util.function.ToDoubleFunction<Sample> f) {
+        double sum = 0, max = Double.NEGATIVE_INFINITY;
+        int n = 0;
+        for (Sample s : all) {
+            double v = f.applyAsDouble(s);
+            if (!Double.isNaN(v)) {
+                sum += v;
+                max = Math.max(max, v);
+                n++;
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("avg", n == 0 ? null : Math.round(sum / n * 10) / 10.0);
+        m.put("max", n == 0 ? null : Math.round(max * 10) / 10.0);
+        return m;
+    }
+
+    /** Writes {@code client_hw.csv}: one row per sample. */
+    public void writeCsv(Path file) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("epoch_ms,process_cpu_percent,machine_cpu_percent,machine_memory_percent,process_rss_mb,"
+                    + "heap_used_mb,threads,open_fds,max_fds,gc_count,gc_pause_ms,child_processes\n");
+            for (Sample s : samples()) {
+                w.write(String.format(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%d,%d%n", s.epochMs(),
+                        s.processCpu(), s.machineCpu(), s.machineMemoryPercent(), s.processRssBytes() / 1048576.0,
+                        s.heapUsedBytes() / 1048576.0, s.threads(), s.openFds(), s.maxFds(), s.gcCount(),
+                        s.gcMillis(), s.childProcesses()));
+            }
+        }
+    }
+
+    // --- readings ---------------------------------------------------------------------------------
+
+    /** CPU ticks of this process and all its descendants (Python workers), or -1 off Linux. */
+    static long processTreeTicks() {
+        long total = pidTicks(ProcessHandle.current().pid());
+        if (total < 0) {
+            com.sun.management.OperatingSystemMXBean os = osBean();
+            return os == null ? -1 : os.getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS);
+        }
+        for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+            long t = pidTicks(child.pid());
+            if (t > 0) {
+                total += t;
+            }
+        }
+        return total;
+    }
+
+    private static long pidTicks(long pid) {
+        try {
+            String stat = readProc("/proc/" + pid + "/stat");
+            // fields after the command name, which may hold spaces: ") S ppid ..."; utime/stime are 14th/15th
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static int childCount() {
+        return (int) ProcessHandle.current().children().count();
+    }
+
+    /**
+     * Reads a /proc file to its end. Files.readString trusts the size the file system reports, which
+     * some kernels and sandboxes give as 0 or 1 for /proc files, and then returns a truncated value.
+     */
+    public static String readProc(String file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(Path.of(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Busy and total jiffies of the machine, from /proc/stat. */
+    private static long[] machineTicks() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = line.trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    private static double machineMemoryPercent() {
+        com.sun.management.OperatingSystemMXBean os = osBean();
+        if (os == null || os.getTotalMemorySize() == 0) {
+            return Double.NaN;
+        }
+        try {
+            // MemAvailable counts reclaimable cache as free, as `free` does
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                    return 100.0 * (1 - kb * 1024.0 / os.getTotalMemorySize());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through to the JVM's figure
+        }
+        return 100.0 * (1 - (double) os.getFreeMemorySize() / os.getTotalMemorySize());
+    }
+
+    private static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024L;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    }
+
+    /** Open and maximum file descriptors of this process. */
+    public static long[] fileDescriptors() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u) {
+            return new long[] {u.getOpenFileDescriptorCount(), u.getMaxFileDescriptorCount()};
+        }
+        return new long[] {-1, -1};
+    }
+
+    private static long[] gc() {
+        long count = 0, millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    private static com.sun.management.OperatingSystemMXBean osBean() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os : null;
+    }
+}

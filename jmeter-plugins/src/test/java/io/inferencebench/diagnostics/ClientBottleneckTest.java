@@ -1,0 +1,83 @@
+package io.inferencebench.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.inferencebench.diagnostics.ClientBottleneck.Cause;
+import io.inferencebench.diagnostics.ClientBottleneck.Evidence;
+
+/** The verdict, decided from evidence alone: no clock, no threads. */
+class ClientBottleneckTest {
+    /** A healthy 100 req/s wave on a 2-core client: 20% CPU, no queueing, on schedule. */
+    private static Evidence healthy() {
+        return new Evidence(100, 99.98, 6000, 3, 0.4, 0, false, 2000, 5, 0.1, 0.2, false, 0, true,
+                40, 60, 55, 2, 80, 60, 120, 65536);
+    }
+
+    @Test
+    void aHealthyWaveRaisesNoAlarm() {
+        ClientBottleneck v = ClientBottleneck.judge(healthy());
+        assertThat(v.detected()).isFalse();
+        assertThat(v.render()).isEmpty();
+        assertThat(v.toMap()).containsEntry("detected", false);
+    }
+
+    @Test
+    void aReachedThreadCapIsNamedWithTheThreadsTheLatencyNeeds() {
+        Evidence e = new Evidence(100, 40, 2400, 2300, 900, 0, true, 10, 25, 0, 0, false, 0, true,
+                30, 50, 40, 2, 10, 60, 80, 65536);
+        ClientBottleneck v = ClientBottleneck.judge(e);
+        assertThat(v.detected()).isTrue();
+        assertThat(v.causes()).extracting(Cause::cause)
+                .containsExactly("under-firing", "thread cap reached", "late starts");
+        Cause cap = v.causes().get(1);
+        assertThat(cap.figure()).contains("all 10 threads were busy", "about 25");
+        assertThat(cap.remedy()).contains("raise --max-threads (to at least 38)");
+        assertThat(v.render()).startsWith("⚠️ CLIENT BOTTLENECK detected")
+                .contains("under-firing: achieved 40.00 of 100.00 req/s (40.0%)");
+    }
+
+    @Test
+    void queueingInPythonWorkersWithCallablePayloadsPointsAtWorkersAndPrecomputedPayloads() {
+        Evidence e = new Evidence(500, 300, 18000, 9000, 250, 0, false, 2000, 30, 300, 400, true, 1, false,
+                198, 200, 199, 2, 100, 60, 90, 65536);
+        ClientBottleneck v = ClientBottleneck.judge(e);
+        assertThat(v.causes()).extracting(Cause::cause).contains("under-firing",
+                "requests queued in the Python workers before invoke ran", "client CPU saturated");
+        assertThat(v.causes().get(1).remedy()).contains("more --workers (try 2)", "pre-computed payloads");
+        assertThat(v.causes().get(2).figure()).contains("avg 198% (max 200%) of 2 cores = 99%");
+    }
+
+    @Test
+    void aMachineBusyWithOtherWorkIsNotBlamedOnTheClientProcesses() {
+        Evidence e = new Evidence(20, 19.9, 60, 18, 30, 0, false, 2000, 1, 0.3, 1, true, 1, true,
+                17, 58, 198, 2, 10, 3, 80, 65536);
+        assertThat(ClientBottleneck.judge(e).causes()).extracting(Cause::cause)
+                .containsExactly("client machine busy with other work", "late starts");
+        assertThat(ClientBottleneck.judge(e).causes().get(0).figure())
+                .isEqualTo("machine CPU avg 99% of 2 cores while the client processes used 9%");
+    }
+
+    @Test
+    void oneSlowRequestInTheWorkerQueueIsAHiccupNotQueueing() {
+        Evidence e = new Evidence(20, 20, 60, 1, 0.5, 0, false, 2000, 1, 0.3, 12, true, 1, true,
+                20, 70, 40, 2, 10, 3, 80, 65536);
+        assertThat(ClientBottleneck.judge(e).detected()).isFalse();
+    }
+
+    @Test
+    void gcAndDescriptorsCountWhenTheyEatTheWave() {
+        Evidence e = new Evidence(100, 99.9, 6000, 0, 0.3, 0, false, 2000, 5, 0, 0, false, 0, true,
+                50, 70, 60, 2, 6000, 60, 1000, 1024);
+        assertThat(ClientBottleneck.judge(e).causes()).extracting(Cause::cause)
+                .containsExactly("garbage collection", "file descriptors nearly exhausted");
+    }
+
+    @Test
+    void aFewLateStartsAtWarmUpAreNotAnAlarm() {
+        Evidence e = new Evidence(100, 99.9, 6000, 60, 30, 0, false, 2000, 5, 0, 0, false, 0, true,
+                40, 60, 55, 2, 80, 60, 120, 65536);
+        assertThat(ClientBottleneck.judge(e).detected()).isFalse();
+    }
+}

@@ -1,0 +1,47 @@
+package io.inferencebench.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sampling the real machine: a busy thread and a busy child process show up in the client's CPU. */
+class ClientHardwareTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void cpuOfThisProcessAndItsChildProcessesIsSampledAtTheInterval() throws Exception {
+        Process child = new ProcessBuilder("python3", "-c", "import time\nt=time.time()\nwhile time.time()-t<0.8: pass").start();
+        long started = System.nanoTime();
+        try (ClientHardware hw = ClientHardware.start(20)) {
+            long end = System.nanoTime() + 800_000_000L;
+            double sink = 0;
+            while (System.nanoTime() < end) {
+                sink += Math.sqrt(sink + 1);
+            }
+            assertThat(sink).isPositive();
+            child.waitFor();
+            Thread.sleep(60);
+            hw.close();
+            long expected = (System.nanoTime() - started) / 20_000_000L;
+            List<ClientHardware.Sample> samples = hw.samples();
+            assertThat((long) samples.size()).isBetween(expected / 2, expected + 2);
+            Map<String, Object> summary = hw.summary();
+            // this thread and the Python child each keep a core busy: well over one core at peak
+            assertThat((Double) ((Map<?, ?>) summary.get("process_cpu_percent")).get("max")).isGreaterThan(100.0);
+            assertThat(samples.get(samples.size() - 1).maxFds()).isPositive();
+            assertThat(samples.get(0).threads()).isPositive();
+
+            hw.writeCsv(dir.resolve(ClientHardware.CSV_FILE));
+            List<String> csv = Files.readAllLines(dir.resolve(ClientHardware.CSV_FILE));
+            assertThat(csv.get(0)).startsWith("epoch_ms,process_cpu_percent,machine_cpu_percent");
+            assertThat(csv).hasSize(samples.size() + 1);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.inferencebench.python;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** A Python interpreter that was found and is recent enough to run factories files. */
+public record PythonExecutable(String command, String version) {
+
+    static final int[] MINIMUM = {3, 9};
+
+    /**
+     * Runs {@code command} once to read its version.
+     *
+     * @throws FactoriesException when it cannot be run or is older than 3.9
+     */
+    public static PythonExecutable probe(String command) throws FactoriesException {
+        Process process;
+        try {
+            // Valid in Python 2 as well, so an old interpreter is named as such rather than failing obscurely.
+            process = new ProcessBuilder(command, "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))")
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new FactoriesException("Python executable '" + command
+                    + "' was not found; install Python 3.9 or newer or pass its path with --python.", e);
+        }
+        String output;
+        try {
+            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new FactoriesException("Python executable '" + command + "' did not answer within 30 s; pass a working Python with --python.");
+            }
+        } catch (IOException e) {
+            throw new FactoriesException("Python executable '" + command + "' could not be read (" + e.getMessage()
+                    + "); pass a working Python with --python.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FactoriesException("Interrupted while checking Python executable '" + command + "'.", e);
+        }
+        String version = output.lines().reduce((first, second) -> second).orElse("");
+        if (process.exitValue() != 0 || !version.matches("\\d+\\.\\d+\\.\\d+")) {
+            throw new FactoriesException("Python executable '" + command + "' does not run as Python (it printed: "
+                    + abbreviate(output) + "); pass a Python 3.9 or newer with --python.");
+        }
+        String[] parts = version.split("\\.");
+        int major = Integer.parseInt(parts[0]);
+        int minor = Integer.parseInt(parts[1]);
+        if (major < MINIMUM[0] || major == MINIMUM[0] && minor < MINIMUM[1]) {
+            throw new FactoriesException("Python executable '" + command + "' is Python " + version
+                    + ", but 3.9 or newer is needed; pass a newer Python with --python.");
+        }
+        return new PythonExecutable(command, version);
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").trim();
+        if (oneLine.isEmpty()) {
+            return "nothing";
+        }
+        return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 117) + "...";
+    }
+}

@@ -1,0 +1,115 @@
+package io.inferencebench.python;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How to run a factories file. Equal options share one running {@link PythonRuntime}
+ * (see {@link PythonRuntimes}), so the CLI and the sampler in the same engine meet on one pool.
+ *
+ * @param factoriesFile    the Python file with {@code invoke_factory} and {@code payload_factory}
+ * @param endpointName     passed to {@code invoke_factory(endpoint_name)}; empty means call it bare
+ * @param runtime          which runtime to use
+ * @param python           the Python executable (a name on PATH or a path)
+ * @param workers          worker processes (the subprocess runtime)
+ * @param threadsPerWorker most threads a worker serves {@code invoke} from; it starts with one and grows with need
+ * @param requestTimeout   how long a request may take before it fails as timed out
+ * @param environment      variables added to the workers' environment (visible in plans: no secrets)
+ */
+public record PythonOptions(
+        Path factoriesFile,
+        String endpointName,
+        Runtime runtime,
+        String python,
+        int workers,
+        int threadsPerWorker,
+        Duration requestTimeout,
+        Map<String, String> environment) {
+
+    public static final String DEFAULT_PYTHON = "python3";
+    public static final int DEFAULT_WORKERS = 1;
+    public static final int DEFAULT_THREADS_PER_WORKER = 256;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Where {@code invoke} runs. */
+    public enum Runtime {
+        /** Jep when its native library loads, otherwise {@link #SUBPROCESS} (saying so once). */
+        AUTO,
+        /** A pool of CPython worker processes on pipes. */
+        SUBPROCESS,
+        /** In-process CPython through Jep 4.x. */
+        JEP;
+
+        /** Parses {@code auto}, {@code subprocess} or {@code jep}, ignoring case. */
+        public static Runtime parse(String text) throws FactoriesException {
+            try {
+                return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new FactoriesException("Python runtime '" + text + "' is unknown; use auto, subprocess or jep.");
+            }
+        }
+    }
+
+    public PythonOptions {
+        factoriesFile = factoriesFile.toAbsolutePath().normalize();
+        endpointName = endpointName == null ? "" : endpointName.trim();
+        runtime = runtime == null ? Runtime.AUTO : runtime;
+        python = python == null || python.isBlank() ? DEFAULT_PYTHON : python.trim();
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+        if (threadsPerWorker < 1) {
+            throw new IllegalArgumentException("threads per worker must be at least 1, got " + threadsPerWorker);
+        }
+        requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
+        }
+        environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(environment));
+    }
+
+    /** The defaults for a factories file: auto runtime, {@code python3}, one worker. */
+    public static PythonOptions of(Path factoriesFile) {
+        return new PythonOptions(factoriesFile, "", Runtime.AUTO, DEFAULT_PYTHON, DEFAULT_WORKERS,
+                DEFAULT_THREADS_PER_WORKER, DEFAULT_REQUEST_TIMEOUT, Map.of());
+    }
+
+    public PythonOptions withEndpointName(String name) {
+        return new PythonOptions(factoriesFile, name, runtime, python, workers, threadsPerWorker, requestTimeout, environment);
+    }
+
+    public PythonOptions withRuntime(Runtime choice) {
+        return new PythonOptions(factoriesFile, endpointName, choice, python, workers, threadsPerWorker, requestTimeout, environment);
+    }
+
+    public PythonOptions withPython(String executable) {
+        return new PythonOptions(factoriesFile, endpointName, runtime, executable, workers, threadsPerWorker, requestTimeout, environment);
+    }
+
+    public PythonOptions withWorkers(int count) {
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, count, threadsPerWorker, requestTimeout, environment);
+    }
+
+    public PythonOptions withThreadsPerWorker(int count) {
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, count, requestTimeout, environment);
+    }
+
+    public PythonOptions withRequestTimeout(Duration timeout) {
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, threadsPerWorker, timeout, environment);
+    }
+
+    public PythonOptions withEnvironment(Map<String, String> variables) {
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, threadsPerWorker, requestTimeout, variables);
+    }
+
+    /** The sample label: the endpoint name, or the factories file's name without {@code .py}. */
+    public String label() {
+        if (!endpointName.isEmpty()) {
+            return endpointName;
+        }
+        String name = factoriesFile.getFileName().toString();
+        return name.endsWith(".py") ? name.substring(0, name.length() - 3) : name;
+    }
+}

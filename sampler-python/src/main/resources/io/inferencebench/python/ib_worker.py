@@ -1,0 +1,338 @@
+"""InferenceBench Python worker: serves a factories file's invoke(payload) to the JVM.
+
+Started by io.inferencebench.python.WorkerProcess as
+    python -B ib_worker.py FACTORIES_FILE WORKER_INDEX WORKER_COUNT MAX_THREADS JAVA_NANOS [ENDPOINT_NAME]
+It loads the factories file once, calls payload_factory() and invoke_factory() once, then serves
+requests arriving on stdin from a pool of threads that read the pipe themselves (PipeReaders).
+Standard library only; the Jep runtime imports this module too and drives Factories directly.
+
+Frames (big-endian, as Java's DataInputStream reads them). JVM -> worker, 13 bytes each:
+    b'I' u32 request_id i64 sent_ns      invoke once (sent_ns: the JVM's System.nanoTime())
+    b'Q' u32 0 i64 0                     quit (so does end of input)
+Worker -> JVM: u32 body_length, then a body:
+    b'H' utf-8 "key=value" lines         ready: python, pid, mode, clock, payloads (this worker's share)
+    b'F' utf-8 sentence                  could not start: the factories contract is not met
+    b'R' u32 id u8 outcome i64 queue_ns i64 invoke_ns i64 payload_ns utf-8 text
+         outcome 1 ok (text: measurements "key=value" lines), 0 invoke raised, 2 payload failed
+         (text: "ExceptionType: message")
+"""
+
+import os
+import sys
+import time
+
+MIN_PYTHON = (3, 9)
+REQUEST_SIZE = 13
+OK, INVOKE_FAILED, PAYLOAD_FAILED = 1, 0, 2
+# Keys an invoke may return; any other numeric key is kept too (see docs/python-factories.md).
+KNOWN_MEASUREMENTS = ("status", "response_bytes", "input_tokens", "output_tokens", "ttft_ms")
+
+
+class ContractError(Exception):
+    """The factories file breaks the contract; str(self) is the one sentence the user sees."""
+
+
+def describe(error):
+    """'ExceptionType: message', the form a failed sample reports."""
+    message = str(error).strip().replace("\n", " ")
+    name = type(error).__name__
+    return "%s: %s" % (name, message) if message else name
+
+
+def where(error, path):
+    """' (file:line)' of the deepest frame of error inside the factories file, or ''."""
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        if os.path.abspath(tb.tb_frame.f_code.co_filename) == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return " (%s:%d)" % (path, line) if line else ""
+
+
+def encode_measurements(result):
+    """invoke's return value as 'key=value' lines; only a dict's numeric values count."""
+    if result is None or not isinstance(result, dict):
+        return b""
+    lines = []
+    for key, value in result.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        lines.append("%s=%r" % (str(key).replace("=", "_").replace("\n", " "), value))
+    return "\n".join(lines).encode("utf-8")
+
+
+class Factories:
+    """A loaded factories file: its invoke, and this worker's share of the payloads."""
+
+    def __init__(self, path, endpoint_name=None, worker_index=0, worker_count=1):
+        self.path = os.path.abspath(path)
+        module = self._load()
+        payload_factory = self._function(module, "payload_factory",
+                                         "def payload_factory() returning {'pre_computed': ..., 'input': ...}")
+        invoke_factory = self._function(module, "invoke_factory",
+                                        "def invoke_factory(endpoint_name=None) returning invoke(payload)")
+        self._payloads(payload_factory, worker_index, worker_count)
+        self.invoke = self._invoke(invoke_factory, endpoint_name)
+
+    def _load(self):
+        import importlib.util
+        if not os.path.isfile(self.path):
+            raise ContractError("Factories file %s does not exist; pass an existing Python file." % self.path)
+        folder = os.path.dirname(self.path)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)  # so the file can import its neighbours, as with Locust
+        name = os.path.splitext(os.path.basename(self.path))[0]
+        if not name.isidentifier() or name in sys.modules:
+            name = "ib_factories"
+        spec = importlib.util.spec_from_file_location(name, self.path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as error:
+            raise ContractError("Factories file %s:%s has a syntax error: %s; fix it and retry."
+                                % (error.filename or self.path, error.lineno, error.msg))
+        except BaseException as error:
+            raise ContractError("Importing factories file %s raised %s%s; fix the file or install what it imports."
+                                % (self.path, describe(error), where(error, self.path)))
+        return module
+
+    def _function(self, module, name, shape):
+        function = getattr(module, name, None)
+        if function is None:
+            raise ContractError("Factories file %s defines no %s; add %s." % (self.path, name, shape))
+        if not callable(function):
+            raise ContractError("%s in %s is a %s, not a function; define %s."
+                                % (name, self.path, type(function).__name__, shape))
+        return function
+
+    def _payloads(self, payload_factory, worker_index, worker_count):
+        try:
+            spec = payload_factory()
+        except BaseException as error:
+            raise ContractError("payload_factory() in %s raised %s%s; fix it and retry."
+                                % (self.path, describe(error), where(error, self.path)))
+        shape = ("payload_factory() in %s must return {'pre_computed': True, 'input': [payload, ...]} or "
+                 "{'pre_computed': False, 'input': callable}" % self.path)
+        if not isinstance(spec, dict) or "pre_computed" not in spec or "input" not in spec:
+            raise ContractError("%s, but it returned %s." % (shape, self._brief(spec)))
+        source = spec["input"]
+        self.total_payloads = None
+        if spec["pre_computed"]:
+            if not isinstance(source, (list, tuple)):
+                raise ContractError("%s; 'pre_computed' is true but 'input' is a %s, not a list."
+                                    % (shape, type(source).__name__))
+            if not source:
+                raise ContractError("payload_factory() in %s returned an empty 'input' list; give at least one payload."
+                                    % self.path)
+            # Stride split as the original: worker i takes items i, i+W, i+2W, ... A worker beyond
+            # the list's end still gets one item, so no worker idles.
+            share = list(source[worker_index::worker_count]) or [source[worker_index % len(source)]]
+            self.total_payloads = len(source)
+            self.payloads = share
+            self.mode = "pre_computed"
+            import itertools
+            self.next_payload = itertools.cycle(share).__next__  # atomic under the GIL
+        else:
+            if not callable(source):
+                raise ContractError("%s; 'pre_computed' is false but 'input' is a %s, not a callable."
+                                    % (shape, type(source).__name__))
+            self.payloads = None
+            self.mode = "callable"
+            self.next_payload = source
+
+    @staticmethod
+    def _brief(value):
+        text = repr(value)
+        return "a %s (%s)" % (type(value).__name__, text if len(text) <= 60 else text[:57] + "...")
+
+    def _invoke(self, invoke_factory, endpoint_name):
+        try:
+            # The original calls invoke_factory() bare; the name is passed only when the user gave one.
+            invoke = invoke_factory(endpoint_name) if endpoint_name else invoke_factory()
+        except BaseException as error:
+            raise ContractError("invoke_factory(%s) in %s raised %s%s; fix the factory or its environment."
+                                % (repr(endpoint_name) if endpoint_name else "", self.path,
+                                   describe(error), where(error, self.path)))
+        if not callable(invoke):
+            raise ContractError("invoke_factory() in %s must return a callable invoke(payload), but it returned %s."
+                                % (self.path, self._brief(invoke)))
+        return invoke
+
+    def call(self, sent_ns=0, monotonic_ns=time.monotonic_ns, perf_counter_ns=time.perf_counter_ns):
+        """One request: (outcome, queue_ns, invoke_ns, payload_ns, text). Never raises."""
+        start = monotonic_ns()
+        queue_ns = start - sent_ns if sent_ns else 0
+        try:
+            payload = self.next_payload()
+        except BaseException as error:
+            return PAYLOAD_FAILED, queue_ns, 0, monotonic_ns() - start, describe(error).encode("utf-8")
+        began = perf_counter_ns()
+        try:
+            result = self.invoke(payload)
+        except BaseException as error:
+            return INVOKE_FAILED, queue_ns, perf_counter_ns() - began, began - start, describe(error).encode("utf-8")
+        took = perf_counter_ns() - began
+        return OK, queue_ns, took, began - start, encode_measurements(result)
+
+
+# The Jep runtime loads this module once per JVM (module state is shared by Jep's SharedInterpreters)
+# and calls jep_call from each of its threads; each runtime has its own key, so several factories
+# files can run in one JVM.
+JEP_FACTORIES = {}
+
+
+def jep_load(key, path, endpoint_name):
+    """Loads the factories file for Jep; returns None, or the sentence why it cannot serve."""
+    try:
+        JEP_FACTORIES[key] = Factories(path, endpoint_name or None)
+        return None
+    except ContractError as error:
+        return str(error)
+
+
+def jep_unload(key):
+    JEP_FACTORIES.pop(key, None)
+
+
+def jep_call(key, sent_ns):
+    """One request for Jep: [outcome, queue_ns, invoke_ns, payload_ns, text]."""
+    outcome, queue_ns, invoke_ns, payload_ns, text = JEP_FACTORIES[key].call(sent_ns)
+    return [outcome, queue_ns, invoke_ns, payload_ns, text.decode("utf-8")]
+
+
+def serve(argv):
+    import struct
+    import threading
+
+    path, worker_index, worker_count, max_threads, java_nanos = argv[0], int(argv[1]), int(argv[2]), int(argv[3]), int(argv[4])
+    endpoint_name = argv[5] if len(argv) > 5 and argv[5] else None
+
+    # The frames own the original stdin/stdout; whatever the user's code prints goes to stderr.
+    frames_in = os.dup(0)
+    frames_out = os.dup(1)
+    os.dup2(2, 1)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+
+    head = struct.Struct(">I")
+    reply_head = struct.Struct(">IcIBqqq")
+    write_lock = threading.Lock()
+
+    def send(kind, body):
+        frame = head.pack(len(body) + 1) + kind + body
+        with write_lock:
+            os.write(frames_out, frame)
+
+    if sys.version_info[:2] < MIN_PYTHON:
+        send(b"F", ("Python %s at %s is too old: 3.9 or newer is needed; pass the path of a newer Python."
+                    % (sys.version.split()[0], sys.executable)).encode("utf-8"))
+        return 2
+    try:
+        factories = Factories(path, endpoint_name, worker_index, worker_count)
+    except ContractError as error:
+        send(b"F", str(error).encode("utf-8"))
+        return 2
+
+    # Python's monotonic clock and Java's System.nanoTime() are both CLOCK_MONOTONIC on Linux;
+    # where they are not one clock, queue time starts when the frame is read here instead.
+    shared_clock = 0 <= time.monotonic_ns() - java_nanos < 60 * 10**9
+    hello = {"python": "%d.%d.%d" % sys.version_info[:3], "pid": os.getpid(), "mode": factories.mode,
+             "clock": "shared" if shared_clock else "own"}
+    if factories.payloads is not None:
+        hello["payloads"] = len(factories.payloads)
+    send(b"H", "\n".join("%s=%s" % item for item in hello.items()).encode("utf-8"))
+
+    outbox = []  # list.append is atomic under the GIL
+    take_turn = write_lock.acquire
+    end_turn = write_lock.release
+    pack = reply_head.pack
+    write = os.write
+
+    def reply(request_id, outcome, queue_ns, invoke_ns, payload_ns, text):
+        # Combining writes: whoever finds the lock free writes every reply waiting, so under load
+        # one system call carries many replies and no thread waits for another's write.
+        outbox.append(pack(30 + len(text), b"R", request_id, outcome, queue_ns, invoke_ns, payload_ns) + text)
+        while outbox and take_turn(False):
+            try:
+                count = len(outbox)
+                data = outbox[0] if count == 1 else b"".join(outbox[:count])
+                del outbox[:count]
+                while data:
+                    data = data[write(frames_out, data):]
+            finally:
+                end_turn()
+
+    PipeReaders(factories, frames_in, reply, max_threads, shared_clock).start()
+    threading.Event().wait()  # the threads end the process (end of input, or quit)
+    return 0
+
+
+class PipeReaders:
+    """Threads that each read the next request straight from the pipe and serve it.
+
+    The kernel hands each 13-byte frame to one waiting thread, so a request reaches invoke with one
+    thread wake-up and no hand-over inside Python. This relies on the JVM writing whole frames in
+    writes of at most PIPE_BUF bytes (atomic), so the pipe always holds whole frames. The pool grows
+    by one thread whenever the last waiting reader takes a request, up to max_threads."""
+
+    def __init__(self, factories, frames_in, reply, max_threads, shared_clock):
+        import itertools
+        import threading
+        self.factories = factories
+        self.frames_in = frames_in
+        self.reply = reply
+        self.max_threads = max(1, max_threads)
+        self.shared_clock = shared_clock
+        self.lock = threading.Lock()
+        self.Thread = threading.Thread
+        self.threads = 0
+        # Busy threads = taken - completed; next() on itertools.count is atomic under the GIL, which
+        # keeps locks off the per-request path. A stale `completed` only makes the pool grow early.
+        self.taken = itertools.count(1).__next__
+        self.finished = itertools.count(1).__next__
+        self.completed = 0
+
+    def start(self):
+        self._grow(0)
+
+    def _grow(self, busy):
+        with self.lock:
+            if busy < self.threads or self.threads >= self.max_threads:
+                return  # another reader grew the pool meanwhile
+            self.threads += 1
+            name = "ib-invoke-%d" % self.threads
+        self.Thread(target=self._serve, name=name, daemon=True).start()
+
+    def _serve(self):
+        import struct
+        read, fd = os.read, self.frames_in
+        unpack = struct.Struct(">cIq").unpack
+        call, reply = self.factories.call, self.reply
+        taken, finished = self.taken, self.finished
+        shared_clock, monotonic_ns = self.shared_clock, time.monotonic_ns
+        while True:
+            frame = read(fd, REQUEST_SIZE)
+            if len(frame) != REQUEST_SIZE or frame[0:1] != b"I":
+                # End of input or quit: the JVM is done with us. A short frame cannot happen (see
+                # above) and would mean the pipe is out of step, so it ends the worker too.
+                sys.stderr.flush()
+                os._exit(0 if not frame or frame[0:1] == b"Q" else 3)
+            kind, request_id, sent_ns = unpack(frame)
+            busy = taken() - self.completed
+            if busy >= self.threads and self.threads < self.max_threads:
+                self._grow(busy)  # keep one reader waiting for the next request
+            reply(request_id, *call(sent_ns if shared_clock else monotonic_ns()))
+            self.completed = finished()
+
+
+if __name__ == "__main__":
+    code = 1
+    try:
+        code = serve(sys.argv[1:])
+    finally:
+        sys.stderr.flush()
+        # Pool threads may sit inside user code; the JVM has stopped waiting for them.
+        os._exit(code)

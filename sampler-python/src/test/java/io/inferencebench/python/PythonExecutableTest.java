@@ -1,0 +1,60 @@
+package io.inferencebench.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PythonExecutableTest {
+    @TempDir
+    Path folder;
+
+    /** An executable that answers the version probe as the given interpreter would. */
+    private Path interpreterPrinting(String output, int exitCode) throws Exception {
+        Path script = folder.resolve("python-fake");
+        Files.writeString(script, "#!/bin/sh\necho '" + output + "'\nexit " + exitCode + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    @Test
+    void theInstalledPython3IsFoundWithItsVersion() throws Exception {
+        PythonExecutable python = PythonExecutable.probe("python3");
+
+        assertThat(python.command()).isEqualTo("python3");
+        assertThat(python.version()).matches("3\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void aPythonOlderThan39IsRejectedWithItsVersion() throws Exception {
+        Path old = interpreterPrinting("3.8.10", 0);
+        assertThatThrownBy(() -> PythonExecutable.probe(old.toString())).isInstanceOf(FactoriesException.class)
+                .hasMessage("Python executable '" + old + "' is Python 3.8.10, but 3.9 or newer is needed; pass a newer Python with --python.");
+    }
+
+    @Test
+    void python2IsRejectedAsTooOld() throws Exception {
+        Path old = interpreterPrinting("2.7.18", 0);
+        assertThatThrownBy(() -> PythonExecutable.probe(old.toString())).hasMessageContaining("is Python 2.7.18, but 3.9 or newer is needed");
+    }
+
+    @Test
+    void aProgramThatIsNotPythonIsNamed() throws Exception {
+        Path notPython = interpreterPrinting("usage: something else", 2);
+        assertThatThrownBy(() -> PythonExecutable.probe(notPython.toString())).isInstanceOf(FactoriesException.class)
+                .hasMessage("Python executable '" + notPython + "' does not run as Python (it printed: usage: something else);"
+                        + " pass a Python 3.9 or newer with --python.");
+    }
+
+    @Test
+    void aMissingExecutableIsNamed() {
+        assertThatThrownBy(() -> PythonExecutable.probe("python3-that-is-not-installed"))
+                .isInstanceOf(FactoriesException.class)
+                .hasMessage("Python executable 'python3-that-is-not-installed' was not found; install Python 3.9 or newer or pass its path with --python.");
+    }
+}
