@@ -1,0 +1,147 @@
+package io.inferencebench.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.jmeter.util.JMeterUtils;
+
+import io.inferencebench.cli.JMeterHome;
+
+/**
+ * The pacing benchmark ({@code bench/pacing/run}): our Constant RPS Timer and JMeter's alternatives
+ * against the endpoint simulator, at several rates and through a server stall, in one invocation;
+ * prints a Markdown report and writes it to {@code --out}.
+ */
+public final class PacingBenchmark {
+    /** Exit code for options the user has to fix. */
+    static final int BAD_OPTIONS = 2;
+
+    private final PacingOptions options;
+
+    PacingBenchmark(PacingOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        PacingOptions options;
+        try {
+            options = PacingOptions.parse(args);
+        } catch (PacingOptions.BadOptionException e) {
+            System.err.println(e.getMessage());
+            System.exit(BAD_OPTIONS);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(PacingOptions.USAGE);
+            return;
+        }
+        String report = new PacingBenchmark(options).run();
+        System.out.println(report);
+        if (options.out() != null) {
+            Files.createDirectories(options.out().toAbsolutePath().getParent());
+            Files.writeString(options.out(), report, StandardCharsets.UTF_8);
+            System.err.println("Report written to " + options.out());
+        }
+        System.exit(0); // JMeter leaves non-daemon pool threads behind
+    }
+
+    String run() throws Exception {
+        prepareJMeter();
+        String loadBefore = loadAverage();
+        LocalDateTime started = LocalDateTime.now();
+        Path logDir = options.logDir();
+        List<PacingRun> rateRuns = new ArrayList<>();
+        try (SimulatorProcess sim = SimulatorProcess.start(options.latency(), null, logDir.resolve("simulator.log"))) {
+            URI url = URI.create(sim.baseUrl() + "/invocations");
+            progress("Endpoint simulator: " + sim.baseUrl() + " (latency " + options.latency() + ", own process)");
+            for (Mechanism m : options.mechanisms()) {
+                progress("warm-up: " + m.label + " at " + Mechanism.decimal(options.warmUpRate()) + "/s for "
+                        + options.warmUpSeconds() + " s");
+                PacingRun.execute(m, new Mechanism.Load(url, options.warmUpRate(), options.warmUpSeconds()), false);
+            }
+            int total = options.rates().size() * options.mechanisms().size();
+            int i = 0;
+            for (double rate : options.rates()) {
+                for (Mechanism m : options.mechanisms()) {
+                    progress(String.format(Locale.ROOT, "[%d/%d] %s at %s/s for %d s", ++i, total, m.label,
+                            Mechanism.decimal(rate), options.seconds()));
+                    PacingRun r = PacingRun.execute(m, new Mechanism.Load(url, rate, options.seconds()), false);
+                    progress(String.format(Locale.ROOT, "      achieved %.2f%%, CPU %.0f ms per 1,000 requests%s",
+                            r.statistics().achievedRatio() * 100, r.cpuMsPerThousand(),
+                            r.note() == null ? "" : " (" + r.note() + ")"));
+                    rateRuns.add(r);
+                    Thread.sleep(500);
+                }
+            }
+        }
+        List<StallRun> stallRuns = new ArrayList<>();
+        if (options.stall() != null) {
+            for (Mechanism m : options.mechanisms()) {
+                progress(String.format(Locale.ROOT, "stall: %s at %s/s for %d s, simulator --stall %s", m.label,
+                        Mechanism.decimal(options.stallRate()), options.stallWaveSeconds(), options.stall()));
+                stallRuns.add(stallRun(m));
+            }
+        }
+        String loadAfter = loadAverage();
+        return new PacingReportWriter(options, started, loadBefore, loadAfter).render(rateRuns, stallRuns);
+    }
+
+    private StallRun stallRun(Mechanism m) throws Exception {
+        try (SimulatorProcess sim = SimulatorProcess.start(options.latency(), options.stall(),
+                options.logDir().resolve("simulator-stall.log"))) {
+            long[] simStart = sim.startedNanos();
+            URI url = URI.create(sim.baseUrl() + "/invocations");
+            PacingRun run = PacingRun.execute(m, new Mechanism.Load(url, options.stallRate(), options.stallWaveSeconds()), true);
+            long from = simStart[0] + options.stallAtNanos();
+            long until = from + options.stallForNanos();
+            StallRun s = new StallRun(run, from, until, simStart[1], simStart[2] - simStart[0]);
+            progress(String.format(Locale.ROOT, "      started %d of %d due in the stall", s.startedInStall(), s.due()));
+            return s;
+        }
+    }
+
+    /**
+     * Points JMeter at its home (as the benchmark command does) and adds the Throughput Shaping Timer's
+     * jar to the places JMeter scans for functions, so {@code __tstFeedback} resolves.
+     */
+    static void prepareJMeter() {
+        JMeterHome.initialise();
+        String tst = jarOf(kg.apc.jmeter.timers.functions.TSTFeedback.class);
+        String paths = JMeterUtils.getPropDefault("search_paths", "");
+        if (!paths.contains(tst)) {
+            JMeterUtils.setProperty("search_paths", paths.isEmpty() ? tst : paths + ";" + tst);
+        }
+    }
+
+    private static String jarOf(Class<?> type) {
+        try {
+            return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            double l = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return l < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", l);
+        }
+    }
+
+    private static void progress(String line) {
+        System.err.println(DateTimeFormatter.ofPattern("HH:mm:ss").format(LocalDateTime.now()) + " " + line);
+    }
+}

@@ -1,0 +1,170 @@
+package io.inferencebench.bench;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+import org.HdrHistogram.Histogram;
+
+/** The benchmark's Markdown report: one table per rate, the stall table, and the goals checked. */
+final class PacingReportWriter {
+    private final PacingOptions options;
+    private final LocalDateTime started;
+    private final String loadBefore;
+    private final String loadAfter;
+
+    PacingReportWriter(PacingOptions options, LocalDateTime started, String loadBefore, String loadAfter) {
+        this.options = options;
+        this.started = started;
+        this.loadBefore = loadBefore;
+        this.loadAfter = loadAfter;
+    }
+
+    String render(List<PacingRun> rateRuns, List<StallRun> stallRuns) {
+        StringBuilder b = new StringBuilder();
+        b.append("## Pacing benchmark, ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(started))
+                .append(options.quick() ? " (quick)" : "").append("\n\n");
+        b.append(String.format(Locale.ROOT,
+                "Simulator latency %s (own process); %d s per run; %d cores; Java %s; load average (1, 5, 15 min) %s "
+                        + "before, %s after.%n%n",
+                options.latency(), options.seconds(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), loadBefore, loadAfter));
+
+        for (double rate : options.rates()) {
+            b.append("### ").append(Mechanism.decimal(rate)).append(" requests/s\n\n");
+            b.append("| mechanism | achieved / target | per-second min / median / max | CV | start lateness p50 / p99 / max (ms) "
+                    + "| earliest (ms) | own record p50 / p99 / max (ms) | client CPU ms / 1,000 req | JIT ms / 1,000 req | threads | not OK |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+            for (PacingRun r : rateRuns) {
+                if (r.load().rate() == rate) {
+                    b.append(row(r)).append('\n');
+                }
+            }
+            b.append('\n');
+        }
+
+        if (!stallRuns.isEmpty()) {
+            b.append(String.format(Locale.ROOT, "### Server stall: %s requests/s, %d s run, simulator --stall %s%n%n",
+                    Mechanism.decimal(options.stallRate()), options.stallWaveSeconds(), options.stall()));
+            b.append("| mechanism | started in the stall / due | max service time (ms) | max latency from ideal start (ms) "
+                    + "| max latency from own intended start (ms) | stall began (s into the run) | client saw the stall (start offset, length ms) | threads |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+            for (StallRun s : stallRuns) {
+                StartStatistics st = s.run().statistics();
+                double[] seen = s.seenByClient();
+                b.append("| ").append(s.run().mechanism().label)
+                        .append(" | ").append(s.startedInStall()).append(" / ").append(s.due())
+                        .append(" | ").append(num(st.maxServiceMs()))
+                        .append(" | ").append(num(st.maxLatencyFromIdealMs()))
+                        .append(" | ").append(Double.isNaN(st.maxLatencyFromIntendedMs()) ? "-" : num(st.maxLatencyFromIntendedMs()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%.2f", (s.stallFrom() - st.firstStart()) / 1e9))
+                        .append(" | ").append(String.format(Locale.ROOT, "%+.1f, %.0f", seen[0], seen[1]))
+                        .append(" | ").append(s.run().threads())
+                        .append(s.run().note() == null ? "" : " (" + s.run().note() + ")")
+                        .append(" |\n");
+            }
+            long spread = stallRuns.stream().mapToLong(StallRun::uncertainty).max().orElse(0);
+            double uptimeMin = stallRuns.stream().mapToLong(StallRun::uptimeEstimateOffset).min().orElse(0) / 1e6;
+            double uptimeMax = stallRuns.stream().mapToLong(StallRun::uptimeEstimateOffset).max().orElse(0) / 1e6;
+            b.append(String.format(Locale.ROOT, "%nThe stall window is placed from the simulator's own reading of the "
+                    + "monotonic clock right after it started (its stall origin lies at most %.1f ms before that reading); "
+                    + "its /metrics uptime would have placed it %+.1f to %+.1f ms off. The client-seen column is the "
+                    + "longest pause between two responses, relative to that window.%n%n", spread / 1e6, uptimeMin, uptimeMax));
+        }
+        b.append(goals(rateRuns, stallRuns));
+        return b.toString();
+    }
+
+    private static String row(PacingRun r) {
+        StartStatistics s = r.statistics();
+        StartStatistics.Lateness late = s.lateness();
+        double[] mmm = s.perSecondMinMedianMax();
+        return "| " + r.mechanism().label
+                + " | " + pct(s.achievedRatio())
+                + " | " + count(mmm[0]) + " / " + count(mmm[1]) + " / " + count(mmm[2])
+                + " | " + pct(s.perSecondCv())
+                + " | " + num(late.p50Ms()) + " / " + num(late.p99Ms()) + " / " + num(late.maxMs())
+                + " | " + num(late.earliestMs())
+                + " | " + own(r.ownLateness())
+                + " | " + num(r.cpuMsPerThousand())
+                + " | " + num(r.jitMsPerThousand())
+                + " | " + r.threads() + (r.note() == null ? "" : " (" + r.note() + ")")
+                + " | " + (r.started() - r.successful())
+                + " |";
+    }
+
+    private static String own(Histogram h) {
+        if (h == null || h.getTotalCount() == 0) {
+            return "-";
+        }
+        return num(h.getValueAtPercentile(50) / 1e6) + " / " + num(h.getValueAtPercentile(99) / 1e6) + " / "
+                + num(h.getMaxValue() / 1e6);
+    }
+
+    /** The goals, checked on our timer's figures. */
+    private String goals(List<PacingRun> rateRuns, List<StallRun> stallRuns) {
+        StringBuilder b = new StringBuilder("### Goals (our timer)\n\n");
+        for (PacingRun r : rateRuns) {
+            if (r.mechanism() != Mechanism.OURS) {
+                continue;
+            }
+            StartStatistics s = r.statistics();
+            double rate = r.load().rate();
+            double off = (s.achievedRatio() - 1) * 100;
+            b.append(String.format(Locale.ROOT, "- %s/s: achieved %+.2f%% of target (goal within 0.5%%): %s",
+                    Mechanism.decimal(rate), off, Math.abs(off) <= 0.5 ? "met" : "missed"));
+            if (rate >= 500) {
+                double cv = s.perSecondCv() * 100;
+                b.append(String.format(Locale.ROOT, "; CV %.2f%% (goal below 3%%): %s", cv, cv < 3 ? "met" : "missed"));
+            }
+            double p99 = s.lateness().p99Ms();
+            b.append(String.format(Locale.ROOT, "; lateness p99 %s ms against the ideal schedule (goal at most 2 ms): %s",
+                    num(p99), p99 <= 2 ? "met" : "missed"));
+            if (r.ownLateness() != null) {
+                double own = r.ownLateness().getValueAtPercentile(99) / 1e6;
+                b.append(String.format(Locale.ROOT, ", %s ms by its own record: %s", num(own), own <= 2 ? "met" : "missed"));
+            }
+            double best = Double.MAX_VALUE;
+            String bestName = null;
+            for (PacingRun o : rateRuns) {
+                if (o.mechanism() != Mechanism.OURS && o.load().rate() == rate && o.cpuMsPerThousand() < best) {
+                    best = o.cpuMsPerThousand();
+                    bestName = o.mechanism().label;
+                }
+            }
+            if (bestName != null) {
+                b.append(String.format(Locale.ROOT, "; CPU %s ms per 1,000 against %s for the best alternative (%s): %s",
+                        num(r.cpuMsPerThousand()), num(best), bestName, r.cpuMsPerThousand() <= best ? "met" : "missed"));
+            }
+            b.append(".\n");
+        }
+        for (StallRun s : stallRuns) {
+            if (s.run().mechanism() == Mechanism.OURS) {
+                b.append(String.format(Locale.ROOT,
+                        "- stall: started %d of %d due during the stall; latency from the intended start peaks at %s ms.%n",
+                        s.startedInStall(), s.due(), num(s.run().statistics().maxLatencyFromIntendedMs())));
+            }
+        }
+        return b.toString();
+    }
+
+    /** A per-second count: whole, or a median half way between two. */
+    static String count(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%,.1f", v);
+    }
+
+    static String pct(double ratio) {
+        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+    }
+
+    /** Two decimals below 10, one below 100, none above: as many digits as the noise deserves. */
+    static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        String f = a < 10 ? "%.2f" : a < 100 ? "%.1f" : "%,.0f";
+        return String.format(Locale.ROOT, f, v);
+    }
+}
