@@ -2,16 +2,12 @@ package io.inferencebench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,21 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The client-capacity probes, run as a user would, with real CPython workers. */
 class CapacityProbesTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
     @TempDir
     Path tmp;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream stdout;
-
-    @BeforeEach
-    void capture() {
-        stdout = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(stdout);
-    }
 
     /** invoke burns 4 ms of CPU under the GIL: one worker tops out near 250 requests/s. */
     private Path cpuBoundFactories() throws Exception {
@@ -73,7 +59,7 @@ class CapacityProbesTest {
         assertThat(r.get("bursts").size()).isGreaterThanOrEqualTo(2);
         assertThat(r.get("confirmation").get("mean").asDouble()).isLessThan(300);
         assertThat(r.get("idle_baseline").get("samples").asInt()).isGreaterThan(5);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Saturation: about", "Asked/s   Fired/s");
+        assertThat(console.out()).contains("Saturation: about", "Asked/s   Fired/s");
     }
 
     @Test
@@ -85,7 +71,7 @@ class CapacityProbesTest {
         JsonNode r = json(results, "rps_saturation.json");
         assertThat(r.get("rows").size()).isBetween(1, 2);
         assertThat(r.get("recommended_workers").asInt()).isBetween(1, 2);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Workers | Requests/s | Gain", "Recommended: --workers");
+        assertThat(console.out()).contains("Workers | Requests/s | Gain", "Recommended: --workers");
     }
 
     @Test

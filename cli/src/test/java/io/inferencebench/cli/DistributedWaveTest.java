@@ -3,9 +3,6 @@ package io.inferencebench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,10 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,17 +27,15 @@ import io.inferencebench.simulator.SimulatorOptions;
  * directory holds every engine's samples.
  */
 class DistributedWaveTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
     @TempDir
     static Path work;
     private static JMeterServers engines;
 
     @TempDir
     Path results;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream stdout;
-    private PrintStream stderr;
 
     @BeforeAll
     static void startTwoEngines() throws Exception {
@@ -60,20 +54,6 @@ class DistributedWaveTest {
         System.clearProperty("server.rmi.ssl.disable");
     }
 
-    @BeforeEach
-    void captureConsole() {
-        stdout = System.out;
-        stderr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreConsole() {
-        System.setOut(stdout);
-        System.setErr(stderr);
-    }
-
     private Path onlyRun() throws Exception {
         try (Stream<Path> runs = Files.list(results)) {
             List<Path> dirs = runs.toList();
@@ -83,7 +63,7 @@ class DistributedWaveTest {
     }
 
     private String diagnostics() {
-        StringBuilder b = new StringBuilder(out.toString(StandardCharsets.UTF_8)).append(err.toString(StandardCharsets.UTF_8));
+        StringBuilder b = new StringBuilder(console.out()).append(console.err());
         for (JMeterServers.Server s : engines.servers()) {
             b.append("\n--- engine ").append(s.address()).append(":\n").append(s.console());
         }
@@ -136,8 +116,8 @@ class DistributedWaveTest {
                 assertThat(Files.readString(engine.log())).contains("Constant RPS Timer: 60 starts (");
             }
 
-            String console = out.toString(StandardCharsets.UTF_8);
-            assertThat(console).contains("Remote engines started: " + engines.addresses().replace(",", ", "),
+            String printed = console.out();
+            assertThat(printed).contains("Remote engines started: " + engines.addresses().replace(",", ", "),
                     "Total requests fired: 120", "Client RPS:", "(target 40.0,");
             assertThat(run.resolve("plan.jmx")).exists();
         }
@@ -206,7 +186,7 @@ class DistributedWaveTest {
                 "--obs-time", "1", "--remote", engines.servers().get(0).address() + "," + down,
                 "--results-dir", results.toString());
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Cannot reach the JMeter remote engine " + down,
+        assertThat(console.err()).contains("Cannot reach the JMeter remote engine " + down,
                 "start jmeter-server there");
         try (Stream<Path> runs = Files.list(results)) {
             assertThat(runs).isEmpty();
@@ -218,7 +198,7 @@ class DistributedWaveTest {
         int code = Benchmark.execute("--url", "http://127.0.0.1:1/invocations", "--num-requests", "25",
                 "--remote", engines.addresses(), "--results-dir", results.toString());
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(console.err())
                 .contains("--num-requests 25 does not split evenly over 2 remote engines: give a multiple of 2 (e.g. 24 or 26).");
         try (Stream<Path> runs = Files.list(results)) {
             assertThat(runs).isEmpty();

@@ -2,17 +2,13 @@ package io.inferencebench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,21 +19,11 @@ import io.inferencebench.simulator.SimulatorOptions;
 
 /** The Constant RPS Timer in real waves: through a server stall, under a thread cap, with drops. */
 class PacingEndToEndTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
     @TempDir
     Path results;
-    private PrintStream stdout;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void capture() {
-        stdout = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(stdout);
-    }
 
     private JsonNode wave(String... args) throws Exception {
         String[] all = Stream.concat(Stream.of(args), Stream.of("--results-dir", results.toString()))

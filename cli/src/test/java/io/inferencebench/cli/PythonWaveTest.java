@@ -2,17 +2,14 @@ package io.inferencebench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,27 +17,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Factories-file waves through the command line, with real CPython workers and the real simulator. */
 class PythonWaveTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
     @TempDir
     Path tmp;
     private Path results;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream stdout;
-    private PrintStream stderr;
 
     @BeforeEach
-    void capture() {
+    void resultsDirectory() {
         results = tmp.resolve("results");
-        stdout = System.out;
-        stderr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(stdout);
-        System.setErr(stderr);
     }
 
     private int benchmark(String... args) {
@@ -67,7 +53,7 @@ class PythonWaveTest {
     void theExampleFactoriesRunAgainstTheSimulatorAndAHealthyWaveRaisesNoAlarm() throws Exception {
         int code = benchmark("--factories-file", repoFile("factories/sagemaker_invocations.py").toString(),
                 "--simulate=latency=20ms", "--client-rps", "20", "--obs-time", "3", "--sample-client-hw");
-        assertThat(code).as(out.toString()).isEqualTo(0);
+        assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode s = summary();
         assertThat(s.get("mode").asText()).isEqualTo("python");
         assertThat(s.get("fired").asLong()).isEqualTo(60);
@@ -76,7 +62,7 @@ class PythonWaveTest {
         assertThat(s.get("queue_ms").get("p50").asDouble()).isLessThan(5);
         assertThat(s.get("client_bottleneck").get("detected").asBoolean()).as(s.get("client_bottleneck").toString()).isFalse();
         assertThat(s.get("client_hw").get("samples").asInt()).isGreaterThan(10);
-        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("CLIENT BOTTLENECK").contains("Client CPU:");
+        assertThat(console.out()).doesNotContain("CLIENT BOTTLENECK").contains("Client CPU:");
     }
 
     @Test
@@ -105,7 +91,7 @@ class PythonWaveTest {
         assertThat(verdict.get("causes").findValuesAsText("cause"))
                 .contains("requests queued in the Python workers before invoke ran");
         assertThat(verdict.toString()).contains("more --workers", "pre-computed payloads");
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("⚠️ CLIENT BOTTLENECK detected");
+        assertThat(console.out()).contains("⚠️ CLIENT BOTTLENECK detected");
     }
 
     @Test
@@ -113,9 +99,9 @@ class PythonWaveTest {
         Path broken = tmp.resolve("broken.py");
         Files.writeString(broken, "def invoke_factory(endpoint_name=None):\n    return lambda p: None\n\ndef payload_factory(:\n");
         assertThat(benchmark("--factories-file", broken.toString(), "--obs-time", "2")).isEqualTo(2);
-        assertThat(err.toString()).contains("broken.py:4", "syntax error");
+        assertThat(console.err()).contains("broken.py:4", "syntax error");
         assertThat(benchmark("--factories-file", tmp.resolve("missing.py").toString(), "--obs-time", "2")).isEqualTo(2);
-        assertThat(err.toString()).contains("does not exist");
+        assertThat(console.err()).contains("does not exist");
         assertThat(Files.exists(results) ? Files.list(results).count() : 0).isZero();
     }
 }

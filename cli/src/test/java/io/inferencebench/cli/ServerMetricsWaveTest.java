@@ -2,17 +2,13 @@ package io.inferencebench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,26 +19,11 @@ import io.inferencebench.simulator.SimulatorOptions;
 
 /** --endpoint-config through the command line: the simulator's own Prometheus metrics for the wave window. */
 class ServerMetricsWaveTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
     @TempDir
     Path tmp;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream stdout;
-    private PrintStream stderr;
-
-    @BeforeEach
-    void capture() {
-        stdout = System.out;
-        stderr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(stdout);
-        System.setErr(stderr);
-    }
 
     private Path config(String json) throws Exception {
         Path f = tmp.resolve("endpoint-config-" + System.nanoTime() + ".json");
@@ -75,7 +56,7 @@ class ServerMetricsWaveTest {
             try (Stream<Path> runs = Files.list(results)) {
                 assertThat(runs.findFirst().orElseThrow().resolve("server_metrics.json")).exists();
             }
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("ib_sim_requests_total");
+            assertThat(console.out()).contains("ib_sim_requests_total");
         }
     }
 
@@ -102,7 +83,7 @@ class ServerMetricsWaveTest {
         Path results = tmp.resolve("bad");
         assertThat(Benchmark.execute("--simulate", "--obs-time", "2", "--endpoint-config", cfg.toString(),
                 "--results-dir", results.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("$[0].Period", "$[0].Statistics", "$[1].stream");
+        assertThat(console.err()).contains("$[0].Period", "$[0].Statistics", "$[1].stream");
         assertThat(Files.exists(results)).isFalse();
     }
 }

@@ -2,17 +2,13 @@ package io.inferencebench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,27 +19,11 @@ import io.inferencebench.simulator.SimulatorOptions;
 
 /** Waves run through the command line against the real simulator, on the embedded JMeter engine. */
 class WaveEndToEndTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
     @TempDir
     Path results;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream stdout;
-    private PrintStream stderr;
-
-    @BeforeEach
-    void captureConsole() {
-        stdout = System.out;
-        stderr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreConsole() {
-        System.setOut(stdout);
-        System.setErr(stderr);
-    }
 
     private int benchmark(String... args) {
         String[] all = Stream.concat(Stream.of(args), Stream.of("--results-dir", results.toString()))
@@ -64,7 +44,7 @@ class WaveEndToEndTest {
         try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=20ms").withPort(0))) {
             int code = benchmark("--url", sim.baseUrl() + "/invocations", "--body", "{\"instances\":[[1,2]]}",
                     "--client-rps", "20", "--num-requests", "40", "--obs-time", "30");
-            assertThat(code).as(out.toString() + err).isEqualTo(0);
+            assertThat(code).as(console.out() + console.err()).isEqualTo(0);
 
             Path run = onlyRun();
             assertThat(run.getFileName().toString()).matches("\\d{8}_\\d{6}_benchmark");
@@ -86,8 +66,8 @@ class WaveEndToEndTest {
             assertThat(jtl.get(0)).startsWith("timeStamp,elapsed,label").contains("ib_intended_ms", "ib_late_ms");
             assertThat(jtl).hasSize(41);
 
-            String console = out.toString(StandardCharsets.UTF_8);
-            assertThat(console).contains("RESULTS – InferenceBenchmarker", "Total requests fired: 40",
+            String printed = console.out();
+            assertThat(printed).contains("RESULTS – InferenceBenchmarker", "Total requests fired: 40",
                     "Total requests:   40", "Success rate:     100.0% (✓ passed, 95% target)", "Latency (ms):");
             assertThat(Files.readString(run.resolve("benchmark.log"))).contains("Total requests fired: 40");
         }
@@ -102,7 +82,7 @@ class WaveEndToEndTest {
         assertThat(s.get("fired").asLong()).isEqualTo(60);
         assertThat(s.get("completed").asLong()).isEqualTo(60);
         assertThat(s.get("passed").asBoolean()).isFalse();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("❌ failed");
+        assertThat(console.out()).contains("❌ failed");
     }
 
     @Test
@@ -117,20 +97,20 @@ class WaveEndToEndTest {
     @Test
     void badInputIsOneSentenceExitTwoAndLeavesNoRunDirectory() throws Exception {
         assertThat(benchmark("--simulate", "--client-rps", "5")).isEqualTo(2);
-        assertThat(err.toString()).contains("--obs-time S, --num-requests N, or both");
+        assertThat(console.err()).contains("--obs-time S, --num-requests N, or both");
         assertThat(benchmark("--simulate", "--client-rps", "0", "--obs-time", "5")).isEqualTo(2);
-        assertThat(err.toString()).contains("--client-rps must be more than 0");
+        assertThat(console.err()).contains("--client-rps must be more than 0");
         assertThat(benchmark("--simulate", "--success-threshold", "1.5", "--obs-time", "5")).isEqualTo(2);
-        assertThat(err.toString()).contains("--success-threshold is a fraction between 0 and 1");
+        assertThat(console.err()).contains("--success-threshold is a fraction between 0 and 1");
         assertThat(benchmark("--simulate", "--body", "@/no/such/file.json", "--obs-time", "5")).isEqualTo(2);
-        assertThat(err.toString()).contains("--body @/no/such/file.json: cannot read");
+        assertThat(console.err()).contains("--body @/no/such/file.json: cannot read");
         assertThat(benchmark("--simulate", "--obs-time", "5", "--bogus")).isEqualTo(2);
-        assertThat(err.toString()).contains("Unknown argument: --bogus").contains("Usage: benchmark");
+        assertThat(console.err()).contains("Unknown argument: --bogus").contains("Usage: benchmark");
         assertThat(benchmark("--simulate", "--load-profile", "const(10,5) line(1,x,3)")).isEqualTo(2);
-        assertThat(err.toString()).contains("--load-profile: In the load profile, clause 2 'line(1,x,3)'");
+        assertThat(console.err()).contains("--load-profile: In the load profile, clause 2 'line(1,x,3)'");
         assertThat(benchmark("--simulate", "--obs-time", "5", "--max-threads", "0")).isEqualTo(2);
         assertThat(benchmark("--simulate", "--obs-time", "5", "--arrivals", "poisson", "--seed", "x")).isEqualTo(2);
-        assertThat(err.toString()).contains("seed 'x' is not a whole number");
+        assertThat(console.err()).contains("seed 'x' is not a whole number");
         try (Stream<Path> runs = Files.list(results)) {
             assertThat(runs).isEmpty();
         }

@@ -1,5 +1,6 @@
 package io.inferencebench.diagnostics;
 
+import io.inferencebench.testbean.BeanProperties;
 import org.apache.jmeter.engine.util.NoThreadClone;
 import org.apache.jmeter.samplers.SampleEvent;
 import org.apache.jmeter.samplers.SampleListener;
@@ -104,9 +105,7 @@ public class ClientBottleneckDetector extends AbstractTestElement
 
     public void setSampleIntervalMs(int sampleIntervalMs) {
         this.sampleIntervalMs = sampleIntervalMs;
-        if (!isRunningVersion()) {
-            setProperty("sampleIntervalMs", sampleIntervalMs);
-        }
+        BeanProperties.mirror(this, "sampleIntervalMs", sampleIntervalMs);
     }
 
     public int getPythonWorkers() {
@@ -115,8 +114,6 @@ public class ClientBottleneckDetector extends AbstractTestElement
 
     public void setPythonWorkers(int pythonWorkers) {
         this.pythonWorkers = pythonWorkers;
-        if (!isRunningVersion()) {
-            setProperty("pythonWorkers", pythonWorkers);
-        }
+        BeanProperties.mirror(this, "pythonWorkers", pythonWorkers);
     }
 }

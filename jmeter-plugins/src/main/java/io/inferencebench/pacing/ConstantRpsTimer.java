@@ -2,6 +2,7 @@ package io.inferencebench.pacing;
 
 import java.math.BigDecimal;
 
+import io.inferencebench.testbean.BeanProperties;
 import org.apache.jmeter.testbeans.TestBean;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestStateListener;
@@ -234,7 +235,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setTargetRps(String targetRps) {
         this.targetRps = targetRps;
-        keep("targetRps", targetRps);
+        BeanProperties.mirror(this, "targetRps", targetRps);
     }
 
     public String getLoadProfile() {
@@ -243,7 +244,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setLoadProfile(String loadProfile) {
         this.loadProfile = loadProfile;
-        keep("loadProfile", loadProfile);
+        BeanProperties.mirror(this, "loadProfile", loadProfile);
     }
 
     public String getArrivals() {
@@ -252,7 +253,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setArrivals(String arrivals) {
         this.arrivals = arrivals;
-        keep("arrivals", arrivals);
+        BeanProperties.mirror(this, "arrivals", arrivals);
     }
 
     public String getSeed() {
@@ -261,7 +262,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setSeed(String seed) {
         this.seed = seed;
-        keep("seed", seed);
+        BeanProperties.mirror(this, "seed", seed);
     }
 
     public String getDurationSeconds() {
@@ -270,7 +271,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setDurationSeconds(String durationSeconds) {
         this.durationSeconds = durationSeconds;
-        keep("durationSeconds", durationSeconds);
+        BeanProperties.mirror(this, "durationSeconds", durationSeconds);
     }
 
     public String getMaxArrivals() {
@@ -279,7 +280,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setMaxArrivals(String maxArrivals) {
         this.maxArrivals = maxArrivals;
-        keep("maxArrivals", maxArrivals);
+        BeanProperties.mirror(this, "maxArrivals", maxArrivals);
     }
 
     public String getLatePolicy() {
@@ -288,7 +289,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setLatePolicy(String latePolicy) {
         this.latePolicy = latePolicy;
-        keep("latePolicy", latePolicy);
+        BeanProperties.mirror(this, "latePolicy", latePolicy);
     }
 
     public int getMaxThreads() {
@@ -297,20 +298,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     public void setMaxThreads(int maxThreads) {
         this.maxThreads = maxThreads;
-        keep("maxThreads", maxThreads);
+        BeanProperties.mirror(this, "maxThreads", maxThreads);
     }
 
-    /**
-     * Mirrors a bean field into the element's JMeter property when the element is being built (in code
-     * or the GUI), so the value is saved in the plan; at run time JMeter sets the fields from the properties.
-     */
-    private void keep(String name, Object value) {
-        if (!isRunningVersion()) {
-            if (value instanceof Integer i) {
-                setProperty(name, i.intValue());
-            } else {
-                setProperty(name, value == null ? "" : value.toString());
-            }
-        }
-    }
 }

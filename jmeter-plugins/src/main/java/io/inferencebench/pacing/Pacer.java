@@ -31,10 +31,12 @@ public final class Pacer {
 
     /** How often a parked thread looks whether the test is being stopped. */
     private static final long STOP_CHECK_NANOS = 100_000_000L;
-    /** How often the pool keeper looks at how many threads are free while the margin is thin... */
-    private static final long POOL_CHECK_NANOS = 1_000_000L;
-    /** ...and while at least twice the margin is waiting: a stall cannot use that up in 10 ms. */
-    private static final long POOL_IDLE_CHECK_NANOS = 10_000_000L;
+    /**
+     * How often the pool keeper looks at how many threads are free on its own (a start that finds the
+     * margin thin wakes it at once): during a stall no start comes to wake it, and the margin of two
+     * plus a quarter of the busy threads outlasts 10 ms of arrivals at any rate whose latency needs it.
+     */
+    private static final long POOL_CHECK_NANOS = 10_000_000L;
 
     private final ArrivalSchedule schedule;
     private final LatePolicy latePolicy;
@@ -202,10 +204,6 @@ public final class Pacer {
             int total = threads.get();
             int waiting = idle.get() + Math.max(0, total - threadsSeen.get());
             int wanted = wanted(total, waiting);
-            if (waiting >= 2 * wanted) {
-                LockSupport.parkNanos(POOL_IDLE_CHECK_NANOS);
-                continue;
-            }
             if (waiting < wanted) {
                 if (total >= maxThreads) {
                     if (!capReached) {

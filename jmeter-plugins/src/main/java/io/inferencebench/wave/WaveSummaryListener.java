@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
+import io.inferencebench.testbean.BeanProperties;
 import org.apache.jmeter.engine.util.NoThreadClone;
 import org.apache.jmeter.engine.util.ValueReplacer;
 import org.apache.jmeter.functions.InvalidVariableException;
@@ -185,7 +186,7 @@ public class WaveSummaryListener extends AbstractTestElement
 
     public void setOutputDirectory(String outputDirectory) {
         this.outputDirectory = outputDirectory;
-        keep("outputDirectory", outputDirectory);
+        BeanProperties.mirror(this, "outputDirectory", outputDirectory);
     }
 
     public String getSuccessThreshold() {
@@ -194,7 +195,7 @@ public class WaveSummaryListener extends AbstractTestElement
 
     public void setSuccessThreshold(String successThreshold) {
         this.successThreshold = successThreshold;
-        keep("successThreshold", successThreshold);
+        BeanProperties.mirror(this, "successThreshold", successThreshold);
     }
 
     @Override
@@ -209,17 +210,4 @@ public class WaveSummaryListener extends AbstractTestElement
         return this;
     }
 
-    /**
-     * Mirrors a bean field into the element's JMeter property when the element is being built (in code
-     * or the GUI), so the value is saved in the plan; at run time JMeter sets the fields from the properties.
-     */
-    private void keep(String name, Object value) {
-        if (!isRunningVersion()) {
-            if (value instanceof Integer i) {
-                setProperty(name, i.intValue());
-            } else {
-                setProperty(name, value == null ? "" : value.toString());
-            }
-        }
-    }
 }
