@@ -293,7 +293,15 @@ final class Wave {
         PlanBuilder plan = new PlanBuilder("InferenceBench wave", initialThreads(), timer(),
                 Path.of("${__P(ib.run.dir,.)}", "results.jtl"), Path.of("${__P(ib.run.dir,.)}"), o.successThreshold);
         if (python != null) {
-            plan.sampler(PythonFactorySampler.of(python));
+            PythonFactorySampler sampler = PythonFactorySampler.of(python);
+            String endpoint = python.environment().get(ENDPOINT_ENV);
+            if (endpoint != null && !endpoint.contains(",")) {
+                // a re-run of plan.jmx points the workers elsewhere with -Jib.endpoint.url=...; this run
+                // sets that property to the same URL, so the sampler meets the runtime started above
+                sampler.setProperty("environment",
+                        ENDPOINT_ENV + "=${__P(ib.endpoint.url," + endpoint + ")}\n");
+            }
+            plan.sampler(sampler);
         } else {
             plan.httpPost(url, body, o.headers);
         }
