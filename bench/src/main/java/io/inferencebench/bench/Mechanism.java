@@ -11,7 +11,6 @@ import org.apache.jmeter.control.LoopController;
 import org.apache.jmeter.protocol.http.control.Header;
 import org.apache.jmeter.protocol.http.control.HeaderManager;
 import org.apache.jmeter.protocol.http.sampler.HTTPSamplerProxy;
-import org.apache.jmeter.protocol.http.util.HTTPArgument;
 import org.apache.jmeter.testelement.TestPlan;
 import org.apache.jmeter.testelement.property.CollectionProperty;
 import org.apache.jmeter.threads.AbstractThreadGroup;
@@ -25,6 +24,7 @@ import org.apache.jorphan.collections.ListedHashTree;
 
 import com.blazemeter.jmeter.threads.concurrency.ConcurrencyThreadGroup;
 
+import io.inferencebench.cli.PlanBuilder;
 import io.inferencebench.pacing.ConstantRpsTimer;
 import io.inferencebench.pacing.Pacer;
 import io.inferencebench.pacing.PacingReport;
@@ -217,27 +217,9 @@ enum Mechanism {
         return group;
     }
 
-    /** The sampler every mechanism paces, set up as the benchmark command sets up its own. */
+    /** The sampler every mechanism paces: the benchmark command's own. */
     static HTTPSamplerProxy httpPost(URI url) {
-        HTTPSamplerProxy http = new HTTPSamplerProxy();
-        http.setName(url.getPath());
-        http.setProtocol(url.getScheme());
-        http.setDomain(url.getHost());
-        http.setPort(url.getPort());
-        http.setPath(url.getRawPath());
-        http.setMethod("POST");
-        http.setFollowRedirects(false);
-        http.setUseKeepAlive(true);
-        http.setImplementation("HttpClient4");
-        http.setConnectTimeout("10000");
-        http.setResponseTimeout("60000");
-        http.setPostBodyRaw(true);
-        Arguments args = new Arguments();
-        HTTPArgument body = new HTTPArgument("", "{\"instances\": [[1.0, 2.0, 3.0]]}", false);
-        body.setAlwaysEncoded(false);
-        args.addArgument(body);
-        http.setArguments(args);
-        return http;
+        return PlanBuilder.postSampler(url, "{\"instances\": [[1.0, 2.0, 3.0]]}");
     }
 
     private static HeaderManager header() {

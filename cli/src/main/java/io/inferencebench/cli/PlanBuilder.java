@@ -99,24 +99,7 @@ public final class PlanBuilder {
 
     /** A plain HTTP POST of {@code body} to {@code url}, with headers ({@code Name: value}). */
     public PlanBuilder httpPost(URI url, String body, List<String> headers) {
-        HTTPSamplerProxy http = gui(new HTTPSamplerProxy(), HttpTestSampleGui.class);
-        http.setName(url.getPath() == null || url.getPath().isEmpty() ? "/" : url.getPath());
-        http.setProtocol(url.getScheme());
-        http.setDomain(url.getHost());
-        http.setPort(url.getPort());
-        http.setPath(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
-        http.setMethod("POST");
-        http.setFollowRedirects(false);
-        http.setUseKeepAlive(true);
-        http.setImplementation("HttpClient4");
-        http.setConnectTimeout("10000");
-        http.setResponseTimeout("60000");
-        http.setPostBodyRaw(true);
-        Arguments args = new Arguments();
-        HTTPArgument arg = new HTTPArgument("", body == null ? "" : body, false);
-        arg.setAlwaysEncoded(false);
-        args.addArgument(arg);
-        http.setArguments(args);
+        HTTPSamplerProxy http = postSampler(url, body);
         HashTree samplerTree = threadGroupTree.add(http);
         samplerTree.add(timer);
 
@@ -140,6 +123,32 @@ public final class PlanBuilder {
         }
         samplerTree.add(headerManager);
         return this;
+    }
+
+    /**
+     * The HTTP sampler of a wave: a keep-alive HttpClient4 POST of a raw body, no redirects, 10 s to
+     * connect and 60 s to answer. The pacing benchmark sends the same sampler.
+     */
+    public static HTTPSamplerProxy postSampler(URI url, String body) {
+        HTTPSamplerProxy http = gui(new HTTPSamplerProxy(), HttpTestSampleGui.class);
+        http.setName(url.getPath() == null || url.getPath().isEmpty() ? "/" : url.getPath());
+        http.setProtocol(url.getScheme());
+        http.setDomain(url.getHost());
+        http.setPort(url.getPort());
+        http.setPath(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+        http.setMethod("POST");
+        http.setFollowRedirects(false);
+        http.setUseKeepAlive(true);
+        http.setImplementation("HttpClient4");
+        http.setConnectTimeout("10000");
+        http.setResponseTimeout("60000");
+        http.setPostBodyRaw(true);
+        Arguments args = new Arguments();
+        HTTPArgument arg = new HTTPArgument("", body == null ? "" : body, false);
+        arg.setAlwaysEncoded(false);
+        args.addArgument(arg);
+        http.setArguments(args);
+        return http;
     }
 
     /** Any sampler (the Python Factory Sampler, ...) paced by the timer. */
