@@ -74,7 +74,7 @@ final class Wave {
         try {
             if (o.simulate != null) {
                 simulator = EndpointSimulator.start(simulatorOptions());
-                console.println("Endpoint simulator: " + simulator.baseUrl() + " (" + simulatorOptions().describe() + ")");
+                console.println("Endpoint simulator: " + simulator.baseUrl() + " (" + simulator.options().describe() + ")");
                 if (url == null && python == null) {
                     url = URI.create(simulator.baseUrl() + "/invocations");
                 }
@@ -100,10 +100,9 @@ final class Wave {
      */
     private void startPython(EndpointSimulator simulator) {
         Map<String, String> env = new LinkedHashMap<>();
-        if (simulator != null) {
-            env.put(ENDPOINT_ENV, simulator.baseUrl());
-        } else if (url != null) {
-            env.put(ENDPOINT_ENV, url.toString());
+        String endpoint = endpointUrl(simulator);
+        if (endpoint != null) {
+            env.put(ENDPOINT_ENV, endpoint);
         }
         python = python.withEnvironment(env);
         try {
@@ -112,6 +111,11 @@ final class Wave {
             throw new BadInputException(e.getMessage());
         }
         console.println(pythonRuntime.description());
+    }
+
+    /** What the wave exports as IB_ENDPOINT_URL: the simulator's base URL when it runs, else --url. */
+    private String endpointUrl(EndpointSimulator simulator) {
+        return simulator != null ? simulator.baseUrl() : url == null ? null : url.toString();
     }
 
     private SimulatorOptions simulatorOptions() {
@@ -284,10 +288,8 @@ final class Wave {
         JMeterUtils.setProperty("ib.run.dir", runDir.toString());
         JMeterUtils.setProperty(io.inferencebench.pacing.ConstantRpsTimer.ENGINES_PROPERTY,
                 remote == null ? "1" : Integer.toString(remote.count()));
-        if (simulator != null) {
-            JMeterUtils.setProperty("ib.endpoint.url", simulator.baseUrl());
-        } else if (url != null) {
-            JMeterUtils.setProperty("ib.endpoint.url", url.toString());
+        if (endpointUrl(simulator) != null) {
+            JMeterUtils.setProperty("ib.endpoint.url", endpointUrl(simulator));
         }
 
         PlanBuilder plan = new PlanBuilder("InferenceBench wave", initialThreads(), timer(),
@@ -358,7 +360,7 @@ final class Wave {
         }
         ClientBottleneck verdict = ClientBottleneck.judge(ClientBottleneck.evidence(summary,
                 remote == null ? hardware : null, python == null ? 0 : python.workers(),
-                pythonRuntime == null || !pythonRuntime.description().contains("callable")));
+                pythonRuntime == null || pythonRuntime.precomputedPayloads()));
         if (o.sampleClientHw) {
             hardware.writeCsv(runDir.resolve(ClientHardware.CSV_FILE));
             summary.put("client_hw", hardware.summary());
@@ -418,9 +420,5 @@ final class Wave {
 
     private static String rate(double r) {
         return BigDecimal.valueOf(r).stripTrailingZeros().toPlainString();
-    }
-
-    static List<String> fieldNames() {
-        return SampleFields.ALL;
     }
 }

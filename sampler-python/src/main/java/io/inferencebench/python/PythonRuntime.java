@@ -53,6 +53,14 @@ public interface PythonRuntime extends AutoCloseable {
     /** Worker processes restarted after they died (0 for Jep). */
     int restarts();
 
+    /**
+     * Whether payload_factory gave pre-computed payloads (else a callable builds one per request).
+     * A runtime that cannot tell says true, so no remedy suggests what may already be in place.
+     */
+    default boolean precomputedPayloads() {
+        return true;
+    }
+
     /** One line for the log: runtime, Python version, payload mode. */
     String description();
 

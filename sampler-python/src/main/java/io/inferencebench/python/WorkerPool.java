@@ -208,10 +208,16 @@ public final class WorkerPool implements PythonRuntime {
     }
 
     @Override
+    public boolean precomputedPayloads() {
+        WorkerProcess first = workers.get(0);
+        return first == null || "pre_computed".equals(first.hello().get("mode"));
+    }
+
+    @Override
     public String description() {
         WorkerProcess first = workers.get(0);
         Map<String, String> hello = first == null ? Map.of() : first.hello();
-        String payloads = "pre_computed".equals(hello.get("mode"))
+        String payloads = first != null && precomputedPayloads()
                 ? "pre-computed payloads (" + hello.get("payloads") + " on worker 0)" : "a payload callable";
         return "Python runtime: " + options.workers() + " CPython " + python.version() + " worker process"
                 + (options.workers() == 1 ? "" : "es") + " (up to " + options.threadsPerWorker()
