@@ -33,6 +33,21 @@ public final class SampleFields {
             INTENDED_START_MS, LATENESS_MS, DROPPED, QUEUE_MS,
             STATUS, RESPONSE_BYTES, INPUT_TOKENS, OUTPUT_TOKENS, TTFT_MS);
 
+    private static final java.util.Map<String, Integer> POSITION = positions();
+
+    private static java.util.Map<String, Integer> positions() {
+        java.util.Map<String, Integer> m = new java.util.HashMap<>();
+        for (int i = 0; i < ALL.size(); i++) {
+            m.put(ALL.get(i), i);
+        }
+        return java.util.Map.copyOf(m);
+    }
+
+    /** A field's position in {@link #ALL} (read once per field of every sample: a hash lookup, not a scan). */
+    public static int position(String field) {
+        return POSITION.get(field);
+    }
+
     private SampleFields() {
     }
 }

@@ -77,7 +77,7 @@ public class WaveSummaryListener extends AbstractTestElement
         int[] index = wave.varIndex;
         JMeterVariables threadVars = JMeterContextService.getContext().getVariables();
         stats.record(e.getResult(), name -> {
-            int i = index == null ? -1 : index[SampleFields.ALL.indexOf(name)];
+            int i = index == null ? -1 : index[SampleFields.position(name)];
             if (i >= 0 && i < SampleEvent.getVarCount()) {
                 String v = e.getVarValue(i);
                 if (v != null) {
