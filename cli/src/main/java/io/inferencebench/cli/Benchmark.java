@@ -37,7 +37,7 @@ public class Benchmark implements Callable<Integer> {
         if (plot.requested()) {
             return plot.run(new Console(System.out));
         }
-        return new Wave(wave, new Console(System.out)).run();
+        return new WaveRunner(wave.toSpec(), new Console(System.out)).run();
     }
 
     public static void main(String[] args) {

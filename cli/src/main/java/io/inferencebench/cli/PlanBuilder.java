@@ -157,6 +157,22 @@ public final class PlanBuilder {
         return this;
     }
 
+    /**
+     * What is wrong with a {@code --header} value, or {@code null} when it is {@code Name: value}. A value
+     * is never echoed: a malformed header may well be a secret.
+     */
+    static String headerProblem(String header) {
+        int colon = header.indexOf(':');
+        if (colon > 0 && !header.substring(0, colon).isBlank()) {
+            return null;
+        }
+        String shown = header.strip();
+        int space = shown.indexOf(' ');
+        String name = space > 0 ? shown.substring(0, space) : colon == 0 ? "" : shown;
+        return "--header" + (name.isEmpty() || space < 0 && isSecret(name) ? "" : " '" + (space > 0 ? name + " ..." : name) + "'")
+                + " is not Name: value (its value is not shown here); write it as e.g. --header 'X-Model: m1'.";
+    }
+
     static boolean isSecret(String headerName) {
         String n = headerName.toLowerCase(Locale.ROOT);
         return SECRET_HEADER_HINTS.stream().anyMatch(n::contains);

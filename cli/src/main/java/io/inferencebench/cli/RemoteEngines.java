@@ -25,6 +25,7 @@ import org.apache.jmeter.threads.RemoteThreadsListenerTestElement;
 import org.apache.jmeter.util.JMeterUtils;
 import org.apache.jorphan.collections.HashTree;
 
+import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.ConstantRpsTimer;
 
 /**
@@ -34,7 +35,7 @@ import io.inferencebench.pacing.ConstantRpsTimer;
  * global properties ({@code -G}), and the wait for every engine to report its end. Each engine runs the
  * whole plan; the global property {@code ib.engines} makes each take 1/N of the rate.
  */
-final class RemoteEngines {
+final class RemoteEngines implements WaveEngine {
     /** The name {@code jmeter-server} binds its engine under in its RMI registry. */
     private static final String ENGINE_RMI_NAME = "JMeterEngine";
     private static final long STOP_WAIT_NANOS = 30_000_000_000L;
@@ -100,6 +101,39 @@ final class RemoteEngines {
         return addresses.size();
     }
 
+    @Override
+    public WaveSetup.Engine describe() {
+        return WaveSetup.Engine.remote(names());
+    }
+
+    /** Each engine sends the same share, so the request count must split evenly. */
+    @Override
+    public void check(Long numRequests) {
+        int n = count();
+        if (numRequests != null && numRequests % n != 0) {
+            throw new BadInputException("--num-requests " + numRequests + " does not split evenly over " + n
+                    + " remote engines: give a multiple of " + n + " (e.g. " + Math.max(n, numRequests / n * n)
+                    + " or " + (numRequests / n + 1) * n + ").");
+        }
+    }
+
+    @Override
+    public void prepare(java.nio.file.Path runDirectory) {
+        JMeterLog.to(runDirectory);
+        JMeterHome.initialise();
+    }
+
+    /** Runs the plan on every engine; the samples and the summary land in this JVM's listeners. */
+    @Override
+    public WaveRun run(WavePlan plan, Console console) {
+        // the controller resolves the listeners' ${__P(...)} fields itself, so it needs the properties too
+        try (EmbeddedEngine.RunProperties ignored = EmbeddedEngine.RunProperties.set(plan.properties(), java.util.Map.of())) {
+            run(plan.plan().tree(), new ArrayList<>(plan.properties().keySet()), plan.scheduleSeconds(), plan.graceS(),
+                    console);
+        }
+        return new WaveRun(plan.plan().summary().statistics(), null);
+    }
+
     List<String> names() {
         return addresses.stream().map(Address::text).toList();
     }
@@ -113,7 +147,8 @@ final class RemoteEngines {
      * Looks every engine up in its RMI registry, so an engine that is down is named before anything is
      * written. Throws a {@link BadInputException} naming those that do not answer.
      */
-    void reach() {
+    @Override
+    public void reach() {
         configureController();
         Map<String, String> unreachable = new LinkedHashMap<>();
         for (Address a : addresses) {

@@ -1,13 +1,41 @@
 package io.inferencebench.cli;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
+import io.inferencebench.diagnostics.ClientHardwareSection;
+import io.inferencebench.metrics.AwsOptions;
+import io.inferencebench.metrics.EndpointConfig;
+import io.inferencebench.metrics.EndpointConfigException;
+import io.inferencebench.metrics.ServerMetricsSection;
+import io.inferencebench.python.FactoriesException;
+import io.inferencebench.python.PythonOptions;
+import io.inferencebench.wave.Setting;
 import picocli.CommandLine.Option;
 
-/** The flags that describe one wave (shared by the main command and the probes that run waves). */
+/**
+ * The flags that describe one wave (shared by the main command and the probes that run waves), and
+ * their translation into a {@link WaveSpec}. The core's elements name their settings as the JMeter GUI
+ * shows them; here each one becomes its flag ({@link #flag}).
+ */
 public class WaveOptions {
+    /** The flag of each setting the core's messages and remedies name. */
+    private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.of(
+            Setting.TARGET_RATE, "--client-rps", Setting.LOAD_PROFILE, "--load-profile",
+            Setting.ARRIVALS, "--arrivals", Setting.POISSON_SEED, "--seed", Setting.DURATION, "--obs-time",
+            Setting.NUMBER_OF_REQUESTS, "--num-requests", Setting.LATE_POLICY, "--late-policy",
+            Setting.THREAD_CAP, "--max-threads", Setting.WORKER_PROCESSES, "--workers",
+            Setting.SUCCESS_THRESHOLD, "--success-threshold"));
+
     @Option(names = "--factories-file", paramLabel = "FILE", description = "Python file with invoke_factory / payload_factory: each request is one invoke(payload).")
     Path factoriesFile;
 
@@ -88,4 +116,104 @@ public class WaveOptions {
 
     @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "OPTIONS", description = "Start the built-in endpoint simulator for the wave, e.g. --simulate=latency=50ms,capacity=64,error-rate=0.01.")
     String simulate;
+
+    /** The flag that sets {@code setting}. */
+    public static String flag(Setting setting) {
+        return FLAGS.get(setting);
+    }
+
+    /** A core message with every setting it names written as its flag. */
+    public static String inFlags(String message) {
+        return Setting.translate(message, FLAGS);
+    }
+
+    /** The wave these flags describe, checked whole: bad input throws before anything is created. */
+    public WaveSpec toSpec() {
+        WaveSpec.Builder b = WaveSpec.builder().simulate(simulate).clientRps(clientRps).loadProfile(loadProfile)
+                .arrivals(arrivals, seed).obsTime(obsTime).numRequests(numRequests).maxThreads(maxThreads)
+                .latePolicy(latePolicy).grace(grace).successThreshold(successThreshold).resultsDir(resultsDir)
+                .warmup(!noWarmup);
+        if (clientHwInterval < 1) {
+            throw new BadInputException("--client-hw-interval must be at least 1 ms, got " + clientHwInterval + ".");
+        }
+        if (remote != null) {
+            if (sampleClientHw) {
+                throw new BadInputException("--sample-client-hw samples this machine, but with --remote the requests "
+                        + "leave from the engines: drop one of the two flags.");
+            }
+            b.engine(RemoteEngines.parse(remote));
+        } else {
+            // sampled for the client-bottleneck verdict always; reported with --sample-client-hw
+            b.section(new ClientHardwareSection(clientHwInterval, sampleClientHw));
+        }
+        URI endpoint = url == null ? null : url();
+        if (factoriesFile != null) {
+            b.target(new PythonTarget(python(), endpoint == null ? null : endpoint.toString()));
+        } else if (endpoint != null || simulate != null) {
+            b.target(new HttpTarget(endpoint, body(), headers()));
+        }
+        if (endpointConfig != null) {
+            try {
+                b.section(new ServerMetricsSection(EndpointConfig.load(endpointConfig), new AwsOptions(awsRegion, awsProfile)));
+            } catch (EndpointConfigException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
+        return b.build();
+    }
+
+    private PythonOptions python() {
+        if (workers < 1) {
+            throw new BadInputException("--workers must be at least 1, got " + workers + ".");
+        }
+        try {
+            return PythonOptions.of(factoriesFile).withEndpointName(endpointName).withWorkers(workers)
+                    .withPython(python).withRuntime(PythonOptions.Runtime.parse(pythonRuntime));
+        } catch (FactoriesException e) {
+            throw new BadInputException(inFlags(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(inFlags(e.getMessage()));
+        }
+    }
+
+    private URI url() {
+        URI u;
+        try {
+            u = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--url '" + url + "' is not a URL: give e.g. https://host/path.");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+            throw new BadInputException("--url '" + url + "' must start with http:// or https:// and name a host.");
+        }
+        return u;
+    }
+
+    private String body() {
+        if (body == null) {
+            return "{}";
+        }
+        if (body.startsWith("@")) {
+            Path file = Path.of(body.substring(1));
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                throw new BadInputException("--body " + body + ": cannot read " + file.toAbsolutePath()
+                        + " (" + (e instanceof NoSuchFileException ? "no such file" : e.getMessage())
+                        + "); give a readable file or inline JSON.");
+            }
+        }
+        return body;
+    }
+
+    private List<String> headers() {
+        for (String h : headers) {
+            String problem = PlanBuilder.headerProblem(h);
+            if (problem != null) {
+                throw new BadInputException(problem);
+            }
+        }
+        return headers;
+    }
 }

@@ -86,13 +86,14 @@ class DistributedWaveTest {
             assertThat(s.get("completed").asLong()).isEqualTo(120);
             assertThat(s.get("succeeded").asLong()).isEqualTo(120);
             assertThat(s.get("passed").asBoolean()).isTrue();
-            assertThat(s.get("target_rps").asDouble()).isEqualTo(40.0);
+            assertThat(s.get("spec").get("target_rps").asDouble()).isEqualTo(40.0);
             // a measured rate never exceeds the schedule's: about 40 (less on a busy machine), never 80
             assertThat(s.get("client_rps").asDouble()).as(s.toString()).isBetween(1.0, 41.0);
             assertThat(s.get("late_starts").isNumber()).isTrue();
             assertThat(s.get("dropped_starts").asLong()).isZero();
             assertThat(s.get("lateness_ms").get("p50").isNumber()).as("lateness travelled with the samples").isTrue();
-            assertThat(s.get("remote_engines")).extracting(JsonNode::asText)
+            assertThat(s.get("spec").get("engine").get("kind").asText()).isEqualTo("remote");
+            assertThat(s.get("spec").get("engine").get("hosts")).extracting(JsonNode::asText)
                     .containsExactlyElementsOf(List.of(engines.addresses().split(",")));
 
             // the controller wrote every engine's samples; JMeter prefixes thread names with the engine

@@ -55,7 +55,9 @@ class PythonWaveTest {
                 "--simulate=latency=20ms", "--client-rps", "20", "--obs-time", "3", "--sample-client-hw");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode s = summary();
-        assertThat(s.get("mode").asText()).isEqualTo("python");
+        assertThat(s.get("spec").get("mode").asText()).isEqualTo("python");
+        assertThat(s.get("python").get("workers").asInt()).isEqualTo(1);
+        assertThat(s.get("python").get("precomputed_payloads").asBoolean()).isTrue();
         assertThat(s.get("fired").asLong()).isEqualTo(60);
         assertThat(s.get("succeeded").asLong()).isEqualTo(60);
         assertThat(s.get("measurements").get("status").get("max").asDouble()).isEqualTo(200);

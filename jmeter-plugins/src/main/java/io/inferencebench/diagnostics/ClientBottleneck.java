@@ -1,13 +1,12 @@
 package io.inferencebench.diagnostics;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-import io.inferencebench.pacing.PacingReport;
-import io.inferencebench.wave.WaveSummary;
+import io.inferencebench.outcome.ClientHardwareSummary;
+import io.inferencebench.outcome.WaveOutcome;
+import io.inferencebench.wave.Setting;
 
 /**
  * The verdict after a wave: did the client, not the server, limit it, and why? Each cause comes with
@@ -42,13 +41,6 @@ public final class ClientBottleneck {
 
     /** One cause: what limited the run, the figure that shows it, and what to do. */
     public record Cause(String cause, String figure, String remedy) {
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("cause", cause);
-            m.put("figure", figure);
-            m.put("remedy", remedy);
-            return m;
-        }
     }
 
     /**
@@ -77,36 +69,36 @@ public final class ClientBottleneck {
     }
 
     /**
-     * Gathers the evidence of a finished wave.
-     *
-     * @param hw      the hardware sampled during it ({@code null}: not sampled)
-     * @param workers Python worker processes (0: no Python runtime)
+     * Gathers the evidence of a finished wave: its figures, the client hardware section when it was
+     * sampled, and the Python runtime's part when factories ran.
      */
-    public static Evidence evidence(WaveSummary s, ClientHardware hw, int workers, boolean precomputedPayloads) {
-        PacingReport p = s.pacing;
-        double meanLatencyMs = s.latency == null || s.latency.mean() == null ? 0 : s.latency.mean();
-        double target = s.targetRps == null ? Double.NaN : s.targetRps;
+    public static Evidence evidence(WaveOutcome s) {
+        WaveOutcome.Threads t = s.threads();
+        double meanLatencyMs = s.latencyMs() == null || s.latencyMs().mean() == null ? 0 : s.latencyMs().mean();
+        double target = s.targetRps() == null ? Double.NaN : s.targetRps();
         double cpuAvg = Double.NaN, cpuMax = Double.NaN, machineAvg = Double.NaN, gcMs = 0;
         long openFds = -1, maxFds = -1;
         int cores = Runtime.getRuntime().availableProcessors();
-        if (hw != null && !hw.samples().isEmpty()) {
-            Map<String, Object> sum = hw.summary();
-            cpuAvg = number(((Map<?, ?>) sum.get("process_cpu_percent")).get("avg"));
-            cpuMax = number(((Map<?, ?>) sum.get("process_cpu_percent")).get("max"));
-            machineAvg = number(((Map<?, ?>) sum.get("machine_cpu_percent")).get("avg"));
-            gcMs = number(sum.get("gc_pause_ms"));
-            openFds = (long) number(((Map<?, ?>) sum.get("open_fds")).get("max"));
-            Object max = sum.get("max_fds");
-            maxFds = max == null ? -1 : ((Number) max).longValue();
+        ClientHardwareSummary hw = s.section(ClientHardwareSummary.SECTION);
+        if (hw != null && hw.samples() > 0) {
+            cpuAvg = number(hw.processCpuPercent().avg());
+            cpuMax = number(hw.processCpuPercent().max());
+            machineAvg = number(hw.machineCpuPercent().avg());
+            gcMs = number(hw.gcPauseMs());
+            openFds = (long) number(hw.openFds().max());
+            maxFds = hw.maxFds() == null ? -1 : hw.maxFds();
             cores = hw.cores();
         }
-        return new Evidence(target, s.clientRps, s.fired, s.lateStarts,
-                s.lateness == null ? 0 : s.lateness.p99(),
-                s.latency == null || s.latency.p50() == null ? 0 : s.latency.p50(), s.droppedStarts,
-                p != null && p.capReached(), p == null ? 0 : p.maxThreads(),
+        WaveOutcome.Python py = s.python();
+        int workers = py == null ? 0 : py.workers();
+        return new Evidence(target, s.clientRps(), s.fired(), s.lateStarts(),
+                s.latenessMs() == null ? 0 : s.latenessMs().p99(),
+                s.latencyMs() == null || s.latencyMs().p50() == null ? 0 : s.latencyMs().p50(), s.droppedStarts(),
+                t != null && t.capReached(), t == null ? 0 : t.maxThreads(),
                 Double.isNaN(target) ? 0 : target * meanLatencyMs / 1000.0,
-                s.queue == null ? 0 : s.queue.p90(), s.queue == null ? 0 : s.queue.p99(), workers > 0, workers, precomputedPayloads,
-                cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationSeconds, openFds, maxFds);
+                s.queueMs() == null ? 0 : s.queueMs().p90(), s.queueMs() == null ? 0 : s.queueMs().p99(), workers > 0,
+                workers, py == null || py.precomputedPayloads(),
+                cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationS(), openFds, maxFds);
     }
 
     private static double number(Object o) {
@@ -122,7 +114,7 @@ public final class ClientBottleneck {
             causes.add(new Cause("thread cap reached",
                     String.format(Locale.ROOT, "all %d threads were busy; the rate and latency need about %.0f",
                             e.maxThreads(), e.threadsNeeded()),
-                    String.format(Locale.ROOT, "raise --max-threads (to at least %d)",
+                    String.format(Locale.ROOT, "raise " + Setting.THREAD_CAP + " (to at least %d)",
                             (int) Math.ceil(Math.max(e.maxThreads() * 2, e.threadsNeeded() * 1.5)))));
         }
         if (e.pythonWorkers() && e.queueP90Ms() > QUEUE_P90_MS) {
@@ -130,8 +122,8 @@ public final class ClientBottleneck {
                     String.format(Locale.ROOT, "queue wait p90 %.1f ms, p99 %.1f ms with %d worker(s)", e.queueP90Ms(),
                             e.queueP99Ms(), e.workers()),
                     e.precomputedPayloads()
-                            ? String.format(Locale.ROOT, "more --workers (try %d), up to one per core", e.workers() + 1)
-                            : String.format(Locale.ROOT, "more --workers (try %d), or pre-computed payloads "
+                            ? String.format(Locale.ROOT, "more " + Setting.WORKER_PROCESSES + " (try %d), up to one per core", e.workers() + 1)
+                            : String.format(Locale.ROOT, "more " + Setting.WORKER_PROCESSES + " (try %d), or pre-computed payloads "
                                     + "(payload_factory pre_computed=True) if building payloads is the cost", e.workers() + 1)));
         }
         double cpuShare = e.cores() > 0 ? e.processCpuAvg() / (100.0 * e.cores()) : Double.NaN;
@@ -163,7 +155,7 @@ public final class ClientBottleneck {
         if (paced && e.droppedStarts() > 0) {
             causes.add(new Cause("dropped starts",
                     String.format(Locale.ROOT, "%d starts were more late than the late policy allows", e.droppedStarts()),
-                    causes.isEmpty() ? "find why starts ran late (see the other figures); raise --max-threads or the drop limit"
+                    causes.isEmpty() ? "find why starts ran late (see the other figures); raise " + Setting.THREAD_CAP + " or the drop limit of " + Setting.LATE_POLICY
                             : "remove the causes above"));
         }
         boolean lateMatters = paced && e.fired() > 0 && e.lateStarts() > LATE_SHARE * e.fired()
@@ -172,13 +164,13 @@ public final class ClientBottleneck {
             causes.add(new Cause("late starts",
                     String.format(Locale.ROOT, "%d of %d starts (%.1f%%) late, p99 %.1f ms", e.lateStarts(), e.fired(),
                             100.0 * e.lateStarts() / e.fired(), e.latenessP99Ms()),
-                    causes.isEmpty() ? "raise --max-threads, or " + moreClients : "remove the causes above"));
+                    causes.isEmpty() ? "raise " + Setting.THREAD_CAP + ", or " + moreClients : "remove the causes above"));
         }
         if (paced && e.clientRps() < UNDER_FIRING * e.targetRps() && e.fired() > 1) {
             causes.add(0, new Cause("under-firing",
                     String.format(Locale.ROOT, "achieved %.2f of %.2f req/s (%.1f%%)", e.clientRps(), e.targetRps(),
                             100 * e.clientRps() / e.targetRps()),
-                    causes.isEmpty() ? "raise --max-threads or --workers, or " + moreClients
+                    causes.isEmpty() ? "raise " + Setting.THREAD_CAP + " or " + Setting.WORKER_PROCESSES + ", or " + moreClients
                             : "remove the causes below"));
         }
         return new ClientBottleneck(causes);
@@ -192,24 +184,31 @@ public final class ClientBottleneck {
         return causes;
     }
 
-    /** The {@code client_bottleneck} section of summary.json. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("detected", detected());
-        List<Map<String, Object>> list = new ArrayList<>();
-        causes.forEach(c -> list.add(c.toMap()));
-        m.put("causes", list);
-        return m;
+    /** The {@code client_bottleneck} part of the outcome. */
+    public WaveOutcome.Verdict toVerdict() {
+        return new WaveOutcome.Verdict(detected(),
+                causes.stream().map(c -> new WaveOutcome.Verdict.Cause(c.cause(), c.figure(), c.remedy())).toList());
+    }
+
+    /** The same verdict with every setting named as {@code names} calls it (the CLI: its flags). */
+    public ClientBottleneck naming(java.util.function.Function<Setting, String> names) {
+        return new ClientBottleneck(causes.stream().map(c -> new Cause(c.cause(), Setting.translate(c.figure(), names),
+                Setting.translate(c.remedy(), names))).toList());
     }
 
     /** The warning printed after the RESULTS block, or an empty string for a healthy run. */
     public String render() {
-        if (!detected()) {
+        return render(toVerdict());
+    }
+
+    /** The warning for a verdict (as the outcome holds it), or an empty string for a healthy run. */
+    public static String render(WaveOutcome.Verdict verdict) {
+        if (!verdict.detected()) {
             return "";
         }
         StringBuilder b = new StringBuilder("⚠️ CLIENT BOTTLENECK detected: the client, not the endpoint, limited this wave; "
                 + "treat its figures as client-limited.\n");
-        for (Cause c : causes) {
+        for (WaveOutcome.Verdict.Cause c : verdict.causes()) {
             b.append("   - ").append(c.cause()).append(": ").append(c.figure()).append("\n");
             b.append("     remedy: ").append(c.remedy()).append("\n");
         }

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 import io.inferencebench.pacing.Pacer;
 import io.inferencebench.wave.WaveStatistics;
-import io.inferencebench.wave.WaveSummary;
+import io.inferencebench.outcome.ClientHardwareSummary;
+import io.inferencebench.outcome.WaveOutcome;
+import io.inferencebench.outcome.WaveSetup;
 
 /**
  * Client Bottleneck Detector: a listener for any JMeter plan that samples the client's hardware during
@@ -78,14 +80,20 @@ public class ClientBottleneckDetector extends AbstractTestElement
         if (statistics == null) {
             return;
         }
-        WaveSummary summary = new WaveSummary(statistics, Pacer.report(), 0, null);
-        ClientBottleneck v = ClientBottleneck.judge(ClientBottleneck.evidence(summary, hw, pythonWorkers, false));
+        WaveOutcome summary = statistics.outcome(Pacer.report(), WaveSetup.ofPlan(null, 0));
+        if (hw != null) {
+            summary = summary.withSection(ClientHardwareSummary.SECTION, hw.summary());
+        }
+        if (pythonWorkers > 0) {
+            summary = summary.withPython(new WaveOutcome.Python(pythonWorkers, null, null, 0, false));
+        }
+        ClientBottleneck v = ClientBottleneck.judge(ClientBottleneck.evidence(summary));
         verdict = v;
         if (v.detected()) {
             log.warn("\n{}", v.render());
         } else {
             log.info("Client Bottleneck Detector: no client bottleneck ({} requests, {} req/s achieved).",
-                    summary.fired, String.format(java.util.Locale.ROOT, "%.2f", summary.clientRps));
+                    summary.fired(), String.format(java.util.Locale.ROOT, "%.2f", summary.clientRps()));
         }
     }
 

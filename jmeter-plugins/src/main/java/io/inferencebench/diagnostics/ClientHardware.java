@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+
+import io.inferencebench.outcome.ClientHardwareSummary;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -126,27 +127,18 @@ public final class ClientHardware implements AutoCloseable {
         return cores;
     }
 
-    /** The {@code client_hw} section of summary.json. */
-    public Map<String, Object> summary() {
+    /** The {@code client_hw} section of the outcome. */
+    public ClientHardwareSummary summary() {
         List<Sample> all = samples();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("samples", all.size());
-        m.put("interval_ms", intervalNanos / 1_000_000L);
-        m.put("cores", cores);
-        m.put("process_cpu_percent", stats(all, Sample::processCpu));
-        m.put("machine_cpu_percent", stats(all, Sample::machineCpu));
-        m.put("machine_memory_percent", stats(all, Sample::machineMemoryPercent));
-        m.put("process_rss_mb", stats(all, s -> s.processRssBytes() / 1048576.0));
-        m.put("threads", stats(all, s -> (double) s.threads()));
-        m.put("open_fds", stats(all, s -> (double) s.openFds()));
-        m.put("max_fds", all.isEmpty() ? null : all.get(all.size() - 1).maxFds());
         Sample last = all.isEmpty() ? null : all.get(all.size() - 1);
-        m.put("gc_count", last == null ? null : last.gcCount());
-        m.put("gc_pause_ms", last == null ? null : last.gcMillis());
-        return m;
+        return new ClientHardwareSummary(all.size(), intervalNanos / 1_000_000L, cores,
+                range(all, Sample::processCpu), range(all, Sample::machineCpu), range(all, Sample::machineMemoryPercent),
+                range(all, s -> s.processRssBytes() / 1048576.0), range(all, s -> (double) s.threads()),
+                range(all, s -> (double) s.openFds()), last == null ? null : last.maxFds(),
+                last == null ? null : last.gcCount(), last == null ? null : last.gcMillis());
     }
 
-    private static Map<String, Object> stats(List<Sample> all, java.util.function.ToDoubleFunction<Sample> f) {
+    private static ClientHardwareSummary.Range range(List<Sample> all, java.util.function.ToDoubleFunction<Sample> f) {
         double sum = 0, max = Double.NEGATIVE_INFINITY;
         int n = 0;
         for (Sample s : all) {
@@ -157,10 +149,8 @@ public final class ClientHardware implements AutoCloseable {
                 n++;
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("avg", n == 0 ? null : Math.round(sum / n * 10) / 10.0);
-        m.put("max", n == 0 ? null : Math.round(max * 10) / 10.0);
-        return m;
+        return n == 0 ? ClientHardwareSummary.Range.NONE
+                : new ClientHardwareSummary.Range(Math.round(sum / n * 10) / 10.0, Math.round(max * 10) / 10.0);
     }
 
     /** Writes {@code client_hw.csv}: one row per sample. */

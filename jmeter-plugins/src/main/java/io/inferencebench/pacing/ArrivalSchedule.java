@@ -1,5 +1,7 @@
 package io.inferencebench.pacing;
 
+import io.inferencebench.wave.Setting;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -74,8 +76,8 @@ public final class ArrivalSchedule {
                     + durationSeconds.toPlainString() + " s.");
         }
         if (durationSeconds == null && maxArrivals <= 0 && profile.seconds() == null) {
-            throw new LoadProfileException("The wave has no end: give a duration (--obs-time) "
-                    + "or a number of requests (--num-requests), or both.");
+            throw new LoadProfileException("The wave has no end: give a " + Setting.DURATION + " or a "
+                    + Setting.NUMBER_OF_REQUESTS + ", or both (whichever comes first ends it).");
         }
         List<LoadProfile.Segment> segments = profile.segments();
         Piece[] pieces = new Piece[segments.size()];

@@ -1,5 +1,7 @@
 package io.inferencebench.pacing;
 
+import io.inferencebench.wave.Setting;
+
 import java.math.BigDecimal;
 
 import io.inferencebench.testbean.BeanProperties;
@@ -99,7 +101,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         try {
             return LoadProfile.constant(new BigDecimal(String.valueOf(targetRps).trim()));
         } catch (NumberFormatException e) {
-            throw new LoadProfileException("The target rate '" + targetRps
+            throw new LoadProfileException("The " + Setting.TARGET_RATE + " '" + targetRps
                     + "' is not a number: give requests per second, e.g. 25 or 0.5.");
         }
     }
@@ -111,7 +113,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         LatePolicy.parse(latePolicy);
         parseSeed();
         if (maxThreads < 1) {
-            throw new LoadProfileException("The thread cap must be at least 1, got " + maxThreads + ".");
+            throw new LoadProfileException(Setting.THREAD_CAP + " must be at least 1, got " + maxThreads + ".");
         }
         ArrivalSchedule.of(profile, ArrivalSchedule.Arrivals.UNIFORM, 0, durationBound(), parseCount());
     }
@@ -120,7 +122,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         try {
             return seed == null || seed.isBlank() ? 42L : Long.parseLong(seed.trim());
         } catch (NumberFormatException e) {
-            throw new LoadProfileException("The Poisson seed '" + seed + "' is not a whole number: give e.g. 42.");
+            throw new LoadProfileException("The " + Setting.POISSON_SEED + " '" + seed + "' is not a whole number: give e.g. 42.");
         }
     }
 
@@ -132,11 +134,11 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         try {
             d = LoadProfile.parseSeconds(durationSeconds);
         } catch (NumberFormatException e) {
-            throw new LoadProfileException("The duration '" + durationSeconds
+            throw new LoadProfileException("The " + Setting.DURATION + " '" + durationSeconds
                     + "' is not a duration: give seconds, e.g. 60, or 500ms, 5m.");
         }
         if (d.signum() <= 0) {
-            throw new LoadProfileException("The duration must be greater than 0 seconds, got " + durationSeconds + ".");
+            throw new LoadProfileException("The " + Setting.DURATION + " must be greater than 0 seconds, got " + durationSeconds + ".");
         }
         return d;
     }
@@ -148,11 +150,11 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         try {
             long n = Long.parseLong(maxArrivals.trim());
             if (n < 1) {
-                throw new LoadProfileException("The number of requests must be at least 1, got " + n + ".");
+                throw new LoadProfileException("The " + Setting.NUMBER_OF_REQUESTS + " must be at least 1, got " + n + ".");
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new LoadProfileException("The number of requests '" + maxArrivals + "' is not a whole number.");
+            throw new LoadProfileException("The " + Setting.NUMBER_OF_REQUESTS + " '" + maxArrivals + "' is not a whole number: give e.g. 1000.");
         }
     }
 

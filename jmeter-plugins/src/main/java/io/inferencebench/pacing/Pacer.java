@@ -1,5 +1,7 @@
 package io.inferencebench.pacing;
 
+import io.inferencebench.wave.Setting;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,14 @@ public final class Pacer {
 
     static Pacer forKey(Object key, java.util.function.Supplier<Pacer> create) {
         return PACERS.computeIfAbsent(key, k -> create.get());
+    }
+
+    /**
+     * Stops and forgets the pacers of the test that ended, once its report has been read, so a JVM
+     * that runs many waves keeps nothing of one for the next.
+     */
+    public static void release() {
+        reset();
     }
 
     /** Forgets the pacers of an earlier test in this JVM. */
@@ -209,7 +219,7 @@ public final class Pacer {
                     if (!capReached) {
                         capReached = true;
                         log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run "
-                                + "late. Raise the thread cap (--max-threads) if the client can take it.", maxThreads);
+                                + "late. Raise the " + Setting.THREAD_CAP + " if the client can take it.", maxThreads);
                     }
                 } else {
                     grow(Math.min(Math.max(wanted - waiting, total / 8), maxThreads - total));

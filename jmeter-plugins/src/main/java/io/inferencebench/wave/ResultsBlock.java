@@ -2,47 +2,47 @@ package io.inferencebench.wave;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+
+import io.inferencebench.outcome.WaveOutcome;
 
 /** The RESULTS block printed after a wave, in the original tool's layout, plus latency and pacing lines. */
 public final class ResultsBlock {
     private ResultsBlock() {
     }
 
-    public static String render(WaveSummary s) {
+    public static String render(WaveOutcome s) {
         StringBuilder b = new StringBuilder();
         b.append("RESULTS – InferenceBenchmarker\n");
         b.append("------------------------------\n");
-        b.append(String.format(Locale.ROOT, "   Total requests fired: %d%n%n", s.fired));
-        b.append(String.format(Locale.ROOT, "   Duration:         %.1fs%n", s.durationSeconds));
-        if (s.targetRps != null) {
+        b.append(String.format(Locale.ROOT, "   Total requests fired: %d%n%n", s.fired()));
+        b.append(String.format(Locale.ROOT, "   Duration:         %.1fs%n", s.durationS()));
+        if (s.targetRps() != null) {
             b.append(String.format(Locale.ROOT, "   Client RPS:       %s req/s (target %s, %.1f%%)%n",
-                    rate(s.clientRps), rate(s.targetRps),
-                    s.targetRps > 0 ? 100.0 * s.clientRps / s.targetRps : 0));
-            b.append(String.format(Locale.ROOT, "   Late starts:      %d | dropped: %d%s%n", s.lateStarts,
-                    s.droppedStarts, s.lateness == null ? ""
+                    rate(s.clientRps()), rate(s.targetRps()),
+                    s.targetRps() > 0 ? 100.0 * s.clientRps() / s.targetRps() : 0));
+            b.append(String.format(Locale.ROOT, "   Late starts:      %d | dropped: %d%s%n", s.lateStarts(),
+                    s.droppedStarts(), s.latenessMs() == null ? ""
                             : String.format(Locale.ROOT, " | lateness p99 %.2f ms, max %.2f ms",
-                                    s.lateness.p99(), s.lateness.max())));
+                                    s.latenessMs().p99(), s.latenessMs().max())));
         }
-        b.append(String.format(Locale.ROOT, "   Server RPS:       %s req/s%n", rate(s.serverRps)));
-        b.append(String.format(Locale.ROOT, "   Total requests:   %d%n", s.completed));
-        b.append(String.format(Locale.ROOT, "   Success rate:     %.1f%% (%s, %s target)%n", s.successRate * 100,
-                s.passed ? "✓ passed" : "❌ failed", percent(s.successThreshold)));
-        if (s.latency != null) {
+        b.append(String.format(Locale.ROOT, "   Server RPS:       %s req/s%n", rate(s.serverRps())));
+        b.append(String.format(Locale.ROOT, "   Total requests:   %d%n", s.completed()));
+        b.append(String.format(Locale.ROOT, "   Success rate:     %.1f%% (%s, %s target)%n", s.successRate() * 100,
+                s.passed() ? "✓ passed" : "❌ failed", percent(s.successThreshold())));
+        if (s.latencyMs() != null) {
             b.append(String.format(Locale.ROOT, "   Latency (ms):     p50 %s | p90 %s | p99 %s | max %s%n",
-                    ms(s.latency.p50()), ms(s.latency.p90()), ms(s.latency.p99()), ms(s.latency.max())));
+                    ms(s.latencyMs().p50()), ms(s.latencyMs().p90()), ms(s.latencyMs().p99()), ms(s.latencyMs().max())));
         }
-        if (s.latencyFromIntended != null && s.lateness != null) {
+        if (s.latencyFromIntendedMs() != null && s.latenessMs() != null) {
             b.append(String.format(Locale.ROOT, "   From intended:    p50 %s | p90 %s | p99 %s | max %s%n",
-                    ms(s.latencyFromIntended.p50()), ms(s.latencyFromIntended.p90()),
-                    ms(s.latencyFromIntended.p99()), ms(s.latencyFromIntended.max())));
+                    ms(s.latencyFromIntendedMs().p50()), ms(s.latencyFromIntendedMs().p90()),
+                    ms(s.latencyFromIntendedMs().p99()), ms(s.latencyFromIntendedMs().max())));
         }
-        List<Map<String, Object>> errors = s.errors();
-        if (errors != null && !errors.isEmpty()) {
+        List<WaveOutcome.ErrorCount> errors = s.errors();
+        if (!errors.isEmpty()) {
             b.append("   Errors:\n");
-            for (Map<String, Object> e : errors.subList(0, Math.min(5, errors.size()))) {
-                b.append(String.format(Locale.ROOT, "     %6d x %s%n", ((Number) e.get("count")).longValue(),
-                        e.get("message")));
+            for (WaveOutcome.ErrorCount e : errors.subList(0, Math.min(5, errors.size()))) {
+                b.append(String.format(Locale.ROOT, "     %6d x %s%n", e.count(), e.message()));
             }
         }
         return b.toString();

@@ -16,6 +16,9 @@ import org.HdrHistogram.DoubleHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.jmeter.samplers.SampleResult;
 
+import io.inferencebench.outcome.Stats;
+import io.inferencebench.outcome.WaveOutcome;
+import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.PacingReport;
 
 /**
@@ -191,16 +194,52 @@ public final class WaveStatistics {
     }
 
     /** Error messages and their counts, most frequent first. */
-    public List<Map<String, Object>> errors(int limit) {
+    public List<WaveOutcome.ErrorCount> errors(int limit) {
         List<Map.Entry<String, LongAdder>> entries = new ArrayList<>(errors.entrySet());
         entries.sort(Comparator.comparingLong((Map.Entry<String, LongAdder> e) -> e.getValue().sum()).reversed());
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<WaveOutcome.ErrorCount> out = new ArrayList<>();
         for (Map.Entry<String, LongAdder> e : entries.subList(0, Math.min(limit, entries.size()))) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("message", e.getKey());
-            m.put("count", e.getValue().sum());
-            out.add(m);
+            out.add(new WaveOutcome.ErrorCount(e.getKey(), e.getValue().sum()));
         }
         return out;
+    }
+
+    /**
+     * The outcome of the wave these statistics saw.
+     *
+     * @param pacing what this JVM's pacers did, or {@code null} when they ran elsewhere (a distributed
+     *               run's controller: the samples then carry the late and dropped counts)
+     * @param setup  what the wave was asked to do; its target rate, when {@code null}, comes from the pacing
+     */
+    public WaveOutcome outcome(PacingReport pacing, WaveSetup setup) {
+        long completed = completed();
+        long failed = failed();
+        // every start is a sample (an interrupted one is a failed sample), so fired counts samples;
+        // the pacer's own count covers starts whose sample never reached the listener
+        long fired = pacing == null ? completed : Math.max(completed, pacing.started());
+        long start = pacing != null && pacing.started() > 0
+                ? Math.min(pacing.firstStartEpochMs(), waveStartEpochMs()) : waveStartEpochMs();
+        long end = Math.max(lastEndEpochMs(), start);
+        double duration = (end - start) / 1000.0;
+        double startSpan = (lastStartEpochMs() - start) / 1000.0;
+        double clientRps = fired > 1 && startSpan > 0 ? (fired - 1) / startSpan : 0;
+        double successRate = completed == 0 ? 0 : (double) (completed - failed) / completed;
+        if (setup.targetRps() == null && pacing != null) {
+            setup = setup.withTargetRps(pacing.targetRps());
+        }
+        WaveOutcome.Threads threads = pacing == null ? null : new WaveOutcome.Threads(pacing.threads(),
+                pacing.maxThreads(), pacing.capReached(), pacing.lateWhileCapped());
+        return new WaveOutcome(WaveOutcome.SCHEMA_VERSION, WaveOutcome.TOOL, version(), null, setup, fired, completed,
+                completed - failed, failed, Stats.round(duration), Stats.round(clientRps),
+                Stats.round(duration > 0 ? completed / duration : 0), Math.round(successRate * 100000.0) / 100000.0,
+                completed > 0 && successRate >= setup.successThreshold(), start, end, latency(), latencyFromIntended(),
+                pacing == null ? lateStarts() : pacing.lateStarts(),
+                pacing == null ? droppedStarts() : pacing.droppedStarts(), lateness(), threads, queue(),
+                measurements(), errors(20), null, WaveOutcome.Verdict.NOT_JUDGED, null);
+    }
+
+    private static String version() {
+        String v = WaveStatistics.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

@@ -21,6 +21,8 @@ import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.inferencebench.outcome.WaveOutcome;
+import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.Pacer;
 import io.inferencebench.pacing.PacingReport;
 
@@ -45,14 +47,14 @@ public class WaveSummaryListener extends AbstractTestElement
     /** What the listener and its clones gather during one test. */
     private static final class Wave {
         volatile WaveStatistics statistics = new WaveStatistics();
-        volatile WaveSummary summary;
+        volatile WaveOutcome outcome;
         volatile int[] varIndex;
         /** Remote engines that have started and not yet ended (distributed runs only). */
         int enginesRunning;
 
         void reset() {
             statistics = new WaveStatistics();
-            summary = null;
+            outcome = null;
             int[] index = new int[SampleFields.ALL.size()];
             for (int f = 0; f < index.length; f++) {
                 index[f] = -1;
@@ -133,8 +135,8 @@ public class WaveSummaryListener extends AbstractTestElement
     }
 
     private void finish(PacingReport pacing) {
-        WaveSummary s = new WaveSummary(wave.statistics, pacing, threshold(), null);
-        wave.summary = s;
+        WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(null, threshold()));
+        wave.outcome = s;
         log.info("\n{}", ResultsBlock.render(s));
         if (outputDirectory != null && !outputDirectory.isBlank()) {
             try {
@@ -142,7 +144,7 @@ public class WaveSummaryListener extends AbstractTestElement
                 Files.createDirectories(dir);
                 s.write(dir);
             } catch (IOException ex) {
-                log.error("Wave Summary could not write {} into {}: {}", WaveSummary.FILE_NAME, outputDirectory,
+                log.error("Wave Summary could not write {} into {}: {}", WaveOutcome.FILE_NAME, outputDirectory,
                         ex.toString());
             }
         }
@@ -170,14 +172,14 @@ public class WaveSummaryListener extends AbstractTestElement
         }
     }
 
-    /** The statistics being gathered (the CLI builds its summary from them with its own context). */
+    /** The statistics being gathered (the CLI builds its outcome from them with the wave's whole spec). */
     public WaveStatistics statistics() {
         return wave.statistics;
     }
 
-    /** The summary built at test end, or {@code null} before. */
-    public WaveSummary summary() {
-        return wave.summary;
+    /** The outcome built at test end, or {@code null} before. */
+    public WaveOutcome outcome() {
+        return wave.outcome;
     }
 
     public String getOutputDirectory() {

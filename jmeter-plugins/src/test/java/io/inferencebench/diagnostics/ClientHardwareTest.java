@@ -1,11 +1,12 @@
 package io.inferencebench.diagnostics;
 
+import io.inferencebench.outcome.ClientHardwareSummary;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +33,10 @@ class ClientHardwareTest {
             long expected = (System.nanoTime() - started) / 20_000_000L;
             List<ClientHardware.Sample> samples = hw.samples();
             assertThat((long) samples.size()).isBetween(expected / 2, expected + 2);
-            Map<String, Object> summary = hw.summary();
+            ClientHardwareSummary summary = hw.summary();
             // this thread and the Python child each keep a core busy: well over one core at peak
-            assertThat((Double) ((Map<?, ?>) summary.get("process_cpu_percent")).get("max")).isGreaterThan(100.0);
+            assertThat(summary.processCpuPercent().max()).isGreaterThan(100.0);
+            assertThat(summary.samples()).isEqualTo(samples.size());
             assertThat(samples.get(samples.size() - 1).maxFds()).isPositive();
             assertThat(samples.get(0).threads()).isPositive();
 

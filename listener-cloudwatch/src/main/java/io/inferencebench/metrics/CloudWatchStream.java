@@ -1,8 +1,10 @@
 package io.inferencebench.metrics;
 
-import io.inferencebench.metrics.ServerMetricsReport.MetricReport;
-import io.inferencebench.metrics.ServerMetricsReport.StreamReport;
-import io.inferencebench.metrics.ServerMetricsReport.Window;
+import io.inferencebench.outcome.ServerMetricsReport;
+
+import io.inferencebench.outcome.ServerMetricsReport.MetricReport;
+import io.inferencebench.outcome.ServerMetricsReport.StreamReport;
+import io.inferencebench.outcome.ServerMetricsReport.Window;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;

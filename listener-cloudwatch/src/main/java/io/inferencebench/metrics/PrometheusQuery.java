@@ -1,9 +1,11 @@
 package io.inferencebench.metrics;
 
+import io.inferencebench.outcome.ServerMetricsReport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inferencebench.metrics.ServerMetricsReport.MetricReport;
-import io.inferencebench.metrics.ServerMetricsReport.StreamReport;
+import io.inferencebench.outcome.ServerMetricsReport.MetricReport;
+import io.inferencebench.outcome.ServerMetricsReport.StreamReport;
 
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,7 +1,9 @@
 package io.inferencebench.metrics;
 
-import io.inferencebench.metrics.ServerMetricsReport.MetricReport;
-import io.inferencebench.metrics.ServerMetricsReport.StreamReport;
+import io.inferencebench.outcome.ServerMetricsReport;
+
+import io.inferencebench.outcome.ServerMetricsReport.MetricReport;
+import io.inferencebench.outcome.ServerMetricsReport.StreamReport;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

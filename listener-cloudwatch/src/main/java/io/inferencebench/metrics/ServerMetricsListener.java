@@ -1,5 +1,7 @@
 package io.inferencebench.metrics;
 
+import io.inferencebench.outcome.ServerMetricsReport;
+
 import org.apache.jmeter.engine.util.NoThreadClone;
 import org.apache.jmeter.samplers.Remoteable;
 import org.apache.jmeter.samplers.SampleEvent;

@@ -1,7 +1,9 @@
 package io.inferencebench.metrics;
 
+import io.inferencebench.outcome.ServerMetricsReport;
+
 import io.inferencebench.metrics.MetricFamily.Point;
-import io.inferencebench.metrics.ServerMetricsReport.MetricReport;
+import io.inferencebench.outcome.ServerMetricsReport.MetricReport;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

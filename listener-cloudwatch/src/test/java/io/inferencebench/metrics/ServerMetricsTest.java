@@ -1,8 +1,10 @@
 package io.inferencebench.metrics;
 
+import io.inferencebench.outcome.ServerMetricsReport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inferencebench.metrics.ServerMetricsReport.StreamReport;
+import io.inferencebench.outcome.ServerMetricsReport.StreamReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

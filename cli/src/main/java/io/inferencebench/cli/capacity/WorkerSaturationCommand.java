@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.inferencebench.cli.Console;
 import io.inferencebench.cli.RunDirectory;
 import io.inferencebench.diagnostics.ClientHardware;
+import io.inferencebench.outcome.ClientHardwareSummary;
 import io.inferencebench.python.PythonRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,8 +58,7 @@ public class WorkerSaturationCommand implements Callable<Integer> {
                 idle.close();
                 result.put("idle_baseline", idle.summary());
                 console.println(String.format(Locale.ROOT, "   Idle baseline: client CPU avg %s%%, machine CPU avg %s%%",
-                        ((Map<?, ?>) idle.summary().get("process_cpu_percent")).get("avg"),
-                        ((Map<?, ?>) idle.summary().get("machine_cpu_percent")).get("avg")));
+                        idle.summary().processCpuPercent().avg(), idle.summary().machineCpuPercent().avg()));
             }
             ClientHardware hw = ClientHardware.start(100);
             Saturation s = saturate(runtime, startRate, maxRate, console);
@@ -73,9 +73,9 @@ public class WorkerSaturationCommand implements Callable<Integer> {
             console.println(String.format(Locale.ROOT,
                     "   Confirmation (%d x 1 s at %.0f/s asked): fired/s mean %.1f | std %.1f | min %.0f | max %.0f",
                     confirm.size(), s.rate * 1.2, stats[0], stats[1], stats[2], stats[3]));
-            Map<?, ?> cpu = (Map<?, ?>) hw.summary().get("process_cpu_percent");
+            ClientHardwareSummary.Range cpu = hw.summary().processCpuPercent();
             console.println(String.format(Locale.ROOT, "   Client CPU during the bursts: avg %s%% | max %s%% (%d cores)",
-                    cpu.get("avg"), cpu.get("max"), hw.cores()));
+                    cpu.avg(), cpu.max(), hw.cores()));
             result.put("bursts", s.bursts);
             result.put("saturation_rps", s.rate);
             Map<String, Object> c = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.inferencebench.metrics;
+package io.inferencebench.outcome;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server metrics of one wave, in the {@code server_metrics} shape of {@code docs/summary-json.md}:
+ * The server metrics of one wave (a section of the {@link WaveOutcome}), in the {@code server_metrics} shape of {@code docs/summary-json.md}:
  * serialise it with Jackson into {@code summary.json}, or write it as {@code server_metrics.json}.
  */
 public record ServerMetricsReport(Window window, List<StreamReport> streams) {
+    /** Its place in {@code summary.json}. */
+    public static final SectionKey<ServerMetricsReport> SECTION = new SectionKey<>("server_metrics", ServerMetricsReport.class);
 
     public static final String FILE_NAME = "server_metrics.json";
 
@@ -30,7 +32,7 @@ public record ServerMetricsReport(Window window, List<StreamReport> streams) {
 
     /** A time window in epoch milliseconds, start inclusive. */
     public record Window(@JsonProperty("start_epoch_ms") long startEpochMs, @JsonProperty("end_epoch_ms") long endEpochMs) {
-        static Window of(Instant start, Instant end) {
+        public static Window of(Instant start, Instant end) {
             return new Window(start.toEpochMilli(), end.toEpochMilli());
         }
     }
@@ -51,7 +53,7 @@ public record ServerMetricsReport(Window window, List<StreamReport> streams) {
             metrics = List.copyOf(metrics);
         }
 
-        static StreamReport failed(String stream, String source, Window window, String error) {
+        public static StreamReport failed(String stream, String source, Window window, String error) {
             return new StreamReport(stream, source, "failed", oneLine(error), window, List.of());
         }
 
@@ -93,7 +95,7 @@ public record ServerMetricsReport(Window window, List<StreamReport> streams) {
         return JSON.readValue(file.toFile(), ServerMetricsReport.class);
     }
 
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         if (text == null) {
             return null;
         }

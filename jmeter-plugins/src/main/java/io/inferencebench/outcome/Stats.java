@@ -1,9 +1,12 @@
-package io.inferencebench.wave;
+package io.inferencebench.outcome;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.HdrHistogram.DoubleHistogram;
 import org.HdrHistogram.Histogram;
 
 /** Summary statistics of one distribution, as written in {@code summary.json}; {@code null} = not measured. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Stats(Long count, Double sum, Double mean, Double min, Double p50, Double p90, Double p99, Double max) {
 
     /** From a histogram of microseconds, in milliseconds. */
@@ -33,7 +36,7 @@ public record Stats(Long count, Double sum, Double mean, Double min, Double p50,
         return round(micros / 1000.0);
     }
 
-    static Double round(double v) {
+    public static Double round(double v) {
         return Math.round(v * 1000.0) / 1000.0;
     }
 }

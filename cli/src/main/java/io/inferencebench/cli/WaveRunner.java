@@ -1,0 +1,135 @@
+package io.inferencebench.cli;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.inferencebench.diagnostics.ClientBottleneck;
+import io.inferencebench.outcome.WaveOutcome;
+import io.inferencebench.simulator.EndpointSimulator;
+import io.inferencebench.wave.ResultsBlock;
+import io.inferencebench.wave.SampleFields;
+import io.inferencebench.wave.WaveSection;
+
+/**
+ * Runs one wave from its spec, phase after phase, and returns its outcome. Every phase that can fail
+ * on the user's input runs before the run directory exists; everything started is stopped, whatever
+ * happens. Sections and engines plug in through their interfaces: this class does not change when
+ * one is added.
+ */
+public final class WaveRunner {
+    private final WaveSpec spec;
+    private final Console console;
+
+    public WaveRunner(WaveSpec spec, Console console) {
+        this.spec = spec;
+        this.console = console;
+    }
+
+    /** Runs the wave and returns the exit code: passed or failed. */
+    public int run() throws Exception {
+        return outcome().passed() ? Benchmark.PASSED : Benchmark.FAILED;
+    }
+
+    /** Runs the wave; its run directory holds everything the outcome says. */
+    public WaveOutcome outcome() throws Exception {
+        spec.engine().reach();
+        try (EndpointSimulator simulator = startSimulator();
+             WaveTarget.Open target = spec.target().open(endpointUrl(simulator), console)) {
+            Path runDir = RunDirectory.create(spec.resultsDir(), LocalDateTime.now());
+            console.logTo(runDir.resolve("benchmark.log"));
+            spec.engine().prepare(runDir);
+            WavePlan plan = plan(runDir, target, endpointUrl(simulator));
+            plan.plan().save(runDir.resolve("plan.jmx"));
+            console.println("Wave: " + target.describe() + ", " + rateText() + ", " + spec.arrivals() + " arrivals -> "
+                    + runDir);
+
+            spec.engine().warmUp(plan, console);
+            List<WaveSection.Watch> watches = new ArrayList<>();
+            try {
+                for (WaveSection section : spec.sections()) {
+                    watches.add(section.start(runDir));
+                }
+                WaveRun run = spec.engine().run(plan, console);
+                WaveOutcome outcome = target.contribute(run.statistics().outcome(run.pacing(),
+                        spec.setup().withTarget(target.target())).withRun(runDir.getFileName().toString()));
+                for (WaveSection.Watch w : watches) {
+                    outcome = w.measured(outcome);
+                }
+                outcome = outcome.withVerdict(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
+                        .naming(WaveOptions::flag).toVerdict());
+                outcome.write(runDir);
+                print(outcome, watches);
+                for (WaveSection.Watch w : watches) {
+                    // summary.json is already saved: a long CloudWatch wait (or Ctrl-C) cannot cost the wave
+                    outcome = w.settled(outcome, console.asPrintStream());
+                    outcome.write(runDir);
+                }
+                console.println("Detailed results: " + runDir);
+                return outcome;
+            } finally {
+                watches.forEach(WaveSection.Watch::close);
+            }
+        } finally {
+            console.close();
+        }
+    }
+
+    private EndpointSimulator startSimulator() throws IOException {
+        if (spec.simulator() == null) {
+            return null;
+        }
+        EndpointSimulator simulator = EndpointSimulator.start(spec.simulator());
+        console.println("Endpoint simulator: " + simulator.baseUrl() + " (" + simulator.options().describe() + ")");
+        return simulator;
+    }
+
+    /** What the wave exports as IB_ENDPOINT_URL: the simulator's base URL when it runs, else the URL given. */
+    private String endpointUrl(EndpointSimulator simulator) {
+        return simulator != null ? simulator.baseUrl() : spec.target().endpointUrl();
+    }
+
+    private WavePlan plan(Path runDir, WaveTarget.Open target, String endpointUrl) {
+        PlanBuilder plan = new PlanBuilder("InferenceBench wave", spec.initialThreads(), spec.timer(),
+                Path.of("${__P(ib.run.dir,.)}", "results.jtl"), Path.of("${__P(ib.run.dir,.)}"), spec.successThreshold());
+        target.addTo(plan);
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("sample_variables", String.join(",", SampleFields.ALL));
+        properties.put("ib.run.dir", runDir.toString());
+        if (endpointUrl != null) {
+            properties.put("ib.endpoint.url", endpointUrl);
+        }
+        for (String[] secret : plan.secretProperties()) {
+            properties.put(secret[0], secret[1]);
+        }
+        return new WavePlan(plan, properties, spec.scheduleSeconds(), spec.graceS(), spec.profile().peakRate(),
+                spec.warmup());
+    }
+
+    private void print(WaveOutcome outcome, List<WaveSection.Watch> watches) {
+        console.println();
+        for (String line : ResultsBlock.render(outcome).split("\n")) {
+            console.println(line);
+        }
+        for (WaveSection.Watch w : watches) {
+            w.resultLines(outcome).forEach(console::println);
+        }
+        console.println();
+        if (outcome.clientBottleneck().detected()) {
+            for (String line : ClientBottleneck.render(outcome.clientBottleneck()).split("\n")) {
+                console.println(line);
+            }
+            console.println();
+        }
+    }
+
+    private String rateText() {
+        return spec.loadProfileText() != null ? "profile " + spec.profile()
+                : BigDecimal.valueOf(spec.clientRps()).stripTrailingZeros().toPlainString() + " req/s";
+    }
+}

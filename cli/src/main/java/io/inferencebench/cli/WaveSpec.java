@@ -1,0 +1,278 @@
+package io.inferencebench.cli;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.inferencebench.outcome.WaveSetup;
+import io.inferencebench.pacing.ArrivalSchedule;
+import io.inferencebench.pacing.ConstantRpsTimer;
+import io.inferencebench.pacing.LatePolicy;
+import io.inferencebench.pacing.LoadProfile;
+import io.inferencebench.pacing.LoadProfileException;
+import io.inferencebench.simulator.SimulatorOptions;
+import io.inferencebench.simulator.SimulatorOptionsException;
+import io.inferencebench.wave.WaveSection;
+
+/**
+ * Everything one wave needs, checked before anything is created: a spec that exists is valid. The
+ * command line builds one from flags ({@link WaveOptions#toSpec()}); a capacity step or a test builds
+ * one in code with {@link #builder()}. Immutable: a wave never changes its spec, so many waves can
+ * run one after the other from specs made up front.
+ *
+ * @param target      what each request is (an HTTP POST, a Python {@code invoke})
+ * @param simulator   the endpoint simulator to start for the wave, or {@code null}
+ * @param profile     the rate over time (a constant rate is a one-clause profile)
+ * @param engine      where the requests leave from: this JVM, or JMeter remote engines
+ * @param sections    what else watches the wave and adds to its outcome, in order
+ */
+public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfile profile, String loadProfileText,
+                       double clientRps, String arrivals, long seed, Double obsTimeS, Long numRequests,
+                       int maxThreads, String latePolicy, double graceS, double successThreshold, Path resultsDir,
+                       WaveEngine engine, boolean warmup, List<WaveSection> sections) {
+
+    /** Longest wave we accept: a month is beyond any soak, and keeps every deadline in range. */
+    static final double MAX_SECONDS = 30 * 86_400;
+    /** Longest grace: a day, far beyond any request a load test waits for. */
+    static final double MAX_GRACE_SECONDS = 86_400;
+
+    public WaveSpec {
+        sections = List.copyOf(sections);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What the outcome records of this spec (never a secret). */
+    public WaveSetup setup() {
+        return new WaveSetup(target.mode(), target.describe(), profile.meanRate(), loadProfileText, arrivals, seed,
+                obsTimeS, numRequests, maxThreads, latePolicy, graceS, successThreshold, engine.describe());
+    }
+
+    /** The Constant RPS Timer that paces this wave. */
+    public ConstantRpsTimer timer() {
+        return timer(clientRps, loadProfileText, arrivals, seed, obsTimeS, numRequests, latePolicy, maxThreads);
+    }
+
+    private static ConstantRpsTimer timer(double rps, String loadProfile, String arrivals, long seed, Double obsTime,
+                                          Long numRequests, String latePolicy, int maxThreads) {
+        ConstantRpsTimer t = new ConstantRpsTimer();
+        t.setTargetRps(BigDecimal.valueOf(rps).stripTrailingZeros().toPlainString());
+        t.setLoadProfile(loadProfile == null ? "" : loadProfile);
+        t.setArrivals(arrivals);
+        t.setSeed(Long.toString(seed));
+        t.setDurationSeconds(obsTime == null ? "" : BigDecimal.valueOf(obsTime).toPlainString());
+        t.setMaxArrivals(numRequests == null ? "" : Long.toString(numRequests));
+        t.setLatePolicy(latePolicy);
+        t.setMaxThreads(maxThreads);
+        return t;
+    }
+
+    /** Seconds from the first start to the last one the schedule allows. */
+    public double scheduleSeconds() {
+        double s = MAX_SECONDS;
+        if (obsTimeS != null) {
+            s = obsTimeS;
+        }
+        BigDecimal profileSeconds = profile.seconds();
+        if (profileSeconds != null) {
+            s = Math.min(s, profileSeconds.doubleValue());
+        }
+        if (numRequests != null && profile.meanRate() > 0) {
+            s = Math.min(s, numRequests / profile.meanRate());
+        }
+        return s;
+    }
+
+    /** Threads to start with: Little's law for a 100 ms response, plus two spare; the timer grows the pool. */
+    public int initialThreads() {
+        return (int) Math.min(maxThreads, Math.ceil(profile.peakRate() * 0.1) + 2);
+    }
+
+    /** Collects a wave's settings; {@link #build()} checks them all and names the first problem. */
+    public static final class Builder {
+        private WaveTarget target;
+        private SimulatorOptions simulator;
+        private String loadProfile;
+        private double clientRps = 10;
+        private String arrivals = "uniform";
+        private String seed = "42";
+        private Double obsTime;
+        private Long numRequests;
+        private int maxThreads = 2000;
+        private String latePolicy = "fire";
+        private double grace = 30;
+        private double successThreshold = 0.95;
+        private Path resultsDir = Path.of(".tmp");
+        private WaveEngine engine = new EmbeddedEngine();
+        private boolean warmup = true;
+        private final List<WaveSection> sections = new ArrayList<>();
+
+        public Builder target(WaveTarget t) {
+            target = t;
+            return this;
+        }
+
+        /** Starts the simulator with these options ({@code --simulate=...} syntax); {@code null}: none. */
+        public Builder simulate(String options) {
+            if (options == null) {
+                simulator = null;
+                return this;
+            }
+            try {
+                simulator = SimulatorOptions.parse(options).withHost("127.0.0.1").withPort(0);
+            } catch (SimulatorOptionsException | IllegalArgumentException e) {
+                throw new BadInputException("--simulate: " + e.getMessage());
+            }
+            return this;
+        }
+
+        public Builder clientRps(double rps) {
+            clientRps = rps;
+            return this;
+        }
+
+        public Builder loadProfile(String profile) {
+            loadProfile = profile;
+            return this;
+        }
+
+        public Builder arrivals(String a, String s) {
+            arrivals = a;
+            seed = s;
+            return this;
+        }
+
+        public Builder obsTime(Double seconds) {
+            obsTime = seconds;
+            return this;
+        }
+
+        public Builder numRequests(Long n) {
+            numRequests = n;
+            return this;
+        }
+
+        public Builder maxThreads(int n) {
+            maxThreads = n;
+            return this;
+        }
+
+        public Builder latePolicy(String p) {
+            latePolicy = p;
+            return this;
+        }
+
+        public Builder grace(double seconds) {
+            grace = seconds;
+            return this;
+        }
+
+        public Builder successThreshold(double t) {
+            successThreshold = t;
+            return this;
+        }
+
+        public Builder resultsDir(Path dir) {
+            resultsDir = dir;
+            return this;
+        }
+
+        public Builder engine(WaveEngine e) {
+            engine = e;
+            return this;
+        }
+
+        public Builder warmup(boolean w) {
+            warmup = w;
+            return this;
+        }
+
+        public Builder section(WaveSection s) {
+            sections.add(s);
+            return this;
+        }
+
+        public WaveSpec build() {
+            if (target == null) {
+                throw new BadInputException("Nothing to send requests to: give --factories-file F, --url URL, or "
+                        + "--simulate to start the built-in endpoint simulator.");
+            }
+            if (obsTime == null && numRequests == null && loadProfile == null) {
+                throw new BadInputException("The wave has no end: give --obs-time S, --num-requests N, or both "
+                        + "(whichever comes first ends it).");
+            }
+            if (obsTime != null && !(obsTime > 0 && obsTime <= MAX_SECONDS)) {
+                throw new BadInputException("--obs-time must be more than 0 and at most " + (long) MAX_SECONDS
+                        + " seconds (30 days), got " + obsTime + ".");
+            }
+            if (numRequests != null && numRequests < 1) {
+                throw new BadInputException("--num-requests must be at least 1, got " + numRequests + ".");
+            }
+            if (!(clientRps > 0) || Double.isInfinite(clientRps)) {
+                throw new BadInputException("--client-rps must be more than 0 requests per second, got " + clientRps + ".");
+            }
+            if (!(successThreshold >= 0 && successThreshold <= 1)) {
+                throw new BadInputException("--success-threshold is a fraction between 0 and 1 (e.g. 0.95), got "
+                        + successThreshold + ".");
+            }
+            if (maxThreads < 1) {
+                throw new BadInputException("--max-threads must be at least 1, got " + maxThreads + ".");
+            }
+            if (!(grace >= 0 && grace <= MAX_GRACE_SECONDS)) {
+                throw new BadInputException("--grace must be from 0 to " + (long) MAX_GRACE_SECONDS
+                        + " seconds (a day), got " + grace + ".");
+            }
+            LoadProfile profile;
+            long parsedSeed;
+            try {
+                profile = loadProfile != null ? LoadProfile.parse(loadProfile) : LoadProfile.constant(clientRps);
+                ArrivalSchedule.Arrivals.parse(arrivals);
+                LatePolicy.parse(latePolicy);
+                timer(clientRps, loadProfile, arrivals, 0, obsTime, numRequests, latePolicy, maxThreads).validate();
+                try {
+                    parsedSeed = Long.parseLong(seed.trim());
+                } catch (NumberFormatException e) {
+                    throw new BadInputException("--seed '" + seed + "' is not a whole number: give e.g. 42.");
+                }
+            } catch (LoadProfileException e) {
+                String m = WaveOptions.inFlags(e.getMessage());
+                throw new BadInputException(loadProfile != null && m.startsWith("In the load profile")
+                        ? "--load-profile: " + m : m);
+            }
+            BigDecimal profileSeconds = profile.seconds();
+            if (profileSeconds != null && profileSeconds.doubleValue() > MAX_SECONDS) {
+                throw new BadInputException("--load-profile lasts " + profileSeconds.toPlainString()
+                        + " s, longer than the 30 days a wave may last: shorten its clauses.");
+            }
+            checkResultsDir(resultsDir);
+            engine.check(numRequests);
+            return new WaveSpec(target, simulator, profile, loadProfile, clientRps, arrivals, parsedSeed, obsTime,
+                    numRequests, maxThreads, latePolicy, grace, successThreshold, resultsDir, engine, warmup, sections);
+        }
+
+        /** The results directory must be a directory we can create run directories in. */
+        static void checkResultsDir(Path dir) {
+            Path absolute = dir.toAbsolutePath().normalize();
+            Path existing = absolute;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return;
+            }
+            if (!Files.isDirectory(existing)) {
+                throw new BadInputException("--results-dir " + dir + ": " + existing
+                        + (existing.equals(absolute) ? " is a file" : " is a file, so nothing can be created under it")
+                        + "; give a directory (it is created when missing).");
+            }
+            if (!Files.isWritable(existing)) {
+                throw new BadInputException("--results-dir " + dir + ": " + existing
+                        + " is not writable; give a directory you can write, e.g. --results-dir ./results.");
+            }
+        }
+    }
+}
