@@ -51,7 +51,7 @@ class WaveEndToEndTest {
             assertThat(run.resolve("plan.jmx")).exists();
             assertThat(run.resolve("benchmark.log")).exists();
             JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
-            assertThat(s.get("schema_version").asInt()).isEqualTo(1);
+            assertThat(s.get("schema_version").asInt()).isEqualTo(2);
             assertThat(s.get("fired").asLong()).isEqualTo(40);
             assertThat(s.get("completed").asLong()).isEqualTo(40);
             assertThat(s.get("succeeded").asLong()).isEqualTo(40);
