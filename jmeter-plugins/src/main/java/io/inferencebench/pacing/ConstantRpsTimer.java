@@ -132,11 +132,16 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         try {
             d = LoadProfile.parseSeconds(durationSeconds);
         } catch (NumberFormatException e) {
-            throw new LoadProfileException("The duration '" + durationSeconds
-                    + "' is not a duration: give seconds, e.g. 60, or 500ms, 5m.");
+            throw new LoadProfileException("Duration (s) of the Constant RPS Timer is '" + durationSeconds
+                    + "', not a duration: give seconds, e.g. 60, or 500ms, 5m.");
         }
         if (d.signum() <= 0) {
-            throw new LoadProfileException("The duration must be greater than 0 seconds, got " + durationSeconds + ".");
+            throw new LoadProfileException("Duration (s) of the Constant RPS Timer must be greater than 0 seconds, got "
+                    + durationSeconds + ".");
+        }
+        if (d.compareTo(ArrivalSchedule.MAX_SECONDS) > 0) {
+            throw new LoadProfileException("Duration (s) of the Constant RPS Timer is " + LoadProfile.shortText(d)
+                    + " s, longer than the longest wave, " + ArrivalSchedule.MAX_TEXT + ": give a shorter duration.");
         }
         return d;
     }
