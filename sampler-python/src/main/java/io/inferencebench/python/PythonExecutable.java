@@ -22,8 +22,7 @@ public record PythonExecutable(String command, String version) {
                     .redirectErrorStream(true)
                     .start();
         } catch (IOException e) {
-            throw new FactoriesException("Python executable '" + command
-                    + "' was not found; install Python 3.9 or newer or pass its path with --python.", e);
+            throw new FactoriesException(notStarted(command, e), e);
         }
         String output;
         try {
@@ -52,6 +51,29 @@ public record PythonExecutable(String command, String version) {
                     + ", but 3.9 or newer is needed; pass a newer Python with --python.");
         }
         return new PythonExecutable(command, version);
+    }
+
+    /** Why {@code command} could not be started: not there, a directory, or not executable. */
+    static String notStarted(String command, IOException e) {
+        java.nio.file.Path path = null;
+        if (command.contains("/") || command.contains(java.io.File.separator)) {
+            try {
+                path = java.nio.file.Path.of(command);
+            } catch (java.nio.file.InvalidPathException bad) {
+                // reported as not found
+            }
+        }
+        if (path != null && java.nio.file.Files.isDirectory(path)) {
+            return "Python executable '" + command + "' is a directory; pass the path of the python3 program "
+                    + "(e.g. " + path.resolve("bin/python3") + ") with --python.";
+        }
+        boolean denied = String.valueOf(e.getMessage()).contains("error=13")
+                || path != null && java.nio.file.Files.isRegularFile(path) && !java.nio.file.Files.isExecutable(path);
+        if (denied) {
+            return "Python executable '" + command + "' is not executable; make it executable (chmod +x) "
+                    + "or pass a working Python 3.9 or newer with --python.";
+        }
+        return "Python executable '" + command + "' was not found; install Python 3.9 or newer or pass its path with --python.";
     }
 
     private static String abbreviate(String text) {

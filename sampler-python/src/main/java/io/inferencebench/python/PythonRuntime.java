@@ -19,6 +19,9 @@ public interface PythonRuntime extends AutoCloseable {
      * @throws FactoriesException with the one sentence to show the user
      */
     static PythonRuntime start(PythonOptions options, Consumer<String> notices) throws FactoriesException {
+        // before anything starts or prints, whichever runtime serves
+        WorkerPool.checkFile(options);
+        options.checkWorkers();
         return switch (options.runtime()) {
             case SUBPROCESS -> WorkerPool.start(options);
             case JEP -> JepRuntime.start(options);

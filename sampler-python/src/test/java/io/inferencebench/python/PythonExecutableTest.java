@@ -57,4 +57,26 @@ class PythonExecutableTest {
                 .isInstanceOf(FactoriesException.class)
                 .hasMessage("Python executable 'python3-that-is-not-installed' was not found; install Python 3.9 or newer or pass its path with --python.");
     }
+
+    @Test
+    void aFileThatIsNotExecutableIsNamedAsSuchNotAsMissing() throws Exception {
+        Path script = interpreterPrinting("3.12.0", 0);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> PythonExecutable.probe(script.toString())).isInstanceOf(FactoriesException.class)
+                .hasMessage("Python executable '" + script + "' is not executable; make it executable (chmod +x) "
+                        + "or pass a working Python 3.9 or newer with --python.");
+    }
+
+    @Test
+    void aDirectoryIsNamedAsADirectory() {
+        assertThatThrownBy(() -> PythonExecutable.probe(folder.toString())).isInstanceOf(FactoriesException.class)
+                .hasMessageStartingWith("Python executable '" + folder + "' is a directory; pass the path of the python3 program");
+    }
+
+    @Test
+    void aMissingPathIsNamedAsNotFound() {
+        Path missing = folder.resolve("bin/python3");
+        assertThatThrownBy(() -> PythonExecutable.probe(missing.toString()))
+                .hasMessage("Python executable '" + missing + "' was not found; install Python 3.9 or newer or pass its path with --python.");
+    }
 }
