@@ -30,9 +30,11 @@ public interface PythonRuntime extends AutoCloseable {
                 if (missing == null) {
                     yield JepRuntime.start(options);
                 }
+                // said once the workers run: a Python that cannot start is then the only line the user reads
+                WorkerPool pool = WorkerPool.start(options);
                 notices.accept("Jep is not available (" + missing + "); running " + options.workers()
                         + " CPython worker process" + (options.workers() == 1 ? "" : "es") + ".");
-                yield WorkerPool.start(options);
+                yield pool;
             }
         };
     }
