@@ -158,19 +158,33 @@ public final class PlanBuilder {
     }
 
     /**
-     * What is wrong with a {@code --header} value, or {@code null} when it is {@code Name: value}. A value
-     * is never echoed: a malformed header may well be a secret.
+     * What is wrong with a {@code --header} value, as one sentence, or {@code null} when it is
+     * {@code Name: value}. Never echoes the value: a header without a colon may be a secret written
+     * carelessly ({@code Authorization Bearer abc}), and even its name part may hold it.
      */
     static String headerProblem(String header) {
-        int colon = header.indexOf(':');
-        if (colon > 0 && !header.substring(0, colon).isBlank()) {
-            return null;
+        if (header == null || header.isBlank()) {
+            return "--header is empty: give Name:Value, e.g. --header 'X-Model: m1'.";
         }
-        String shown = header.strip();
-        int space = shown.indexOf(' ');
-        String name = space > 0 ? shown.substring(0, space) : colon == 0 ? "" : shown;
-        return "--header" + (name.isEmpty() || space < 0 && isSecret(name) ? "" : " '" + (space > 0 ? name + " ..." : name) + "'")
-                + " is not Name: value (its value is not shown here); write it as e.g. --header 'X-Model: m1'.";
+        int colon = header.indexOf(':');
+        if (colon < 0) {
+            return "A --header has no colon between name and value (its text is not shown, it may be a secret): "
+                    + "give Name:Value, e.g. --header 'Authorization: Bearer <token>'.";
+        }
+        String name = header.substring(0, colon).trim();
+        if (name.isEmpty()) {
+            return "A --header has no name before its colon (its value is not shown, it may be a secret): give "
+                    + "Name:Value, e.g. --header 'X-Model: m1'.";
+        }
+        if (!name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            return "A --header name is not an HTTP header name (it has spaces or separators; the header is not shown, "
+                    + "it may be a secret): give Name:Value, e.g. --header 'Authorization: Bearer <token>'.";
+        }
+        if (header.indexOf('\n') >= 0 || header.indexOf('\r') >= 0) {
+            return "--header " + name + " has a line break in its value (not shown, it may be a secret): give the value "
+                    + "on one line.";
+        }
+        return null;
     }
 
     static boolean isSecret(String headerName) {

@@ -1,5 +1,10 @@
 package io.inferencebench.cli;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
@@ -39,6 +44,7 @@ final class RemoteEngines implements WaveEngine {
     /** The name {@code jmeter-server} binds its engine under in its RMI registry. */
     private static final String ENGINE_RMI_NAME = "JMeterEngine";
     private static final long STOP_WAIT_NANOS = 30_000_000_000L;
+    private static final int CONNECT_TIMEOUT_MS = 3000;
 
     /** One engine: how the user wrote it (also JMeter's name for it), and where its RMI registry listens. */
     record Address(String text, String host, int port) {
@@ -149,6 +155,22 @@ final class RemoteEngines implements WaveEngine {
      */
     @Override
     public void reach() {
+        // a closed port first: JMeter's RMI client would otherwise blame a missing keystore (SSL is on by default)
+        Map<String, String> silent = new LinkedHashMap<>();
+        for (Address a : addresses) {
+            String why = silence(a);
+            if (why != null) {
+                silent.put(a.text(), why);
+            }
+        }
+        if (!silent.isEmpty()) {
+            StringBuilder which = new StringBuilder();
+            silent.forEach((a, why) -> which.append(which.length() == 0 ? "" : ", ").append(a).append(" because ")
+                    .append(why));
+            throw new BadInputException("Cannot reach the JMeter remote engine" + (silent.size() > 1 ? "s " : " ")
+                    + which + ": start jmeter-server there (JMeter " + JMeterHome.VERSION + " with the InferenceBench "
+                    + "jars in lib/ext), or correct host and port in --remote.");
+        }
         configureController();
         Map<String, String> unreachable = new LinkedHashMap<>();
         for (Address a : addresses) {
@@ -158,6 +180,14 @@ final class RemoteEngines implements WaveEngine {
                 unreachable.put(a.text(), reason(e));
             }
         }
+        if (!unreachable.isEmpty() && unreachable.values().stream()
+                .anyMatch(why -> why.toLowerCase(Locale.ROOT).contains("keystore"))) {
+            throw new BadInputException("Cannot talk to the JMeter remote engine" + (unreachable.size() > 1 ? "s " : " ")
+                    + String.join(", ", unreachable.keySet()) + ": JMeter's RMI uses SSL unless server.rmi.ssl.disable "
+                    + "is true, and this machine has no keystore; run both sides with server.rmi.ssl.disable=true "
+                    + "(here -Dserver.rmi.ssl.disable=true, there -Jserver.rmi.ssl.disable=true) or give both the same "
+                    + "rmi_keystore.jks (see docs/distributed.md).");
+        }
         if (!unreachable.isEmpty()) {
             StringBuilder which = new StringBuilder();
             unreachable.forEach((a, why) -> which.append(which.length() == 0 ? "" : ", ").append(a).append(" (")
@@ -166,6 +196,21 @@ final class RemoteEngines implements WaveEngine {
                     + which + ": start jmeter-server there (JMeter " + JMeterHome.VERSION + " with the InferenceBench "
                     + "jars in lib/ext), check host and port, and use the same server.rmi.ssl.* settings on both "
                     + "sides (see docs/distributed.md).");
+        }
+    }
+
+    /** Why nothing answers at the engine's registry port, or {@code null} when something listens there. */
+    static String silence(Address a) {
+        String where = (a.host().contains(":") ? "[" + a.host() + "]" : a.host()) + ":" + a.port();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(a.host(), a.port()), CONNECT_TIMEOUT_MS);
+            return null;
+        } catch (UnknownHostException e) {
+            return "the host " + a.host() + " is unknown";
+        } catch (SocketTimeoutException e) {
+            return "nothing answers on " + where + " within " + CONNECT_TIMEOUT_MS / 1000 + " s";
+        } catch (IOException | IllegalArgumentException e) {
+            return "nothing listens on " + where;
         }
     }
 

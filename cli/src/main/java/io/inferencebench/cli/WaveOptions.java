@@ -29,12 +29,13 @@ import picocli.CommandLine.Option;
  */
 public class WaveOptions {
     /** The flag of each setting the core's messages and remedies name. */
-    private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.of(
-            Setting.TARGET_RATE, "--client-rps", Setting.LOAD_PROFILE, "--load-profile",
-            Setting.ARRIVALS, "--arrivals", Setting.POISSON_SEED, "--seed", Setting.DURATION, "--obs-time",
-            Setting.NUMBER_OF_REQUESTS, "--num-requests", Setting.LATE_POLICY, "--late-policy",
-            Setting.THREAD_CAP, "--max-threads", Setting.WORKER_PROCESSES, "--workers",
-            Setting.SUCCESS_THRESHOLD, "--success-threshold"));
+    private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.ofEntries(
+            Map.entry(Setting.TARGET_RATE, "--client-rps"), Map.entry(Setting.LOAD_PROFILE, "--load-profile"),
+            Map.entry(Setting.ARRIVALS, "--arrivals"), Map.entry(Setting.POISSON_SEED, "--seed"),
+            Map.entry(Setting.DURATION, "--obs-time"), Map.entry(Setting.NUMBER_OF_REQUESTS, "--num-requests"),
+            Map.entry(Setting.LATE_POLICY, "--late-policy"), Map.entry(Setting.THREAD_CAP, "--max-threads"),
+            Map.entry(Setting.WORKER_PROCESSES, "--workers"), Map.entry(Setting.PYTHON_EXECUTABLE, "--python"),
+            Map.entry(Setting.SUCCESS_THRESHOLD, "--success-threshold")));
 
     @Option(names = "--factories-file", paramLabel = "FILE", description = "Python file with invoke_factory / payload_factory: each request is one invoke(payload).")
     Path factoriesFile;
@@ -133,6 +134,10 @@ public class WaveOptions {
                 .arrivals(arrivals, seed).obsTime(obsTime).numRequests(numRequests).maxThreads(maxThreads)
                 .latePolicy(latePolicy).grace(grace).successThreshold(successThreshold).resultsDir(resultsDir)
                 .warmup(!noWarmup);
+        if (awsRegion != null && awsRegion.isBlank()) {
+            throw new BadInputException("--aws-region is empty: give a region such as us-east-1, or leave the flag out "
+                    + "to use the AWS SDK's chain.");
+        }
         if (clientHwInterval < 1) {
             throw new BadInputException("--client-hw-interval must be at least 1 ms, got " + clientHwInterval + ".");
         }

@@ -1,7 +1,6 @@
 package io.inferencebench.cli;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,8 +222,9 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
                 throw new BadInputException("--max-threads must be at least 1, got " + maxThreads + ".");
             }
             if (!(grace >= 0 && grace <= MAX_GRACE_SECONDS)) {
-                throw new BadInputException("--grace must be from 0 to " + (long) MAX_GRACE_SECONDS
-                        + " seconds (a day), got " + grace + ".");
+                throw new BadInputException(grace < 0 || Double.isNaN(grace)
+                        ? "--grace must be 0 seconds or more, got " + grace + "."
+                        : "--grace must be at most " + (long) MAX_GRACE_SECONDS + " seconds (24 h), got " + grace + ".");
             }
             LoadProfile profile;
             long parsedSeed;
@@ -248,31 +248,10 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
                 throw new BadInputException("--load-profile lasts " + profileSeconds.toPlainString()
                         + " s, longer than the 30 days a wave may last: shorten its clauses.");
             }
-            checkResultsDir(resultsDir);
+            RunDirectory.checkWritable(resultsDir);
             engine.check(numRequests);
             return new WaveSpec(target, simulator, profile, loadProfile, clientRps, arrivals, parsedSeed, obsTime,
                     numRequests, maxThreads, latePolicy, grace, successThreshold, resultsDir, engine, warmup, sections);
-        }
-
-        /** The results directory must be a directory we can create run directories in. */
-        static void checkResultsDir(Path dir) {
-            Path absolute = dir.toAbsolutePath().normalize();
-            Path existing = absolute;
-            while (existing != null && !Files.exists(existing)) {
-                existing = existing.getParent();
-            }
-            if (existing == null) {
-                return;
-            }
-            if (!Files.isDirectory(existing)) {
-                throw new BadInputException("--results-dir " + dir + ": " + existing
-                        + (existing.equals(absolute) ? " is a file" : " is a file, so nothing can be created under it")
-                        + "; give a directory (it is created when missing).");
-            }
-            if (!Files.isWritable(existing)) {
-                throw new BadInputException("--results-dir " + dir + ": " + existing
-                        + " is not writable; give a directory you can write, e.g. --results-dir ./results.");
-            }
         }
     }
 }

@@ -37,4 +37,22 @@ class RemoteEnginesTest {
         assertThatThrownBy(() -> RemoteEngines.parse("h1:1099,H1:1099")).isInstanceOf(BadInputException.class)
                 .hasMessage("--remote lists H1:1099 twice: each engine takes one share of the rate, so name every engine once.");
     }
+
+    @Test
+    void aClosedPortIsNamedBeforeJMetersRmiClientCanBlameAKeystore() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        RemoteEngines engines = RemoteEngines.parse("127.0.0.1:" + closed);
+        assertThatThrownBy(engines::reach).isInstanceOf(BadInputException.class)
+                .hasMessage("Cannot reach the JMeter remote engine 127.0.0.1:" + closed + " because nothing listens on "
+                        + "127.0.0.1:" + closed + ": start jmeter-server there (JMeter " + JMeterHome.VERSION
+                        + " with the InferenceBench jars in lib/ext), or correct host and port in --remote.");
+        assertThat(RemoteEngines.silence(new RemoteEngines.Address("[::1]:" + closed, "::1", closed)))
+                .isIn("nothing listens on [::1]:" + closed, "the host ::1 is unknown");
+        try (java.net.ServerSocket open = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(RemoteEngines.silence(new RemoteEngines.Address("x", "127.0.0.1", open.getLocalPort()))).isNull();
+        }
+    }
 }

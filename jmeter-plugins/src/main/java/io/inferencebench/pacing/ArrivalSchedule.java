@@ -27,6 +27,16 @@ public final class ArrivalSchedule {
 
     private static final BigInteger NANOS = BigInteger.valueOf(1_000_000_000L);
 
+    /**
+     * The longest wave: 30 days. Far beyond any benchmark, and far below where intended starts in
+     * nanoseconds (a long) would overflow, so a typo such as {@code 1e300} is named instead of failing deep
+     * in the arithmetic.
+     */
+    public static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(30L * 24 * 3600);
+
+    /** {@link #MAX_SECONDS} for a sentence: "30 days (2592000 s)". */
+    public static final String MAX_TEXT = "30 days (" + MAX_SECONDS.toPlainString() + " s)";
+
     /** How arrivals are spread in time. */
     public enum Arrivals {
         UNIFORM, POISSON;
@@ -79,6 +89,15 @@ public final class ArrivalSchedule {
             throw new LoadProfileException("The wave has no end: give a " + Setting.DURATION + " or a "
                     + Setting.NUMBER_OF_REQUESTS + ", or both (whichever comes first ends it).");
         }
+        if (durationSeconds != null && durationSeconds.compareTo(MAX_SECONDS) > 0) {
+            throw new LoadProfileException("The wave duration of " + LoadProfile.shortText(durationSeconds)
+                    + " s is longer than the longest wave, " + MAX_TEXT + ": give a shorter duration.");
+        }
+        if (profile.seconds() != null && profile.seconds().compareTo(MAX_SECONDS) > 0) {
+            throw new LoadProfileException("The load profile '" + profile + "' lasts "
+                    + LoadProfile.shortText(profile.seconds()) + " s, longer than the longest wave, " + MAX_TEXT
+                    + ": shorten its clauses.");
+        }
         List<LoadProfile.Segment> segments = profile.segments();
         Piece[] pieces = new Piece[segments.size()];
         BigDecimal startSeconds = BigDecimal.ZERO;
@@ -94,8 +113,17 @@ public final class ArrivalSchedule {
         long duration = durationSeconds == null ? Long.MAX_VALUE
                 : durationSeconds.multiply(BigDecimal.valueOf(1_000_000_000L))
                         .setScale(0, RoundingMode.CEILING).longValueExact();
-        return new ArrivalSchedule(pieces, arrivals, seed, duration,
+        ArrivalSchedule schedule = new ArrivalSchedule(pieces, arrivals, seed, duration,
                 maxArrivals <= 0 ? Long.MAX_VALUE : maxArrivals);
+        if (schedule.startNanos(0) == END) {
+            // a run that sends nothing would still look like a finished wave: refuse it up front
+            boolean bounded = durationSeconds != null;
+            throw new LoadProfileException("The load profile '" + profile + "' starts no request"
+                    + (bounded ? " within the duration of " + LoadProfile.shortText(durationSeconds) + " s" : "")
+                    + ": give it a clause with a rate above 0 that lasts more than 0 s"
+                    + (bounded ? " and begins within the duration" : "") + ", e.g. const(10,60).");
+        }
+        return schedule;
     }
 
     /** A constant-rate uniform schedule: the common case. */

@@ -134,11 +134,16 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         try {
             d = LoadProfile.parseSeconds(durationSeconds);
         } catch (NumberFormatException e) {
-            throw new LoadProfileException("The " + Setting.DURATION + " '" + durationSeconds
-                    + "' is not a duration: give seconds, e.g. 60, or 500ms, 5m.");
+            throw new LoadProfileException(Setting.DURATION.ofElement() + " is '" + durationSeconds
+                    + "', not a duration: give seconds, e.g. 60, or 500ms, 5m.");
         }
         if (d.signum() <= 0) {
-            throw new LoadProfileException("The " + Setting.DURATION + " must be greater than 0 seconds, got " + durationSeconds + ".");
+            throw new LoadProfileException(Setting.DURATION.ofElement() + " must be greater than 0 seconds, got "
+                    + durationSeconds + ".");
+        }
+        if (d.compareTo(ArrivalSchedule.MAX_SECONDS) > 0) {
+            throw new LoadProfileException(Setting.DURATION.ofElement() + " is " + LoadProfile.shortText(d)
+                    + " s, longer than the longest wave, " + ArrivalSchedule.MAX_TEXT + ": give a shorter duration.");
         }
         return d;
     }

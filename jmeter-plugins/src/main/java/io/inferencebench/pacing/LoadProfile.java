@@ -17,6 +17,15 @@ import java.util.regex.Pattern;
  * <p>Rates and durations are kept as exact decimals so that a schedule built from them never drifts.
  */
 public final class LoadProfile {
+    /**
+     * The highest rate a profile may ask for, all engines together: a hundred times what one JMeter client
+     * can start, so only a typo (such as {@code 1e300}) meets it.
+     */
+    public static final BigDecimal MAX_RATE = BigDecimal.valueOf(10_000_000L);
+
+    /** Most constant pieces one {@code step(...)} clause may expand to. */
+    static final int MAX_STEPS = 100_000;
+
     private static final Pattern CLAUSE = Pattern.compile("\\s*([A-Za-z]+)\\s*\\(([^()]*)\\)\\s*");
 
     private final List<Segment> segments;
@@ -99,6 +108,11 @@ public final class LoadProfile {
                         throw new LoadProfileException("In the load profile, " + where
                                 + " has a step of 0: give a step greater than 0.");
                     }
+                    if (from.subtract(to).abs().divide(step, 0, java.math.RoundingMode.FLOOR)
+                            .compareTo(BigDecimal.valueOf(MAX_STEPS)) >= 0) {
+                        throw new LoadProfileException("In the load profile, " + where + " makes more than "
+                                + MAX_STEPS + " steps: give a larger step.");
+                    }
                     BigDecimal signed = to.compareTo(from) >= 0 ? step : step.negate();
                     for (BigDecimal r = from; to.compareTo(from) >= 0 ? r.compareTo(to) <= 0 : r.compareTo(to) >= 0;
                             r = r.add(signed)) {
@@ -109,6 +123,11 @@ public final class LoadProfile {
                         + "use const(R,T), line(R1,R2,T) or step(R1,R2,S,T).");
             }
             pos = m.end();
+        }
+        BigDecimal total = segments.stream().map(Segment::seconds).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (total.compareTo(ArrivalSchedule.MAX_SECONDS) > 0) {
+            throw new LoadProfileException("The load profile '" + text.trim() + "' lasts " + shortText(total)
+                    + " s, longer than the longest wave, " + ArrivalSchedule.MAX_TEXT + ": shorten its clauses.");
         }
         if (segments.stream().allMatch(s -> s.startRate.signum() == 0 && s.endRate.signum() == 0)) {
             throw new LoadProfileException("The load profile '" + text.trim() + "' never sends a request: "
@@ -195,6 +214,10 @@ public final class LoadProfile {
                 throw new LoadProfileException("In the load profile, " + where + " has a negative rate " + raw.trim()
                         + ": rates are requests per second, 0 or more.");
             }
+            if (r.compareTo(MAX_RATE) > 0) {
+                throw new LoadProfileException("In the load profile, " + where + " has a rate of " + shortText(r)
+                        + " requests per second, more than " + MAX_RATE.toPlainString() + ": give a lower rate.");
+            }
             return r;
         } catch (NumberFormatException e) {
             throw new LoadProfileException("In the load profile, " + where + " has '" + raw.trim()
@@ -214,7 +237,18 @@ public final class LoadProfile {
             throw new LoadProfileException("In the load profile, " + where + " has a negative duration "
                     + raw.trim() + ": durations must be 0 or more.");
         }
+        if (d.compareTo(ArrivalSchedule.MAX_SECONDS) > 0) {
+            throw new LoadProfileException("In the load profile, " + where + " lasts " + shortText(d)
+                    + " s, longer than the longest wave, " + ArrivalSchedule.MAX_TEXT + ": give a shorter duration.");
+        }
         return d;
+    }
+
+    /** A number for a sentence: plain when short, else in scientific notation ({@code 1E+300}). */
+    static String shortText(BigDecimal d) {
+        String plain = d.stripTrailingZeros().toPlainString();
+        return plain.length() <= 15 ? plain
+                : d.round(new java.math.MathContext(3)).stripTrailingZeros().toString();
     }
 
     /** Seconds from {@code 60}, {@code 1.5}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
@@ -242,7 +276,11 @@ public final class LoadProfile {
     private static void requirePositiveRate(BigDecimal rate) {
         if (rate.signum() <= 0) {
             throw new LoadProfileException("The request rate must be greater than 0 requests per second, got "
-                    + rate.toPlainString() + ".");
+                    + shortText(rate) + ".");
+        }
+        if (rate.compareTo(MAX_RATE) > 0) {
+            throw new LoadProfileException("The request rate of " + shortText(rate) + " requests per second is more than "
+                    + MAX_RATE.toPlainString() + ": give a lower rate.");
         }
     }
 

@@ -48,7 +48,7 @@ public final class PlotMetadata {
         }
         String text = jsonOrFile.trim();
         String origin = "--plot-metadata";
-        if (!text.startsWith("{")) {
+        if (!text.startsWith("{") && !text.startsWith("[")) { // JSON of the wrong shape is named below, not taken for a file
             Path file;
             try {
                 file = Path.of(text);

@@ -10,21 +10,40 @@ import java.util.function.Function;
  * to its flag with {@link #translate}, so the same sentence names {@code --max-threads} there.
  */
 public enum Setting {
-    TARGET_RATE("Target rate (requests/s)"),
-    LOAD_PROFILE("Load profile"),
-    ARRIVALS("Arrivals"),
-    POISSON_SEED("Poisson seed"),
-    DURATION("Duration (s)"),
-    NUMBER_OF_REQUESTS("Number of requests"),
-    LATE_POLICY("Late policy"),
-    THREAD_CAP("Thread cap"),
-    WORKER_PROCESSES("Worker processes"),
-    SUCCESS_THRESHOLD("Success threshold");
+    TARGET_RATE("Target rate (requests/s)", Element.TIMER),
+    LOAD_PROFILE("Load profile", Element.TIMER),
+    ARRIVALS("Arrivals", Element.TIMER),
+    POISSON_SEED("Poisson seed", Element.TIMER),
+    DURATION("Duration (s)", Element.TIMER),
+    NUMBER_OF_REQUESTS("Number of requests", Element.TIMER),
+    LATE_POLICY("Late policy", Element.TIMER),
+    THREAD_CAP("Thread cap", Element.TIMER),
+    WORKER_PROCESSES("Worker processes", Element.PYTHON_SAMPLER),
+    PYTHON_EXECUTABLE("Python executable", Element.PYTHON_SAMPLER),
+    SUCCESS_THRESHOLD("Success threshold", Element.WAVE_SUMMARY);
+
+    /** The elements whose settings these are, by the names the GUI shows. */
+    private enum Element {
+        TIMER("Constant RPS Timer"), PYTHON_SAMPLER("Python Factory Sampler"), WAVE_SUMMARY("Wave Summary");
+
+        final String name;
+
+        Element(String name) {
+            this.name = name;
+        }
+    }
 
     private final String displayName;
+    private final Element element;
 
-    Setting(String displayName) {
+    Setting(String displayName, Element element) {
         this.displayName = displayName;
+        this.element = element;
+    }
+
+    /** The setting with its element, for a message that stands alone: {@code 'Thread cap' of the Constant RPS Timer}. */
+    public String ofElement() {
+        return this + " of the " + element.name;
     }
 
     /** The name the element's GUI field shows. */
@@ -47,7 +66,7 @@ public enum Setting {
         for (Setting s : values()) {
             String name = names.apply(s);
             if (name != null) {
-                out = out.replace(s.toString(), name);
+                out = out.replace(s.ofElement(), name).replace(s.toString(), name);
             }
         }
         return out;

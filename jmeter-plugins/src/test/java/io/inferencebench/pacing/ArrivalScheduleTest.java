@@ -136,4 +136,57 @@ class ArrivalScheduleTest {
         assertThat(LatePolicy.parse("drop:250").limitNanos()).isEqualTo(250_000_000L);
         assertThatThrownBy(() -> LatePolicy.parse("skip")).hasMessageContaining("drop:MS");
     }
+    @Test
+    void durationsBeyondThirtyDaysAreNamedNotOverflowed() {
+        assertThatThrownBy(() -> LoadProfile.parse("const(10,1e300)"))
+                .isInstanceOf(LoadProfileException.class)
+                .hasMessageContaining("clause 1 'const(10,1e300)'").hasMessageContaining("1E+300 s")
+                .hasMessageContaining("30 days (2592000 s)");
+        assertThatThrownBy(() -> LoadProfile.parse("const(10,20d) const(10,20d)"))
+                .hasMessageContaining("lasts 3456000 s").hasMessageContaining("shorten its clauses");
+        assertThatThrownBy(() -> ArrivalSchedule.constant(10, new BigDecimal("1e300"), 0))
+                .isInstanceOf(LoadProfileException.class).hasMessageContaining("1E+300 s");
+        // exactly 30 days is allowed
+        assertThat(ArrivalSchedule.constant(10, ArrivalSchedule.MAX_SECONDS, 0).startNanos(0)).isZero();
+        assertThat(LoadProfile.parse("const(10,30d)").seconds()).isEqualByComparingTo(ArrivalSchedule.MAX_SECONDS);
+    }
+
+    @Test
+    void absurdRatesAndStepCountsAreNamed() {
+        assertThatThrownBy(() -> LoadProfile.parse("const(1e300,10)"))
+                .hasMessageContaining("rate of 1E+300 requests per second").hasMessageContaining("10000000");
+        assertThatThrownBy(() -> LoadProfile.constant(1e300)).isInstanceOf(LoadProfileException.class)
+                .hasMessageContaining("give a lower rate");
+        assertThatThrownBy(() -> LoadProfile.parse("step(0,1000000,0.001,1)"))
+                .hasMessageContaining("more than 100000 steps");
+    }
+
+    @Test
+    void aProfileOrBoundsThatStartNoRequestAreRefused() {
+        assertThatThrownBy(() -> ArrivalSchedule.of(LoadProfile.parse("const(10,0)"), Arrivals.UNIFORM, 0, null, 0))
+                .isInstanceOf(LoadProfileException.class)
+                .hasMessage("The load profile 'const(10,0)' starts no request: give it a clause with a rate above 0 "
+                        + "that lasts more than 0 s, e.g. const(10,60).");
+        assertThatThrownBy(() -> ArrivalSchedule.of(LoadProfile.parse("const(0,10) const(5,10)"), Arrivals.UNIFORM, 0,
+                new BigDecimal("5"), 0))
+                .hasMessageContaining("starts no request within the duration of 5 s")
+                .hasMessageContaining("begins within the duration");
+        // the first request at 10 s is within an 11 s bound
+        assertThat(ArrivalSchedule.of(LoadProfile.parse("const(0,10) const(5,10)"), Arrivals.UNIFORM, 0,
+                new BigDecimal("11"), 0).startNanos(0)).isEqualTo(10 * S);
+    }
+
+    @Test
+    void theTimerNamesItsDurationProperty() {
+        ConstantRpsTimer t = new ConstantRpsTimer();
+        t.setDurationSeconds("1e300");
+        assertThatThrownBy(t::validate).isInstanceOf(LoadProfileException.class)
+                .hasMessageStartingWith("Duration (s) of the Constant RPS Timer is 1E+300 s")
+                .hasMessageContaining("30 days");
+        t.setDurationSeconds("soon");
+        assertThatThrownBy(t::validate).hasMessageStartingWith("Duration (s) of the Constant RPS Timer is 'soon'");
+        t.setDurationSeconds("60");
+        t.setLoadProfile("const(10,0)");
+        assertThatThrownBy(t::validate).hasMessageContaining("starts no request");
+    }
 }

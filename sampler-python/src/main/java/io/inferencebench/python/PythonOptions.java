@@ -1,5 +1,7 @@
 package io.inferencebench.python;
 
+import io.inferencebench.wave.Setting;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -68,6 +70,69 @@ public record PythonOptions(
             throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
         }
         environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(environment));
+    }
+
+    /** Memory a CPython worker process takes with a typical factories file loaded (measured: 25-40 MB). */
+    static final long BYTES_PER_WORKER = 40L * 1024 * 1024;
+    /** Worker processes per core beyond which more only add context switches (see capacity rps-saturation). */
+    static final int WORKERS_PER_CORE = 4;
+
+    /**
+     * The most worker processes this machine can run: four per core, or as many as the available memory
+     * holds at about 40 MB each, whichever is smaller (at least one).
+     */
+    public static int maxWorkers() {
+        return maxWorkers(java.lang.Runtime.getRuntime().availableProcessors(), availableMemoryBytes());
+    }
+
+    static int maxWorkers(int cores, long availableBytes) {
+        long byMemory = availableBytes <= 0 ? Long.MAX_VALUE : availableBytes / BYTES_PER_WORKER;
+        return (int) Math.max(1, Math.min((long) WORKERS_PER_CORE * Math.max(1, cores), byMemory));
+    }
+
+    /**
+     * Checks the worker count against {@link #maxWorkers()}: ten thousand Pythons would exhaust the machine's
+     * memory and the JVM would die without a word.
+     *
+     * @throws FactoriesException naming the sampler property and the limit
+     */
+    public PythonOptions checkWorkers() throws FactoriesException {
+        if (runtime == Runtime.JEP) {
+            return this; // in-process: no worker processes
+        }
+        int cores = java.lang.Runtime.getRuntime().availableProcessors();
+        long memory = availableMemoryBytes();
+        int max = maxWorkers(cores, memory);
+        if (workers > max) {
+            throw new FactoriesException(workersProblem(workers, max, cores, memory));
+        }
+        return this;
+    }
+
+    static String workersProblem(int workers, int max, int cores, long availableBytes) {
+        return Setting.WORKER_PROCESSES.ofElement() + " is " + workers + ", more than this machine can run: at most " + max + " here ("
+                + WORKERS_PER_CORE + " per core on " + cores + " core" + (cores == 1 ? "" : "s")
+                + (availableBytes > 0 ? ", about 40 MB each of " + availableBytes / (1024 * 1024) + " MB available memory"
+                        : "")
+                + "); give at most " + max + ", or spread the load over JMeter remote engines.";
+    }
+
+    /** MemAvailable of /proc/meminfo on Linux, else the JVM's view of free physical memory, else -1. */
+    static long availableMemoryBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: ask the JVM
+        }
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getFreeMemorySize();
+        }
+        return -1;
     }
 
     /** The defaults for a factories file: auto runtime, {@code python3}, one worker. */

@@ -19,6 +19,9 @@ public interface PythonRuntime extends AutoCloseable {
      * @throws FactoriesException with the one sentence to show the user
      */
     static PythonRuntime start(PythonOptions options, Consumer<String> notices) throws FactoriesException {
+        // before anything starts or prints, whichever runtime serves
+        WorkerPool.checkFile(options);
+        options.checkWorkers();
         return switch (options.runtime()) {
             case SUBPROCESS -> WorkerPool.start(options);
             case JEP -> JepRuntime.start(options);
@@ -27,9 +30,11 @@ public interface PythonRuntime extends AutoCloseable {
                 if (missing == null) {
                     yield JepRuntime.start(options);
                 }
+                // said once the workers run: a Python that cannot start is then the only line the user reads
+                WorkerPool pool = WorkerPool.start(options);
                 notices.accept("Jep is not available (" + missing + "); running " + options.workers()
                         + " CPython worker process" + (options.workers() == 1 ? "" : "es") + ".");
-                yield WorkerPool.start(options);
+                yield pool;
             }
         };
     }

@@ -70,6 +70,7 @@ public final class WorkerPool implements PythonRuntime {
      */
     public static WorkerPool start(PythonOptions options) throws FactoriesException {
         checkFile(options);
+        options.checkWorkers();
         PythonExecutable python = PythonExecutable.probe(options.python());
         WorkerPool pool = new WorkerPool(options, python);
         List<Future<WorkerProcess>> starting = new ArrayList<>();
@@ -100,6 +101,10 @@ public final class WorkerPool implements PythonRuntime {
     }
 
     static void checkFile(PythonOptions options) throws FactoriesException {
+        if (Files.isDirectory(options.factoriesFile())) {
+            throw new FactoriesException("Factories file " + options.factoriesFile()
+                    + " is a directory; pass the path of a Python file in it that defines invoke_factory and payload_factory.");
+        }
         if (!Files.isRegularFile(options.factoriesFile())) {
             throw new FactoriesException("Factories file " + options.factoriesFile()
                     + " does not exist; pass the path of a Python file that defines invoke_factory and payload_factory.");

@@ -1,5 +1,7 @@
 package io.inferencebench.python;
 
+import io.inferencebench.wave.Setting;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -83,7 +85,7 @@ final class WorkerProcess {
             process = builder.start();
         } catch (IOException e) {
             throw new FactoriesException("Python executable '" + python.command()
-                    + "' could not be started (" + e.getMessage() + "); pass a working Python with --python.", e);
+                    + "' could not be started (" + e.getMessage() + "); pass a working Python as " + Setting.PYTHON_EXECUTABLE + ".", e);
         }
         WorkerProcess worker = new WorkerProcess(index, process, options, onExit);
         worker.startThreads();

@@ -30,6 +30,23 @@ class FailFastTest {
     }
 
     @Test
+    void aDirectoryIsNamedAsADirectoryNotAsMissing() {
+        assertThat(startFails(folder)).isEqualTo("Factories file " + folder.toAbsolutePath().normalize()
+                + " is a directory; pass the path of a Python file in it that defines invoke_factory and payload_factory.");
+    }
+
+    @Test
+    void moreWorkersThanTheMachineHoldsAreRefusedBeforeAnyPythonStarts() throws Exception {
+        Path file = java.nio.file.Files.writeString(folder.resolve("f.py"), "raise SystemExit('must not run')\n");
+        PythonOptions options = PythonOptions.of(file).withRuntime(PythonOptions.Runtime.AUTO).withWorkers(10_000);
+        assertThatThrownBy(() -> PythonRuntime.start(options, notice -> {
+            throw new AssertionError("nothing may be printed first: " + notice);
+        })).isInstanceOf(FactoriesException.class)
+                .hasMessageStartingWith("Worker processes is 10000, more than this machine can run: at most "
+                        + PythonOptions.maxWorkers() + " here");
+    }
+
+    @Test
     void aSyntaxErrorIsReportedWithFileAndLine() {
         Path file = Factories.write(folder, "broken.py", """
                 def invoke_factory(endpoint_name=None):
@@ -152,6 +169,6 @@ class FailFastTest {
         PythonOptions options = PythonOptions.of(Factories.numbered(folder, 1)).withRuntime(PythonOptions.Runtime.SUBPROCESS)
                 .withPython("/no/such/python3");
         assertThatThrownBy(() -> WorkerPool.start(options)).isInstanceOf(FactoriesException.class)
-                .hasMessage("Python executable '/no/such/python3' was not found; install Python 3.9 or newer or pass its path with --python.");
+                .hasMessage("Python executable '/no/such/python3' was not found; install Python 3.9 or newer or pass its path as 'Python executable'.");
     }
 }

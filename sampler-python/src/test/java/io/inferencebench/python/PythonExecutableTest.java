@@ -34,7 +34,7 @@ class PythonExecutableTest {
     void aPythonOlderThan39IsRejectedWithItsVersion() throws Exception {
         Path old = interpreterPrinting("3.8.10", 0);
         assertThatThrownBy(() -> PythonExecutable.probe(old.toString())).isInstanceOf(FactoriesException.class)
-                .hasMessage("Python executable '" + old + "' is Python 3.8.10, but 3.9 or newer is needed; pass a newer Python with --python.");
+                .hasMessage("Python executable '" + old + "' is Python 3.8.10, but 3.9 or newer is needed; pass a newer Python as 'Python executable'.");
     }
 
     @Test
@@ -48,13 +48,35 @@ class PythonExecutableTest {
         Path notPython = interpreterPrinting("usage: something else", 2);
         assertThatThrownBy(() -> PythonExecutable.probe(notPython.toString())).isInstanceOf(FactoriesException.class)
                 .hasMessage("Python executable '" + notPython + "' does not run as Python (it printed: usage: something else);"
-                        + " pass a Python 3.9 or newer with --python.");
+                        + " pass a Python 3.9 or newer as 'Python executable'.");
     }
 
     @Test
     void aMissingExecutableIsNamed() {
         assertThatThrownBy(() -> PythonExecutable.probe("python3-that-is-not-installed"))
                 .isInstanceOf(FactoriesException.class)
-                .hasMessage("Python executable 'python3-that-is-not-installed' was not found; install Python 3.9 or newer or pass its path with --python.");
+                .hasMessage("Python executable 'python3-that-is-not-installed' was not found; install Python 3.9 or newer or pass its path as 'Python executable'.");
+    }
+
+    @Test
+    void aFileThatIsNotExecutableIsNamedAsSuchNotAsMissing() throws Exception {
+        Path script = interpreterPrinting("3.12.0", 0);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> PythonExecutable.probe(script.toString())).isInstanceOf(FactoriesException.class)
+                .hasMessage("Python executable '" + script + "' is not executable; make it executable (chmod +x) "
+                        + "or pass a working Python 3.9 or newer as 'Python executable'.");
+    }
+
+    @Test
+    void aDirectoryIsNamedAsADirectory() {
+        assertThatThrownBy(() -> PythonExecutable.probe(folder.toString())).isInstanceOf(FactoriesException.class)
+                .hasMessageStartingWith("Python executable '" + folder + "' is a directory; pass the path of the python3 program");
+    }
+
+    @Test
+    void aMissingPathIsNamedAsNotFound() {
+        Path missing = folder.resolve("bin/python3");
+        assertThatThrownBy(() -> PythonExecutable.probe(missing.toString()))
+                .hasMessage("Python executable '" + missing + "' was not found; install Python 3.9 or newer or pass its path as 'Python executable'.");
     }
 }

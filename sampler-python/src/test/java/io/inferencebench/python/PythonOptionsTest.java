@@ -43,4 +43,28 @@ class PythonOptionsTest {
         assertThat(options.runtime()).isEqualTo(PythonOptions.Runtime.AUTO);
         assertThat(options.endpointName()).isEmpty();
     }
+
+    @Test
+    void theWorkerCapIsFourPerCoreOrWhatMemoryHoldsWhicheverIsSmaller() {
+        long mb = 1024L * 1024;
+        assertThat(PythonOptions.maxWorkers(2, 64_000 * mb)).isEqualTo(8);      // cores decide
+        assertThat(PythonOptions.maxWorkers(64, 400 * mb)).isEqualTo(10);       // memory decides, 40 MB each
+        assertThat(PythonOptions.maxWorkers(8, 10 * mb)).isEqualTo(1);          // never below one
+        assertThat(PythonOptions.maxWorkers(8, -1)).isEqualTo(32);              // memory unknown: cores only
+        assertThat(PythonOptions.maxWorkers()).isBetween(1, 4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void tooManyWorkersAreOneSentenceNamingTheSamplerPropertyAndTheLimit() throws Exception {
+        assertThat(PythonOptions.workersProblem(10_000, 8, 2, 16_000L * 1024 * 1024)).isEqualTo(
+                "Worker processes is 10000, more than this machine can run: at most 8 here (4 per core on 2 cores, "
+                        + "about 40 MB each of 16000 MB available memory); give at most 8, or spread the load over "
+                        + "JMeter remote engines.");
+        assertThatThrownBy(() -> PythonOptions.of(Path.of("f.py")).withWorkers(10_000).checkWorkers())
+                .isInstanceOf(FactoriesException.class).hasMessageStartingWith("Worker processes is 10000");
+        PythonOptions fine = PythonOptions.of(Path.of("f.py")).withWorkers(PythonOptions.maxWorkers());
+        assertThat(fine.checkWorkers()).isSameAs(fine);
+        // Jep runs in-process: no worker processes to count
+        assertThat(fine.withWorkers(10_000).withRuntime(PythonOptions.Runtime.JEP).checkWorkers()).isNotNull();
+    }
 }

@@ -31,6 +31,7 @@ public class FdLimitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        RunDirectory.checkWritable(resultsDir);
         Console console = new Console(System.out);
         Path run = RunDirectory.create(resultsDir, LocalDateTime.now(), "fd-limit");
         console.logTo(run.resolve("benchmark.log"));

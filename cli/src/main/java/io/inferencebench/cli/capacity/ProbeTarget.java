@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import io.inferencebench.cli.BadInputException;
+import io.inferencebench.cli.RunDirectory;
 import io.inferencebench.python.FactoriesException;
 import io.inferencebench.python.PythonOptions;
 import io.inferencebench.python.PythonRuntime;
@@ -35,6 +36,39 @@ public class ProbeTarget {
     Path resultsDir;
 
     private EndpointSimulator simulator;
+
+    /** Every check that needs no side effect, before anything starts: bad input leaves nothing behind. */
+    void check() {
+        if (url != null) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url.trim());
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw new BadInputException("--url '" + url + "' must start with http:// or https:// and name a host, "
+                        + "e.g. --url http://127.0.0.1:8080.");
+            }
+        } else {
+            SimulatorOptions.parse(simulate); // a bad --simulate is one sentence (exit 2) before any Python starts
+        }
+        RunDirectory.checkWritable(resultsDir);
+    }
+
+    /** {@code value} when it is a finite number above 0 and at most {@code max}, else bad input naming {@code flag}. */
+    static double positive(String flag, double value, double max, String unit) {
+        if (!(value > 0) || value > max) {
+            throw new BadInputException(flag + " must be more than 0 and at most " + text(max) + " " + unit + ", got "
+                    + text(value) + ".");
+        }
+        return value;
+    }
+
+    static String text(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
 
     /** Starts the simulator when no endpoint was given; returns the URL the factories will use. */
     String endpoint() {

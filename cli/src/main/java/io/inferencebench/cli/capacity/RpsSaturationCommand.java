@@ -12,8 +12,10 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.inferencebench.cli.BadInputException;
 import io.inferencebench.cli.Console;
 import io.inferencebench.cli.RunDirectory;
+import io.inferencebench.python.PythonOptions;
 import io.inferencebench.python.PythonRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,10 +41,28 @@ public class RpsSaturationCommand implements Callable<Integer> {
     @Option(names = "--burst-seconds", paramLabel = "S", defaultValue = "2", description = "Length of each measuring burst (default ${DEFAULT-VALUE}).")
     double burstSeconds;
 
+    /** Bad values are one sentence each (exit 2) before any Python starts. */
+    void check() {
+        int most = PythonOptions.maxWorkers();
+        if (maxWorkers != null && (maxWorkers < 1 || maxWorkers > most)) {
+            throw new BadInputException("--max-workers must be from 1 to " + most + " on this machine (4 per core on "
+                    + Runtime.getRuntime().availableProcessors() + " cores, about 40 MB of available memory each), got "
+                    + maxWorkers + ".");
+        }
+        if (!(minGain >= 0 && minGain <= 10)) {
+            throw new BadInputException("--min-gain is a fraction of requests per second, from 0 to 10 (e.g. 0.1 for "
+                    + "10%), got " + ProbeTarget.text(minGain) + ".");
+        }
+        ProbeTarget.positive("--burst-seconds", burstSeconds, 3600, "seconds");
+        target.check();
+    }
+
     @Override
     public Integer call() throws Exception {
+        check();
         Console console = new Console(System.out);
-        int limit = maxWorkers != null ? maxWorkers : 2 * Runtime.getRuntime().availableProcessors();
+        int limit = maxWorkers != null ? maxWorkers
+                : Math.min(2 * Runtime.getRuntime().availableProcessors(), PythonOptions.maxWorkers());
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
             PythonRuntime one = target.start(1, console::println);

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.inferencebench.cli.BadInputException;
 import io.inferencebench.cli.Console;
 import io.inferencebench.cli.RunDirectory;
 import io.inferencebench.diagnostics.ClientHardware;
@@ -44,8 +45,23 @@ public class WorkerSaturationCommand implements Callable<Integer> {
     /** A burst starting fewer than this share of what it asked has saturated the worker. */
     static final double SATURATED = 0.97;
 
+    /** Bad values are one sentence each (exit 2) before any Python starts. */
+    void check() {
+        ProbeTarget.positive("--start-rate", startRate, 10_000_000, "requests per second");
+        ProbeTarget.positive("--max-rate", maxRate, 10_000_000, "requests per second");
+        if (maxRate < startRate) {
+            throw new BadInputException("--max-rate " + ProbeTarget.text(maxRate) + " is below --start-rate "
+                    + ProbeTarget.text(startRate) + ": give a --max-rate at least as high as the start rate.");
+        }
+        if (confirmations < 0 || confirmations > 1000) {
+            throw new BadInputException("--confirmations must be from 0 to 1000 bursts, got " + confirmations + ".");
+        }
+        target.check();
+    }
+
     @Override
     public Integer call() throws Exception {
+        check();
         Console console = new Console(System.out);
         try {
             PythonRuntime runtime = target.start(1, console::println);
