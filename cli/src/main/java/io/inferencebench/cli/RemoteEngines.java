@@ -23,9 +23,7 @@ import org.apache.jmeter.engine.DistributedRunner;
 import org.apache.jmeter.engine.JMeterEngine;
 import org.apache.jmeter.engine.JMeterEngineException;
 import org.apache.jmeter.rmi.RmiUtils;
-import org.apache.jmeter.samplers.Remoteable;
 import org.apache.jmeter.samplers.SampleEvent;
-import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.threads.RemoteThreadsListenerTestElement;
 import org.apache.jmeter.util.JMeterUtils;
 import org.apache.jorphan.collections.HashTree;
@@ -46,61 +44,15 @@ final class RemoteEngines implements WaveEngine {
     private static final long STOP_WAIT_NANOS = 30_000_000_000L;
     private static final int CONNECT_TIMEOUT_MS = 3000;
 
-    /** One engine: how the user wrote it (also JMeter's name for it), and where its RMI registry listens. */
-    record Address(String text, String host, int port) {
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
+    private final List<EngineAddress> addresses;
 
-    private final List<Address> addresses;
-
-    private RemoteEngines(List<Address> addresses) {
+    private RemoteEngines(List<EngineAddress> addresses) {
         this.addresses = List.copyOf(addresses);
     }
 
     /** Parses {@code host[:port],host[:port]} (IPv6 as {@code [::1]:1099}); the port defaults to JMeter's 1099. */
     static RemoteEngines parse(String hosts) {
-        List<Address> list = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String raw : hosts.split(",", -1)) {
-            String text = raw.trim();
-            if (text.isEmpty()) {
-                throw new BadInputException("--remote '" + hosts + "' has an empty entry: give host[:port] entries "
-                        + "separated by commas, e.g. --remote 10.0.0.5,10.0.0.6:1099.");
-            }
-            int bracket = text.indexOf(']');
-            int colon = text.indexOf(':', Math.max(bracket, 0));
-            boolean bareIpv6 = bracket < 0 && colon >= 0 && text.indexOf(':', colon + 1) >= 0;
-            String host = colon < 0 || bareIpv6 ? text : text.substring(0, colon);
-            int port = 1099;
-            if (colon >= 0 && !bareIpv6) {
-                String p = text.substring(colon + 1);
-                try {
-                    port = Integer.parseInt(p);
-                } catch (NumberFormatException e) {
-                    port = -1;
-                }
-                if (port < 1 || port > 65535) {
-                    throw new BadInputException("--remote entry '" + text + "': '" + p + "' is not a port; give "
-                            + "host[:port] with a port from 1 to 65535, e.g. 10.0.0.6:1099.");
-                }
-            }
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            if (host.isEmpty()) {
-                throw new BadInputException("--remote entry '" + text + "' names no host: give host[:port], "
-                        + "e.g. 10.0.0.6:1099.");
-            }
-            if (!seen.add(host.toLowerCase(Locale.ROOT) + ":" + port)) {
-                throw new BadInputException("--remote lists " + text + " twice: each engine takes one share of the "
-                        + "rate, so name every engine once.");
-            }
-            list.add(new Address(text, host, port));
-        }
-        return new RemoteEngines(list);
+        return new RemoteEngines(EngineAddress.parseAll(hosts));
     }
 
     int count() {
@@ -141,7 +93,7 @@ final class RemoteEngines implements WaveEngine {
     }
 
     List<String> names() {
-        return addresses.stream().map(Address::text).toList();
+        return addresses.stream().map(EngineAddress::text).toList();
     }
 
     @Override
@@ -157,7 +109,7 @@ final class RemoteEngines implements WaveEngine {
     public void reach() {
         // a closed port first: JMeter's RMI client would otherwise blame a missing keystore (SSL is on by default)
         Map<String, String> silent = new LinkedHashMap<>();
-        for (Address a : addresses) {
+        for (EngineAddress a : addresses) {
             String why = silence(a);
             if (why != null) {
                 silent.put(a.text(), why);
@@ -173,7 +125,7 @@ final class RemoteEngines implements WaveEngine {
         }
         configureController();
         Map<String, String> unreachable = new LinkedHashMap<>();
-        for (Address a : addresses) {
+        for (EngineAddress a : addresses) {
             try {
                 LocateRegistry.getRegistry(a.host(), a.port(), RmiUtils.createClientSocketFactory()).lookup(ENGINE_RMI_NAME);
             } catch (RemoteException | NotBoundException | RuntimeException e) {
@@ -200,7 +152,7 @@ final class RemoteEngines implements WaveEngine {
     }
 
     /** Why nothing answers at the engine's registry port, or {@code null} when something listens there. */
-    static String silence(Address a) {
+    static String silence(EngineAddress a) {
         String where = (a.host().contains(":") ? "[" + a.host() + "]" : a.host()) + ":" + a.port();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(a.host(), a.port()), CONNECT_TIMEOUT_MS);
@@ -336,64 +288,5 @@ final class RemoteEngines implements WaveEngine {
         }
         String m = root.getMessage();
         return root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.trim());
-    }
-
-    /**
-     * Every engine reports its end to this listener, after the listeners before it in the plan
-     * (JMeter's non-GUI client waits the same way with its own ListenToTest).
-     */
-    static final class EngineEnds implements TestStateListener, Remoteable {
-        private final Set<String> running = new HashSet<>();
-
-        synchronized void expect(String host) {
-            running.add(host);
-        }
-
-        synchronized void forget(String host) {
-            running.remove(host);
-            notifyAll();
-        }
-
-        /** True when every expected engine has ended before {@code deadlineNanos}. */
-        synchronized boolean await(long deadlineNanos) {
-            while (!running.isEmpty()) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(Math.max(1, Math.min(left / 1_000_000L, 200)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        synchronized String missing() {
-            return String.join(", ", running);
-        }
-
-        @Override
-        public void testStarted() {
-            // a remote run only calls the host variants
-        }
-
-        @Override
-        public void testStarted(String host) {
-            // nothing to do: the engine counts from the moment it was started
-        }
-
-        @Override
-        public void testEnded() {
-            // a remote run only calls the host variants
-        }
-
-        @Override
-        public synchronized void testEnded(String host) {
-            running.remove(host);
-            notifyAll();
-        }
     }
 }

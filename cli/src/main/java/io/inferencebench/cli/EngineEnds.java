@@ -1,0 +1,66 @@
+package io.inferencebench.cli;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import org.apache.jmeter.samplers.Remoteable;
+import org.apache.jmeter.testelement.TestStateListener;
+
+/**
+ * Every engine reports its end to this listener, after the listeners before it in the plan
+ * (JMeter's non-GUI client waits the same way with its own ListenToTest).
+ */
+final class EngineEnds implements TestStateListener, Remoteable {
+    private final Set<String> running = new HashSet<>();
+
+    synchronized void expect(String host) {
+        running.add(host);
+    }
+
+    synchronized void forget(String host) {
+        running.remove(host);
+        notifyAll();
+    }
+
+    /** True when every expected engine has ended before {@code deadlineNanos}. */
+    synchronized boolean await(long deadlineNanos) {
+        while (!running.isEmpty()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, Math.min(left / 1_000_000L, 200)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    synchronized String missing() {
+        return String.join(", ", running);
+    }
+
+    @Override
+    public void testStarted() {
+        // a remote run only calls the host variants
+    }
+
+    @Override
+    public void testStarted(String host) {
+        // nothing to do: the engine counts from the moment it was started
+    }
+
+    @Override
+    public void testEnded() {
+        // a remote run only calls the host variants
+    }
+
+    @Override
+    public synchronized void testEnded(String host) {
+        running.remove(host);
+        notifyAll();
+    }
+}
