@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.inferencebench.testsupport.CapturedConsole;
+
 /** The client-capacity probes, run as a user would, with real CPython workers. */
 class CapacityProbesTest {
     @RegisterExtension

@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
+import io.inferencebench.testsupport.CapturedConsole;
+import io.inferencebench.testsupport.JMeterInstallation;
+import io.inferencebench.testsupport.JMeterServers;
 
 /**
  * Waves on two real JMeter remote engines ({@code jmeter-server} processes on loopback, started from a JMeter
@@ -42,7 +45,7 @@ class DistributedWaveTest {
         // the controller side of RMI: loopback call-backs, no SSL (the engines are started the same way)
         System.setProperty("java.rmi.server.hostname", "127.0.0.1");
         System.setProperty("server.rmi.ssl.disable", "true");
-        Path home = PlanReplayTest.assembleJMeterHome(work.resolve("apache-jmeter-5.6.3"));
+        Path home = JMeterInstallation.assemble(work.resolve("apache-jmeter-5.6.3"));
         engines = JMeterServers.start(home, work, 2);
     }
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
+import io.inferencebench.testsupport.CapturedConsole;
 
 /** The Constant RPS Timer in real waves: through a server stall, under a thread cap, with drops. */
 class PacingEndToEndTest {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.inferencebench.testsupport.CapturedConsole;
+
 /** Factories-file waves through the command line, with real CPython workers and the real simulator. */
 class PythonWaveTest {
     @RegisterExtension

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
+import io.inferencebench.testsupport.CapturedConsole;
 
 /** --endpoint-config through the command line: the simulator's own Prometheus metrics for the wave window. */
 class ServerMetricsWaveTest {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
+import io.inferencebench.testsupport.CapturedConsole;
 
 /** Waves run through the command line against the real simulator, on the embedded JMeter engine. */
 class WaveEndToEndTest {

@@ -6,6 +6,9 @@ import io.inferencebench.outcome.ServerMetricsReport.MetricReport;
 import io.inferencebench.outcome.ServerMetricsReport.StreamReport;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
+import io.inferencebench.testsupport.EmbeddedJMeterHome;
+import io.inferencebench.testsupport.JMeterInstallation;
+import io.inferencebench.testsupport.JMeterServers;
 import org.apache.jmeter.control.LoopController;
 import org.apache.jmeter.engine.DistributedRunner;
 import org.apache.jmeter.engine.StandardJMeterEngine;
@@ -33,7 +36,7 @@ class ServerMetricsListenerTest {
 
     @BeforeAll
     static void jmeter() {
-        TestJMeterHome.initialise();
+        EmbeddedJMeterHome.initialise();
     }
 
     @Test
@@ -71,10 +74,9 @@ class ServerMetricsListenerTest {
 
     @Test
     void actsOnceOnTheControllerAfterEveryRemoteEngineEnded(@TempDir Path dir) throws Exception {
-        Path home = TestJMeterHome.initialise();
+        Path home = JMeterInstallation.assemble(dir.resolve("apache-jmeter-5.6.3"));
         try (EndpointSimulator simulator = EndpointSimulator.start(SimulatorOptions.defaults().withLatency("5ms"));
-             JMeterServer first = JMeterServer.start(home, dir);
-             JMeterServer second = JMeterServer.start(home, dir)) {
+             JMeterServers engines = JMeterServers.start(home, dir, 2)) {
             Path config = Files.writeString(dir.resolve("endpoint.json"), """
                     [{"stream": "prometheus", "url": "%s/metrics", "interval": "200ms",
                       "metrics": ["ib_sim_requests_total{status=\\"200\\"}"]}]
@@ -87,7 +89,7 @@ class ServerMetricsListenerTest {
 
             Path written = dir.resolve("run/server_metrics.json");
             String console = capturingStdout(() -> {
-                runner.init(List.of(first.address(), second.address()), plan(simulator, 2, 10, listener));
+                runner.init(List.of(engines.addresses().split(",")), plan(simulator, 2, 10, listener));
                 runner.start();
                 awaitQuietly(() -> Files.exists(written));
             });

@@ -1,9 +1,5 @@
 package io.inferencebench.python;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,15 +16,13 @@ import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestElement;
 import org.apache.jmeter.testelement.TestPlan;
 import org.apache.jmeter.threads.ThreadGroup;
-import org.apache.jmeter.util.JMeterUtils;
 import org.apache.jorphan.collections.HashTree;
 import org.apache.jorphan.collections.ListedHashTree;
 
-import io.inferencebench.wave.SampleFields;
+import io.inferencebench.testsupport.EmbeddedJMeterHome;
 
 /** A real JMeter engine in the test JVM, running one thread group around a sampler. */
 final class EmbeddedJMeter {
-    private static boolean initialised;
 
     /** A sample as a listener received it, with the per-sample variables it carried. */
     record Sample(SampleResult result, Map<String, String> fields) {
@@ -37,28 +31,9 @@ final class EmbeddedJMeter {
     private EmbeddedJMeter() {
     }
 
-    static synchronized void initialise() {
-        if (initialised) {
-            return;
-        }
-        try {
-            Path home = Files.createTempDirectory("jmeter-home");
-            Path bin = Files.createDirectories(home.resolve("bin"));
-            Path properties = bin.resolve("jmeter.properties");
-            // sample_variables makes the fields travel with every SampleEvent, as they do to JTL files.
-            Files.writeString(properties, "sample_variables=" + String.join(",", SampleFields.ALL) + "\n");
-            JMeterUtils.setJMeterHome(home.toString());
-            JMeterUtils.loadJMeterProperties(properties.toString());
-            JMeterUtils.initLocale();
-            initialised = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Runs {@code threads} threads, each sampling {@code loops} times, and returns every sample. */
     static List<Sample> run(TestElement sampler, int threads, int loops) {
-        initialise();
+        EmbeddedJMeterHome.initialise();
         Collector collector = new Collector();
         LoopController loop = new LoopController();
         loop.setLoops(loops);

@@ -12,12 +12,14 @@ import org.apache.jmeter.testbeans.BeanInfoSupport;
 import org.apache.jmeter.testbeans.gui.GenericTestBeanCustomizer;
 import org.junit.jupiter.api.Test;
 
+import io.inferencebench.testsupport.EmbeddedJMeterHome;
+
 /** What JMeter's GUI needs to show the sampler: every property grouped, named and described. */
 class PythonFactorySamplerBeanInfoTest {
 
     @Test
     void everyPropertyHasAGroupADisplayNameAndADescription() throws Exception {
-        EmbeddedJMeter.initialise(); // the GUI's locale picks the bundle
+        EmbeddedJMeterHome.initialise(); // the GUI's locale picks the bundle
         BeanInfo info = Introspector.getBeanInfo(PythonFactorySampler.class);
         ResourceBundle bundle = (ResourceBundle) info.getBeanDescriptor().getValue(BeanInfoSupport.RESOURCE_BUNDLE);
 

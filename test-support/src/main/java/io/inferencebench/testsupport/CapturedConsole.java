@@ -1,4 +1,4 @@
-package io.inferencebench.cli;
+package io.inferencebench.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** What the command printed during a test, on stdout and stderr ({@code @RegisterExtension}). */
-final class CapturedConsole implements BeforeEachCallback, AfterEachCallback {
+/** What the code under test printed during a test, on stdout and stderr ({@code @RegisterExtension}). */
+public final class CapturedConsole implements BeforeEachCallback, AfterEachCallback {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream stdout;
@@ -31,11 +31,11 @@ final class CapturedConsole implements BeforeEachCallback, AfterEachCallback {
         System.setErr(stderr);
     }
 
-    String out() {
+    public String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    String err() {
+    public String err() {
         return err.toString(StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package io.inferencebench.cli;
+package io.inferencebench.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,19 +11,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Real JMeter remote engines for tests: {@code jmeter-server} processes started from an assembled JMeter
- * home on free loopback ports, RMI without SSL, each with its own console and log file.
+ * Real JMeter remote engines for tests: {@code jmeter-server} processes started from a JMeter installation
+ * ({@link JMeterInstallation}) on free loopback ports, RMI without SSL, each with its own console and log
+ * file. The test's own JVM is the controller: {@link EmbeddedJMeterHome} sets its side of RMI.
  */
-final class JMeterServers implements AutoCloseable {
+public final class JMeterServers implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 90_000;
 
     /** One engine process and the port of its RMI registry. */
-    record Server(Process process, int port, Path dir) {
-        String address() {
+    public record Server(Process process, int port, Path dir) {
+        /** {@code 127.0.0.1:port}, as {@code -R} and {@code --remote} take it. */
+        public String address() {
             return "127.0.0.1:" + port;
         }
 
-        String console() {
+        /** What the engine printed: the reason when it did not start. */
+        public String console() {
             try {
                 return Files.readString(dir.resolve("console.txt"));
             } catch (IOException e) {
@@ -31,7 +34,7 @@ final class JMeterServers implements AutoCloseable {
             }
         }
 
-        Path log() {
+        public Path log() {
             return dir.resolve("jmeter-server.log");
         }
     }
@@ -42,7 +45,7 @@ final class JMeterServers implements AutoCloseable {
     }
 
     /** Starts {@code count} engines from {@code home}, working in folders under {@code work}; waits until each answers. */
-    static JMeterServers start(Path home, Path work, int count) throws Exception {
+    public static JMeterServers start(Path home, Path work, int count) throws Exception {
         JMeterServers all = new JMeterServers();
         try {
             for (int i = 1; i <= count; i++) {
@@ -66,12 +69,12 @@ final class JMeterServers implements AutoCloseable {
         }
     }
 
-    List<Server> servers() {
+    public List<Server> servers() {
         return servers;
     }
 
     /** {@code 127.0.0.1:port,...} as {@code --remote} and {@code jmeter -R} take it. */
-    String addresses() {
+    public String addresses() {
         return servers.stream().map(Server::address).collect(Collectors.joining(","));
     }
 
@@ -94,13 +97,13 @@ final class JMeterServers implements AutoCloseable {
                 + START_TIMEOUT_MS / 1000 + " s (" + last + "): " + s.console());
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    static String javaExecutable() {
+    public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -8,7 +8,6 @@ import org.apache.jmeter.testbeans.gui.TestBeanGUI;
 import org.apache.jmeter.testelement.TestElement;
 import org.apache.jmeter.testelement.TestPlan;
 import org.apache.jmeter.threads.ThreadGroup;
-import org.apache.jmeter.util.JMeterUtils;
 import org.apache.jorphan.collections.ListedHashTree;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -36,10 +35,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferencebench.testsupport.EmbeddedJMeterHome;
+
 /** The listener in a real JMeter engine, configured the way a saved test plan configures it. */
 class ExcelSummaryListenerTest {
-    @TempDir
-    static Path jmeterHome;
     @TempDir
     Path temp;
 
@@ -54,12 +53,8 @@ class ExcelSummaryListenerTest {
     };
 
     @BeforeAll
-    static void jmeter() throws IOException {
-        Path bin = Files.createDirectories(jmeterHome.resolve("bin"));
-        Files.writeString(bin.resolve("jmeter.properties"), "jmeter.save.saveservice.output_format=csv\n");
-        JMeterUtils.setJMeterHome(jmeterHome.toString());
-        JMeterUtils.loadJMeterProperties(bin.resolve("jmeter.properties").toString());
-        JMeterUtils.initLocale();
+    static void jmeter() {
+        EmbeddedJMeterHome.initialise();
     }
 
     @BeforeEach

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The three-run comparison as a browser shows it: rendered by headless Chromium (Debian's
  * {@code chromium}), looked at through a screenshot, and its statistic selector driven through the
  * page's URL. The screenshot is kept as target/report-screenshot.png; with
- * {@code -Dreport.screenshot=docs/report-screenshot.png} it is also copied there.
+ * {@code -Dreport.screenshot=../docs/report-screenshot.png} it is also copied there (the test runs in
+ * {@code reports/}).
  */
 class ReportInBrowserTest {
     private static final int WIDTH = 1440;

@@ -1,5 +1,5 @@
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+package io.inferencebench.bench;
+
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,27 +21,32 @@ import io.inferencebench.python.PythonOptions;
 import io.inferencebench.python.WorkerPool;
 
 /**
- * The bridge benchmark (run it with bench/bridge/run): the cost of calling a Python invoke from Java
- * through the subprocess runtime, each figure beside the same loop in pure Python.
- *
- * <pre>
- *   java -cp CLASSPATH BridgeBench.java bridge   [seconds]          Java -> Python -> Java per call, invocations/s
- *   java -cp CLASSPATH BridgeBench.java simulate latency=50ms       a simulator in its own JVM (prints its URL)
- *   java -cp CLASSPATH BridgeBench.java http SECONDS W:R,R,.. W:R,..  JMeter waves (Constant RPS Timer + Python Factory
- *                                                                   Sampler) with W workers at each rate R against
- *                                                                   a 50 ms simulator in its own JVM
- * </pre>
+ * The bridge benchmark (run it with bench/bridge/run, from the repository's root): the cost of calling a
+ * Python invoke from Java through the subprocess runtime, each figure beside the same loop in pure Python.
  */
-public class BridgeBench {
+public final class BridgeBench {
     static final Path HERE = Path.of("bench", "bridge").toAbsolutePath();
     static final Path TRIVIAL = HERE.resolve("trivial.py");
+    static final String USAGE = """
+            BridgeBench bridge [SECONDS]                 Java -> Python -> Java per call, and invocations/s, beside pure
+                                                         Python (bench/bridge/pure_python.py); SECONDS per loop (5)
+            BridgeBench http SECONDS W:R,R,.. [W:R,..]   JMeter waves (Constant RPS Timer + Python Factory Sampler) with
+                                                         W workers at each rate R against a 50 ms endpoint simulator in
+                                                         its own JVM; SECONDS per rate
+            Run from the repository's root (it reads bench/bridge/*.py and factories/).""";
+
+    private BridgeBench() {
+    }
 
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "bridge" : args[0]) {
             case "bridge" -> bridge(args.length > 1 ? Double.parseDouble(args[1]) : 5);
-            case "simulate" -> simulate(args.length > 1 ? args[1] : "latency=50ms");
             case "http" -> endToEnd(args);
-            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+            case "--help", "-h", "help" -> System.out.println(USAGE);
+            default -> {
+                System.err.println("Unknown mode " + args[0] + "; use one of:\n" + USAGE);
+                System.exit(2);
+            }
         }
     }
 
@@ -124,15 +129,6 @@ public class BridgeBench {
     }
 
     // ---------------------------------------------------------------- end to end
-    static void simulate(String options) throws Exception {
-        try (io.inferencebench.simulator.EndpointSimulator simulator = io.inferencebench.simulator.EndpointSimulator.start(
-                io.inferencebench.simulator.SimulatorOptions.parse(options))) {
-            System.out.println(simulator.baseUrl());
-            System.out.flush();
-            System.in.read(); // until the benchmark closes our input
-        }
-    }
-
     record Wave(int workers, double target, long fired, long succeeded, long serverReceived, double serverMin,
                 double serverMax, double latenessP99, double queueP99, double latencyP50, double latencyP99,
                 double cpuMsPerRequest, double jvmMsPerRequest, int threads, boolean sustained) {
@@ -141,13 +137,12 @@ public class BridgeBench {
     static void endToEnd(String[] args) throws Exception {
         double seconds = Double.parseDouble(args[1]);
         Path factories = Path.of(System.getenv().getOrDefault("BENCH_FACTORIES", "factories/sagemaker_invocations.py")).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HERE.resolve("BridgeBench.java").toString(), "simulate", "latency=50ms"));
-        Process simulator = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String url = new BufferedReader(new InputStreamReader(simulator.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        EmbeddedEngine.initialise();
         List<Wave> waves = new ArrayList<>();
-        try {
+        // the simulator in its own JVM, so the client CPU measured is the client's alone
+        try (SimulatorProcess simulator = SimulatorProcess.start("50ms", null,
+                Path.of("bench", "out", "bridge-simulator.log").toAbsolutePath())) {
+            String url = simulator.baseUrl();
+            EmbeddedEngine.initialise();
             for (int a = 2; a < args.length; a++) {
                 String[] plan = args[a].split(":");
                 int workers = Integer.parseInt(plan[0]);
@@ -165,9 +160,6 @@ public class BridgeBench {
                     io.inferencebench.python.PythonRuntimes.release(options);
                 }
             }
-        } finally {
-            simulator.getOutputStream().close();
-            simulator.waitFor();
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "End to end: JMeter (Constant RPS Timer + Python Factory Sampler) -> factories/sagemaker_invocations.py%n");

@@ -1,0 +1,121 @@
+package io.inferencebench.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * A JMeter 5.6.3 installation laid out as the binary distribution, assembled from the test's class path:
+ * the launcher as {@code bin/ApacheJMeter.jar}, JMeter's {@code bin/}, libraries in {@code lib/}, JMeter's
+ * and our plugin jars in {@code lib/ext}. Real {@code jmeter} and {@code jmeter-server} processes run from
+ * it, so a test sees what a user's installation does.
+ */
+public final class JMeterInstallation {
+    /** Modules whose classes a JMeter installation never holds: they drive JMeter, or test it. */
+    private static final Set<String> NOT_PLUGINS = Set.of("cli", "bench", "endpoint-simulator", "test-support");
+
+    private JMeterInstallation() {
+    }
+
+    /** Assembles the installation in {@code home} (created if missing) and returns it. */
+    public static Path assemble(Path home) throws IOException {
+        EmbeddedJMeterHome.unpackBin(home);
+        Path lib = Files.createDirectories(home.resolve("lib"));
+        Path ext = Files.createDirectories(home.resolve("lib/ext"));
+        for (String entry : classPath()) {
+            Path p = Path.of(entry);
+            if (p.getFileName() == null) {
+                continue;
+            }
+            String name = p.getFileName().toString();
+            if (Files.isDirectory(p)) {
+                // a reactor module's classes, not yet packaged: jar them as the build would
+                String module = module(p);
+                if (module != null && !NOT_PLUGINS.contains(module)) {
+                    jar(p, ext.resolve("inferencebench-" + module + ".jar"));
+                }
+            } else if (name.startsWith("ApacheJMeter-")) {
+                Files.copy(p, home.resolve("bin/ApacheJMeter.jar"));
+            } else if (name.startsWith("ApacheJMeter_")) {
+                Files.copy(p, ext.resolve(name));
+            } else if (name.startsWith("jmeter-plugins-") && name.endsWith(".jar")) {
+                Files.copy(p, ext.resolve(name));
+            } else if (name.endsWith(".jar") && !isTestOnly(name)
+                    && NOT_PLUGINS.stream().noneMatch(m -> name.startsWith(m + "-"))) {
+                Files.copy(p, lib.resolve(name));
+            }
+        }
+        if (!Files.exists(home.resolve("bin/ApacheJMeter.jar"))) {
+            throw new IllegalStateException("No JMeter launcher (ApacheJMeter-5.6.3.jar) on the test class path");
+        }
+        try (Stream<Path> jars = Files.list(ext)) {
+            if (jars.map(j -> j.getFileName().toString())
+                    .noneMatch(n -> n.equals("inferencebench-jmeter-plugins.jar") || n.startsWith("jmeter-plugins-0"))) {
+                throw new IllegalStateException("The InferenceBench core plugin jar is missing from " + ext);
+            }
+        }
+        return home;
+    }
+
+    /** {@code X} for {@code .../X/target/classes}, else null (test classes, other folders). */
+    private static String module(Path classes) {
+        Path target = classes.getParent();
+        if (!classes.getFileName().toString().equals("classes") || target == null
+                || !target.getFileName().toString().equals("target") || target.getParent() == null) {
+            return null;
+        }
+        return target.getParent().getFileName().toString();
+    }
+
+    /** The test class path as separate entries (surefire may hide it behind a manifest-only jar). */
+    static List<String> classPath() throws IOException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        if (classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return List.of(classPath.split(File.pathSeparator));
+        }
+        try (JarFile booter = new JarFile(classPath)) {
+            Manifest manifest = booter.getManifest();
+            String entries = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (entries == null) {
+                return List.of(classPath);
+            }
+            List<String> paths = new ArrayList<>();
+            for (String url : entries.trim().split("\\s+")) {
+                paths.add(Path.of(URI.create(url)).toString());
+            }
+            return paths;
+        }
+    }
+
+    private static boolean isTestOnly(String jar) {
+        return Stream.of("junit-", "assertj-", "opentest4j", "apiguardian", "surefire", "byte-buddy")
+                .anyMatch(jar::startsWith);
+    }
+
+    private static void jar(Path classes, Path target) throws IOException {
+        // a manifest like every real jar: JMeter's class scanning reads it (remote runs scan lib/ext)
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (OutputStream os = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(os, manifest);
+             Stream<Path> files = Files.walk(classes)) {
+            List<Path> all = new ArrayList<>(files.filter(Files::isRegularFile).toList());
+            for (Path f : all) {
+                jar.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, jar);
+                jar.closeEntry();
+            }
+        }
+    }
+}
