@@ -208,7 +208,7 @@ public final class BridgeBench {
         }
         poller.start();
         Thread.sleep(300);
-        io.inferencebench.wave.WaveSummary summary = EmbeddedEngine.run(options, rate, seconds);
+        io.inferencebench.outcome.WaveOutcome summary = EmbeddedEngine.run(options, rate, seconds);
         Thread.sleep(1500);
         polling.set(false);
         poller.join();
@@ -226,24 +226,23 @@ public final class BridgeBench {
             min = Math.min(min, perSecond);
             max = Math.max(max, perSecond);
         }
-        Map<String, Object> document = summary.document();
         if (System.getenv("BENCH_VERBOSE") != null) {
             System.err.printf(Locale.ROOT, "  [%d workers at %.0f/s: JVM %.3f ms/request, Python %.3f ms/request, lateness %s, threads %s]%n",
-                    options.workers(), rate, jvmCpu / 1e6 / Math.max(1, summary.completed), pythonCpu / 1e6 / Math.max(1, summary.completed),
-                    document.get("lateness_ms"), document.get("threads"));
+                    options.workers(), rate, jvmCpu / 1e6 / Math.max(1, summary.completed()), pythonCpu / 1e6 / Math.max(1, summary.completed()),
+                    summary.latenessMs(), summary.threads());
         }
-        double queueP99 = percentile(document.get("queue_ms"), "p99");
-        Object threads = ((Map<?, ?>) document.getOrDefault("threads", Map.of())).get("started");
+        double queueP99 = summary.queueMs() == null ? 0 : summary.queueMs().p99();
+        Object threads = summary.threads() == null ? null : summary.threads().started();
         long expected = Math.round(rate * seconds);
-        double latenessP99 = percentile(document.get("lateness_ms"), "p99");
+        double latenessP99 = summary.latenessMs() == null ? 0 : summary.latenessMs().p99();
         // Sustained: every request fired and reaching the server, smooth per second, and no sign of
         // the client holding requests back (start lateness and Python queueing both small).
         List<String> misses = new ArrayList<>();
-        if (summary.fired < 0.99 * expected) {
-            misses.add("fired " + summary.fired + " of " + expected);
+        if (summary.fired() < 0.99 * expected) {
+            misses.add("fired " + summary.fired() + " of " + expected);
         }
-        if (summary.succeeded != summary.fired) {
-            misses.add((summary.fired - summary.succeeded) + " failed");
+        if (summary.succeeded() != summary.fired()) {
+            misses.add((summary.fired() - summary.succeeded()) + " failed");
         }
         if (serverReceived < 0.99 * expected) {
             misses.add("server received " + serverReceived);
@@ -261,17 +260,10 @@ public final class BridgeBench {
         if (!sustained) {
             System.err.println("  [not sustained: " + String.join(", ", misses) + "]");
         }
-        return new Wave(options.workers(), rate, summary.fired, summary.succeeded, serverReceived, min, max,
-                latenessP99, queueP99, summary.latency.p50(), summary.latency.p99(),
-                (jvmCpu + pythonCpu) / 1e6 / Math.max(1, summary.completed), jvmCpu / 1e6 / Math.max(1, summary.completed),
+        return new Wave(options.workers(), rate, summary.fired(), summary.succeeded(), serverReceived, min, max,
+                latenessP99, queueP99, summary.latencyMs().p50(), summary.latencyMs().p99(),
+                (jvmCpu + pythonCpu) / 1e6 / Math.max(1, summary.completed()), jvmCpu / 1e6 / Math.max(1, summary.completed()),
                 threads instanceof Number n ? n.intValue() : 0, sustained);
-    }
-
-    static double percentile(Object stats, String key) {
-        if (stats instanceof Map<?, ?> map && map.get(key) instanceof Number n) {
-            return n.doubleValue();
-        }
-        return Double.NaN;
     }
 
     /** A JMeter engine in this JVM running the plan the benchmark command builds for a factories wave. */
@@ -286,7 +278,7 @@ public final class BridgeBench {
             org.apache.jmeter.util.JMeterUtils.initLocale();
         }
 
-        static io.inferencebench.wave.WaveSummary run(PythonOptions options, double rate, double seconds) {
+        static io.inferencebench.outcome.WaveOutcome run(PythonOptions options, double rate, double seconds) {
             org.apache.jmeter.control.LoopController loop = new org.apache.jmeter.control.LoopController();
             loop.setLoops(org.apache.jmeter.control.LoopController.INFINITE_LOOP_COUNT);
             loop.setContinueForever(true);
@@ -322,7 +314,7 @@ public final class BridgeBench {
             org.apache.jmeter.engine.StandardJMeterEngine engine = new org.apache.jmeter.engine.StandardJMeterEngine();
             engine.configure(tree);
             engine.run();
-            return summary.summary();
+            return summary.outcome();
         }
     }
 

@@ -5,8 +5,6 @@ import java.util.concurrent.Callable;
 
 import io.inferencebench.cli.capacity.CapacityCommand;
 import io.inferencebench.input.UserInputProblem;
-import io.inferencebench.metrics.EndpointConfigException;
-import io.inferencebench.report.ReportInputException;
 import io.inferencebench.simulator.SimulateCommand;
 import io.inferencebench.simulator.SimulatorOptionsException;
 import picocli.CommandLine;
@@ -80,12 +78,10 @@ public class Benchmark implements Callable<Integer> {
     /**
      * The sentence of an exception a user's input caused, or {@code null} for any other exception. The one
      * place that decides exit code 2: every module's user-input exception implements
-     * {@link UserInputProblem}, except those of modules that do not depend on the core (the simulator,
-     * the server-metrics listener) and the report package (being moved to its own module), named here.
+     * {@link UserInputProblem}, except the simulator's (a module that depends on nothing of ours), named here.
      */
     static String userInputProblem(Throwable ex) {
-        if (ex instanceof UserInputProblem || ex instanceof SimulatorOptionsException
-                || ex instanceof EndpointConfigException || ex instanceof ReportInputException) {
+        if (ex instanceof UserInputProblem || ex instanceof SimulatorOptionsException) {
             String m = ex.getMessage();
             // the core and the samplers name their settings as the GUI does; here they are flags
             return m == null || m.isBlank() ? ex.getClass().getSimpleName() : WaveOptions.inFlags(m.strip());

@@ -1,5 +1,6 @@
 package io.inferencebench.cli;
 
+import io.inferencebench.testsupport.CapturedConsole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,12 +1,14 @@
 package io.inferencebench.metrics;
 
+import io.inferencebench.input.UserInputProblem;
+
 import java.util.List;
 
 /**
  * The endpoint-config file cannot be used. The message names the file and lists every problem,
  * one line each, with its JSON path; the CLI prints it and exits with code 2 before the wave.
  */
-public final class EndpointConfigException extends Exception {
+public final class EndpointConfigException extends Exception implements UserInputProblem {
     private static final long serialVersionUID = 1L;
 
     private final List<String> problems;

@@ -2,6 +2,12 @@ package io.inferencebench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.inferencebench.outcome.ServerMetricsReport;
+import io.inferencebench.outcome.Stats;
+import io.inferencebench.outcome.SummaryV1;
+import io.inferencebench.outcome.WaveOutcome;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,30 +22,35 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code summary.json} of one run directory (schema: docs/summary-json.md), read into
- * {@link Metric}s. Only the file's documented keys are read; unknown keys are ignored and a
- * missing or null section means "not measured", so runs of different shapes compare side by side.
+ * The {@code summary.json} of one run directory (schema: docs/summary-json.md), read back as the
+ * wave's own type, {@link WaveOutcome}, and turned into {@link Metric}s. Version 1 files are lifted
+ * to version 2 first, so old runs compare with new ones. Unknown keys are ignored and a missing or
+ * null part means "not measured", so runs of different shapes compare side by side.
  */
 public final class RunSummary {
-    /** The schema version this reader understands. */
-    public static final int SCHEMA_VERSION = 1;
-    public static final String FILE_NAME = "summary.json";
+    /** The newest schema version this reader understands (it reads every one before it too). */
+    public static final int SCHEMA_VERSION = WaveOutcome.SCHEMA_VERSION;
+    public static final String FILE_NAME = WaveOutcome.FILE_NAME;
 
     static final String LATENCY = "latency";
     static final String LATENCY_FROM_INTENDED = "latency_from_intended";
+
+    /** The figures every wave writes: without them a file is not a summary. */
+    private static final List<String> REQUIRED = List.of("fired", "completed", "succeeded", "failed", "duration_s",
+            "client_rps", "server_rps", "success_rate");
 
     private static final Set<String> AIPERF_NON_STATISTICS = Set.of("unit", "tag", "header");
     /** Per-request measurements whose mean means nothing (an HTTP status code). */
     private static final Set<String> UNPLOTTED_MEASUREMENTS = Set.of("status");
 
     private final Path directory;
-    private final JsonNode root;
+    private final WaveOutcome outcome;
     private final List<Metric> metrics;
     private final List<String> notes;
 
-    private RunSummary(Path directory, JsonNode root) {
+    private RunSummary(Path directory, WaveOutcome outcome) {
         this.directory = directory;
-        this.root = root;
+        this.outcome = outcome;
         this.metrics = new ArrayList<>();
         this.notes = new ArrayList<>();
         readWave();
@@ -79,14 +90,28 @@ public final class RunSummary {
         if (version == null || !version.canConvertToInt() || !version.isIntegralNumber()) {
             throw new ReportInputException(file + " has no integer schema_version, so it was not written by InferenceBench: pass run directories written by a wave.");
         }
-        if (version.intValue() != SCHEMA_VERSION) {
-            String fix = version.intValue() > SCHEMA_VERSION
+        int v = version.intValue();
+        if (v != SummaryV1.SCHEMA_VERSION && v != SCHEMA_VERSION) {
+            String fix = v > SCHEMA_VERSION
                     ? "upgrade InferenceBench to compare it."
                     : "run the wave again with this InferenceBench.";
-            throw new ReportInputException(file + " has schema_version " + version.intValue()
-                    + ", which this InferenceBench (it reads version " + SCHEMA_VERSION + ") does not know: " + fix);
+            throw new ReportInputException(file + " has schema_version " + v + ", which this InferenceBench (it reads "
+                    + "versions " + SummaryV1.SCHEMA_VERSION + " and " + SCHEMA_VERSION + ") does not know: " + fix);
         }
-        return new RunSummary(runDirectory, root);
+        JsonNode tree = v == SummaryV1.SCHEMA_VERSION ? SummaryV1.upgrade((ObjectNode) root) : root;
+        for (String key : REQUIRED) {
+            if (!tree.path(key).isNumber()) {
+                // a count read as 0 would be plotted as a measured 0: refuse the file instead
+                throw new ReportInputException(file + " has no number for " + key + ", so it is not a whole "
+                        + "InferenceBench summary: restore it or run the wave again.");
+            }
+        }
+        try {
+            return new RunSummary(runDirectory, WaveOutcome.fromJson(tree));
+        } catch (IllegalArgumentException e) {
+            throw new ReportInputException(file + " does not have the shape of schema_version " + v + " ("
+                    + shapeProblem(e) + "): restore it or run the wave again.", e);
+        }
     }
 
     public Path directory() {
@@ -101,18 +126,22 @@ public final class RunSummary {
 
     /** What the wave drove: a URL or a factories file (never with credentials); empty if absent. */
     public String target() {
-        return root.path("target").asText("");
+        return outcome.spec() == null || outcome.spec().target() == null ? "" : outcome.spec().target();
+    }
+
+    /** The run as the wave wrote it. */
+    public WaveOutcome outcome() {
+        return outcome;
     }
 
     /** {@code http} or {@code python}; empty if absent. */
     public String mode() {
-        return root.path("mode").asText("");
+        return outcome.spec() == null || outcome.spec().mode() == null ? "" : outcome.spec().mode();
     }
 
     /** Wave start, epoch milliseconds, or -1 when the summary has none. */
     public long waveStartEpochMs() {
-        JsonNode start = root.path("wave_start_epoch_ms");
-        return start.isNumber() ? start.longValue() : -1;
+        return outcome.waveStartEpochMs() > 0 ? outcome.waveStartEpochMs() : -1;
     }
 
     /** Every metric the run measured, wave first, then aiperf, then server metrics. */
@@ -125,50 +154,67 @@ public final class RunSummary {
         return List.copyOf(notes);
     }
 
-    private void readWave() {
-        single("target_rps", "target_rps", "Target RPS", "req/s", ValueStyle.DECIMAL, false);
-        distribution(LATENCY, root.path("latency_ms"), "Latency", "ms", true, List.of("latency_ms", "Service time"));
-        distribution(LATENCY_FROM_INTENDED, root.path("latency_from_intended_ms"), "Latency from intended start", "ms", true,
-                List.of("latency_from_intended_ms", "Latency from the intended start", "Corrected latency"));
-        single("client_rps", "client_rps", "Client RPS", "req/s", ValueStyle.DECIMAL, true);
-        single("server_rps", "server_rps", "Server RPS", "req/s", ValueStyle.DECIMAL, true);
-        single("success_rate", "success_rate", "Success rate", "%", ValueStyle.PERCENT, true);
-        single("fired", "fired", "Total requests fired", "requests", ValueStyle.COUNT, true, "Requests fired");
-        single("completed", "completed", "Total requests", "requests", ValueStyle.COUNT, true, "Completed", "Requests completed");
-        single("duration_s", "duration_s", "Duration", "s", ValueStyle.DECIMAL, true);
-        single("succeeded", "succeeded", "Succeeded", "requests", ValueStyle.COUNT, false);
-        single("failed", "failed", "Failed", "requests", ValueStyle.COUNT, false);
-        single("success_threshold", "success_threshold", "Success threshold", "%", ValueStyle.PERCENT, false);
-        yesNo("passed", root.path("passed"), "Passed");
-        single("late_starts", "late_starts", "Late starts", "requests", ValueStyle.COUNT, false);
-        single("dropped_starts", "dropped_starts", "Dropped starts", "requests", ValueStyle.COUNT, false);
-        distribution("lateness", root.path("lateness_ms"), "Start lateness", "ms", false, List.of("lateness_ms"));
-        distribution("queue", root.path("queue_ms"), "Client queue time", "ms", false, List.of("queue_ms"));
-        JsonNode threads = root.path("threads");
-        singleNode("threads_started", threads.path("started"), "Threads started", "threads", ValueStyle.COUNT, false);
-        singleNode("threads_max", threads.path("max_threads"), "Thread cap", "threads", ValueStyle.COUNT, false);
-        yesNo("threads_cap_reached", threads.path("cap_reached"), "Thread cap reached");
-        yesNo("client_bottleneck", root.path("client_bottleneck").path("detected"), "Client bottleneck detected");
-        if (root.path("client_bottleneck").path("detected").asBoolean(false)) {
-            List<String> causes = new ArrayList<>();
-            root.path("client_bottleneck").path("causes").forEach(c -> causes.add(c.path("cause").asText("")));
-            causes.removeIf(String::isBlank);
-            notes.add("client bottleneck in " + directoryName() + (causes.isEmpty() ? "" : " (" + String.join(", ", causes) + ")")
-                    + ": the client, not the endpoint, limited that wave, so its figures understate the endpoint");
+    /** Which key held what, e.g. {@code fired: Cannot deserialize value of type `long` from String "many"}. */
+    private static String shapeProblem(IllegalArgumentException e) {
+        if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+            String where = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> a + "." + b).orElse("the file");
+            String what = m.getOriginalMessage() == null ? "unreadable" : m.getOriginalMessage().lines().findFirst().orElse("");
+            return where + ": " + what.trim();
         }
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable");
+    }
 
-        JsonNode measurements = root.path("measurements");
-        for (Iterator<Map.Entry<String, JsonNode>> it = measurements.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            String key = entry.getKey();
-            String[] nameAndUnit = measurementNameAndUnit(key);
-            distribution("measurement:" + key, entry.getValue(), nameAndUnit[0], nameAndUnit[1],
-                    !UNPLOTTED_MEASUREMENTS.contains(key), List.of(key));
+    private void readWave() {
+        WaveOutcome o = outcome;
+        Double targetRps = o.targetRps();
+        single("target_rps", targetRps, "Target RPS", "req/s", ValueStyle.DECIMAL, false);
+        distribution(LATENCY, o.latencyMs(), "Latency", "ms", true, List.of("latency_ms", "Service time"));
+        distribution(LATENCY_FROM_INTENDED, o.latencyFromIntendedMs(), "Latency from intended start", "ms", true,
+                List.of("latency_from_intended_ms", "Latency from the intended start", "Corrected latency"));
+        single("client_rps", o.clientRps(), "Client RPS", "req/s", ValueStyle.DECIMAL, true);
+        single("server_rps", o.serverRps(), "Server RPS", "req/s", ValueStyle.DECIMAL, true);
+        single("success_rate", o.successRate(), "Success rate", "%", ValueStyle.PERCENT, true);
+        single("fired", (double) o.fired(), "Total requests fired", "requests", ValueStyle.COUNT, true, "Requests fired");
+        single("completed", (double) o.completed(), "Total requests", "requests", ValueStyle.COUNT, true, "Completed",
+                "Requests completed");
+        single("duration_s", o.durationS(), "Duration", "s", ValueStyle.DECIMAL, true);
+        single("succeeded", (double) o.succeeded(), "Succeeded", "requests", ValueStyle.COUNT, false);
+        single("failed", (double) o.failed(), "Failed", "requests", ValueStyle.COUNT, false);
+        single("success_threshold", o.spec() == null ? null : o.spec().successThreshold(), "Success threshold", "%",
+                ValueStyle.PERCENT, false);
+        yesNo("passed", o.passed(), "Passed");
+        single("late_starts", (double) o.lateStarts(), "Late starts", "requests", ValueStyle.COUNT, false);
+        single("dropped_starts", (double) o.droppedStarts(), "Dropped starts", "requests", ValueStyle.COUNT, false);
+        distribution("lateness", o.latenessMs(), "Start lateness", "ms", false, List.of("lateness_ms"));
+        distribution("queue", o.queueMs(), "Client queue time", "ms", false, List.of("queue_ms"));
+        WaveOutcome.Threads threads = o.threads();
+        if (threads != null) {
+            single("threads_started", (double) threads.started(), "Threads started", "threads", ValueStyle.COUNT, false);
+            single("threads_max", (double) threads.maxThreads(), "Thread cap", "threads", ValueStyle.COUNT, false);
+            yesNo("threads_cap_reached", threads.capReached(), "Thread cap reached");
         }
+        WaveOutcome.Verdict verdict = o.clientBottleneck();
+        if (verdict != null) {
+            yesNo("client_bottleneck", verdict.detected(), "Client bottleneck detected");
+            if (verdict.detected()) {
+                List<String> causes = new ArrayList<>();
+                verdict.causes().forEach(c -> causes.add(c.cause() == null ? "" : c.cause()));
+                causes.removeIf(String::isBlank);
+                notes.add("client bottleneck in " + directoryName() + (causes.isEmpty() ? "" : " (" + String.join(", ", causes) + ")")
+                        + ": the client, not the endpoint, limited that wave, so its figures understate the endpoint");
+            }
+        }
+        o.measurements().forEach((key, stats) -> {
+            String[] nameAndUnit = measurementNameAndUnit(key);
+            distribution("measurement:" + key, stats, nameAndUnit[0], nameAndUnit[1],
+                    !UNPLOTTED_MEASUREMENTS.contains(key), List.of(key));
+        });
     }
 
     private void readAiperf() {
-        JsonNode tags = root.path("aiperf").path("metrics");
+        JsonNode aiperf = outcome.sectionJson("aiperf");
+        JsonNode tags = aiperf == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : aiperf.path("metrics");
         for (Iterator<Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             String tag = entry.getKey();
@@ -204,36 +250,42 @@ public final class RunSummary {
     }
 
     private void readServerMetrics() {
-        for (JsonNode stream : root.path("server_metrics").path("streams")) {
-            String streamName = stream.path("stream").asText("server");
-            if ("failed".equals(stream.path("status").asText())) {
+        ServerMetricsReport report = outcome.section(ServerMetricsReport.SECTION);
+        if (report == null || report.streams() == null) {
+            return;
+        }
+        for (ServerMetricsReport.StreamReport stream : report.streams()) {
+            String streamName = stream.stream() == null ? "server" : stream.stream();
+            if ("failed".equals(stream.status())) {
                 notes.add(streamName + " metrics failed for " + directoryName() + ": "
-                        + stream.path("error").asText("no reason given"));
+                        + (stream.error() == null ? "no reason given" : stream.error()));
             }
-            for (JsonNode metric : stream.path("metrics")) {
-                String name = metric.path("name").asText("");
+            for (ServerMetricsReport.MetricReport metric : stream.metrics()) {
+                String name = metric.name() == null ? "" : metric.name();
                 if (name.isEmpty()) {
                     continue;
                 }
                 Map<String, Double> statistics = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = metric.path("statistics").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> stat = it.next();
-                    if (stat.getValue().isNumber()) {
-                        statistics.put(stat.getKey(), stat.getValue().doubleValue());
+                metric.statistics().forEach((k, v) -> {
+                    if (v != null) {
+                        statistics.put(k, v);
                     }
-                }
+                });
                 if (!statistics.isEmpty()) {
                     add(new Metric(Source.SERVER, "server:" + streamName + "/" + name, name,
-                            metric.path("unit").asText(""), streamName, Metric.Kind.STATISTICS,
+                            metric.unit() == null ? "" : metric.unit(), streamName, Metric.Kind.STATISTICS,
                             ValueStyle.DECIMAL, true, List.of(streamName + " " + name), statistics));
                 }
             }
         }
     }
 
-    private void single(String id, String key, String name, String unit, ValueStyle style, boolean plotted,
+    private void single(String id, Double value, String name, String unit, ValueStyle style, boolean plotted,
                         String... aliases) {
-        singleNode(id, root.path(key), name, unit, style, plotted, withKey(key, aliases));
+        if (value != null && !value.isNaN()) {
+            add(new Metric(Source.WAVE, id, name, unit, null, Metric.Kind.SINGLE, style, plotted,
+                    List.of(withKey(id, aliases)), Map.of(Metric.VALUE, value)));
+        }
     }
 
     private static String[] withKey(String key, String... aliases) {
@@ -243,32 +295,38 @@ public final class RunSummary {
         return all;
     }
 
-    private void singleNode(String id, JsonNode node, String name, String unit, ValueStyle style, boolean plotted,
-                            String... aliases) {
-        if (node.isNumber()) {
-            add(new Metric(Source.WAVE, id, name, unit, null, Metric.Kind.SINGLE, style, plotted,
-                    List.of(aliases), Map.of(Metric.VALUE, node.doubleValue())));
-        }
+    private void yesNo(String id, boolean value, String name) {
+        add(new Metric(Source.WAVE, id, name, "", null, Metric.Kind.SINGLE, ValueStyle.YES_NO, false,
+                List.of(), Map.of(Metric.VALUE, value ? 1.0 : 0.0)));
     }
 
-    private void yesNo(String id, JsonNode node, String name) {
-        if (node.isBoolean()) {
-            add(new Metric(Source.WAVE, id, name, "", null, Metric.Kind.SINGLE, ValueStyle.YES_NO, false,
-                    List.of(), Map.of(Metric.VALUE, node.booleanValue() ? 1.0 : 0.0)));
+    private void distribution(String id, Stats stats, String name, String unit, boolean plotted, List<String> aliases) {
+        if (stats == null) {
+            return;
         }
-    }
-
-    private void distribution(String id, JsonNode node, String name, String unit, boolean plotted, List<String> aliases) {
         Map<String, Double> statistics = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> stat = it.next();
-            if (stat.getValue().isNumber()) {
-                statistics.put(stat.getKey(), stat.getValue().doubleValue());
+        put(statistics, "mean", stats.mean());
+        put(statistics, "min", stats.min());
+        put(statistics, "p50", stats.p50());
+        put(statistics, "p90", stats.p90());
+        put(statistics, "p99", stats.p99());
+        put(statistics, "max", stats.max());
+        if (id.startsWith("measurement:")) {
+            // a measurement's count and sum are figures of their own (tokens in all); a latency's count is just `completed`
+            if (stats.count() != null) {
+                statistics.put("count", stats.count().doubleValue());
             }
+            put(statistics, "sum", stats.sum());
         }
         if (!statistics.isEmpty()) {
             add(new Metric(Source.WAVE, id, name, unit, null, Metric.Kind.DISTRIBUTION, ValueStyle.DECIMAL, plotted, aliases,
                     ordered(statistics)));
+        }
+    }
+
+    private static void put(Map<String, Double> statistics, String key, Double value) {
+        if (value != null) {
+            statistics.put(key, value);
         }
     }
 

@@ -148,13 +148,13 @@ class ExcelSummaryListenerTest {
 
     @Test
     void aBadSummaryIsLoggedNotThrown() throws IOException {
-        Path run = RunFixtures.copy(temp, RunFixtures.SCHEMA_2).get(0);
+        Path run = RunFixtures.copy(temp, RunFixtures.FUTURE_SCHEMA).get(0);
 
         runPlanWith(listenerFor(run.toString()));
 
         assertThat(run.resolve(ComparisonReport.WORKBOOK_NAME)).doesNotExist();
         assertThat(logLines).singleElement().asString()
-                .startsWith("Excel Summary: " + run.resolve("summary.json") + " has schema_version 2");
+                .startsWith("Excel Summary: " + run.resolve("summary.json") + " has schema_version 9");
     }
 
     @Test

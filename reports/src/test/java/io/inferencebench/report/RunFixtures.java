@@ -24,7 +24,9 @@ final class RunFixtures {
     static final String G5_XLARGE = "20261129_101500_benchmark";
     static final String G5_2XLARGE = "20261129_103000_benchmark";
     static final String G6_XLARGE = "20261129_104500_benchmark";
-    static final String SCHEMA_2 = "20270301_120000_benchmark_schema2";
+    /** Written by a real wave of this version (schema 2, with its client_hw section). */
+    static final String SCHEMA_2_WAVE = "20261204_140508_benchmark";
+    static final String FUTURE_SCHEMA = "20270301_120000_benchmark_schema9";
     static final List<String> THREE_RUNS = List.of(G5_XLARGE, G5_2XLARGE, G6_XLARGE);
 
     private RunFixtures() {

@@ -113,16 +113,49 @@ class RunSummaryTest {
 
     @Test
     void ignoresKeysItDoesNotKnow() throws IOException {
-        Path run = Files.createDirectories(temp.resolve("future_fields"));
-        Files.writeString(run.resolve("summary.json"), """
-                {"schema_version": 1, "server_rps": 4.5, "gpu_power_w": {"mean": 300},
-                 "latency_ms": {"mean": 10, "p50": 9, "p_weird": "n/a"}}
-                """);
+        Path run = RunFixtures.copy(temp, RunFixtures.G5_2XLARGE).get(0);
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        root.putObject("gpu_power_w").put("mean", 300);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("latency_ms")).put("p_weird", "n/a");
+        Files.writeString(run.resolve("summary.json"), root.toString());
 
         RunSummary summary = RunSummary.read(run);
 
-        assertThat(summary.metrics()).extracting(Metric::id).containsExactly(RunSummary.LATENCY, "server_rps");
-        assertThat(metric(summary, RunSummary.LATENCY).orElseThrow().statistics()).containsOnlyKeys("mean", "p50");
+        assertThat(summary.metrics()).extracting(Metric::id).doesNotContain("gpu_power_w").contains(RunSummary.LATENCY);
+        assertThat(metric(summary, RunSummary.LATENCY).orElseThrow().statistics()).doesNotContainKey("p_weird");
+    }
+
+    @Test
+    void aSummaryWithoutTheWavesCountsIsRefusedNotReadAsZeros() throws IOException {
+        Path run = Files.createDirectories(temp.resolve("partial"));
+        Files.writeString(run.resolve("summary.json"), "{\"schema_version\": 2, \"server_rps\": 4.5}");
+
+        assertThatThrownBy(() -> RunSummary.read(run))
+                .isInstanceOf(ReportInputException.class)
+                .hasMessage(run.resolve("summary.json") + " has no number for fired, so it is not a whole InferenceBench "
+                        + "summary: restore it or run the wave again.");
+    }
+
+    @Test
+    void aVersionTwoSummaryWrittenByTheWaveReadsBackAsItsOwnType() throws IOException {
+        Path run = Files.createDirectories(temp.resolve("20261204_120000_benchmark"));
+        io.inferencebench.outcome.WaveSetup setup = new io.inferencebench.outcome.WaveSetup("http", "http://h/invocations",
+                20.0, null, "uniform", 42L, 10.0, null, 2000, "fire", 30.0, 0.95,
+                io.inferencebench.outcome.WaveSetup.Engine.EMBEDDED);
+        io.inferencebench.outcome.Stats latency = new io.inferencebench.outcome.Stats(200L, null, 21.0, 20.0, 20.5, 22.0, 25.0, 30.0);
+        io.inferencebench.outcome.WaveOutcome written = new io.inferencebench.outcome.WaveOutcome(2, "InferenceBench for JMeter",
+                "test", run.getFileName().toString(), setup, 200, 200, 200, 0, 10.0, 20.0, 20.0, 1.0, true, 1L, 10_001L,
+                latency, latency, 0, 0, null, null, null, Map.of(), List.of(), null,
+                io.inferencebench.outcome.WaveOutcome.Verdict.NOT_JUDGED, null);
+        written.write(run);
+
+        RunSummary summary = RunSummary.read(run);
+
+        assertThat(summary.outcome()).isEqualTo(written);
+        assertThat(summary.mode()).isEqualTo("http");
+        assertThat(metric(summary, RunSummary.LATENCY).orElseThrow().statistics()).containsEntry("p99", 25.0);
+        assertThat(metric(summary, "target_rps").orElseThrow().statistics()).containsEntry(Metric.VALUE, 20.0);
     }
 
     @Test
@@ -176,12 +209,12 @@ class RunSummaryTest {
 
     @Test
     void aNewerSchemaVersionAsksForAnUpgrade() {
-        Path directory = RunFixtures.copy(temp, RunFixtures.SCHEMA_2).get(0);
+        Path directory = RunFixtures.copy(temp, RunFixtures.FUTURE_SCHEMA).get(0);
 
         assertThatThrownBy(() -> RunSummary.read(directory))
                 .isInstanceOf(ReportInputException.class)
-                .hasMessage(directory.resolve("summary.json") + " has schema_version 2, which this InferenceBench "
-                        + "(it reads version 1) does not know: upgrade InferenceBench to compare it.");
+                .hasMessage(directory.resolve("summary.json") + " has schema_version 9, which this InferenceBench "
+                        + "(it reads versions 1 and 2) does not know: upgrade InferenceBench to compare it.");
     }
 
     @Test
@@ -191,7 +224,7 @@ class RunSummaryTest {
 
         assertThatThrownBy(() -> RunSummary.read(directory))
                 .isInstanceOf(ReportInputException.class)
-                .hasMessageEndingWith("has schema_version 0, which this InferenceBench (it reads version 1) does not know: "
+                .hasMessageEndingWith("has schema_version 0, which this InferenceBench (it reads versions 1 and 2) does not know: "
                         + "run the wave again with this InferenceBench.");
     }
 }
