@@ -18,12 +18,17 @@ import picocli.CommandLine.Spec;
         versionProvider = Benchmark.Version.class,
         description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
         subcommands = {SimulateCommand.class, CapacityCommand.class},
-        footer = {"", "Exit codes: 0 wave passed the success threshold, 1 it did not, 2 bad input.",
+        footer = {"", "Exit codes: 0 passed, 1 failed (the success threshold or a --threshold), 2 bad input, 3 not valid (the client",
+                "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
+                "an interrupted wave still writes its RESULTS block and summary.json.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {
     public static final int PASSED = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+    public static final int NOT_VALID = 3;
+    public static final int INTERRUPTED = 130;
+    public static final int TERMINATED = 143;
 
     @Mixin
     WaveOptions wave = new WaveOptions();
@@ -39,7 +44,7 @@ public class Benchmark implements Callable<Integer> {
         if (plot.requested()) {
             return plot.run(new Console(System.out));
         }
-        return new WaveRunner(wave.toSpec(), new Console(System.out)).run();
+        return new WaveRunner(wave.toSpec(), new Console(System.out), true).run();
     }
 
     public static void main(String[] args) {

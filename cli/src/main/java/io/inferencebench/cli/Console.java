@@ -36,6 +36,18 @@ public final class Console {
         }
     }
 
+    /** Redraws the current terminal line in place (progress); not kept in the log. */
+    public synchronized void redraw(String line) {
+        out.print("\r" + line + "\u001b[K");
+        out.flush();
+    }
+
+    /** Ends a redrawn line, so the next output starts on a line of its own. */
+    public synchronized void endRedraw() {
+        out.println();
+        out.flush();
+    }
+
     public void println() {
         println("");
     }

@@ -13,6 +13,7 @@ import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.ConstantRpsTimer;
 import io.inferencebench.pacing.Pacer;
 import io.inferencebench.pacing.PacingReport;
+import io.inferencebench.wave.WaveStatistics;
 
 /** Runs the wave on JMeter's {@link StandardJMeterEngine} in this JVM, as {@code jmeter -n} would. */
 public final class EmbeddedEngine implements WaveEngine {
@@ -43,29 +44,55 @@ public final class EmbeddedEngine implements WaveEngine {
     }
 
     @Override
-    public WaveRun run(WavePlan plan, Console console) throws InterruptedException {
+    public WaveRun run(WavePlan plan, Console console, Interrupts interrupts, Progress progress)
+            throws InterruptedException {
         try (RunProperties ignored = RunProperties.set(plan.properties(), Map.of(ConstantRpsTimer.ENGINES_PROPERTY, "1"))) {
             StandardJMeterEngine engine = new StandardJMeterEngine();
             engine.configure(plan.plan().tree());
+            WaveStatistics statistics = plan.plan().summary().statistics();
             Thread runner = new Thread(engine::run, "ib-wave");
             long deadline = plan.deadlineNanos(System.nanoTime());
             runner.start();
+            int handled = 0;
             while (runner.isAlive()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long now = System.nanoTime();
+                if (interrupts.count() > handled) {
+                    handled = interrupts.count();
+                    if (handled == 1) {
+                        // the first signal: no new start; what is in flight may finish within the grace period
+                        Pacer.stopStarts();
+                        console.println("stopping: " + Math.max(0, Pacer.started() - statistics.completed())
+                                + " in flight, Ctrl-C again to cut them off");
+                        deadline = Math.min(deadline, now + (long) (plan.graceS() * 1e9));
+                    } else {
+                        cutOff(engine, runner, statistics, "interrupted");
+                        break;
+                    }
+                }
+                if (deadline - now <= 0) {
                     console.println(String.format(Locale.ROOT,
                             "Grace period of %.0f s over: stopping requests still in flight (they count as failed).",
                             plan.graceS()));
-                    engine.stopTest(true);
-                    runner.join(30_000);
+                    cutOff(engine, runner, statistics, "cut off after the grace period");
                     break;
                 }
-                runner.join(Math.max(1, Math.min(left / 1_000_000L, 200)));
+                progress.update(statistics, Pacer.started(), handled > 0);
+                interrupts.awaitBeyond(handled, Math.max(1, Math.min((deadline - now) / 1_000_000L, 100)));
             }
+            runner.join(30_000);
+            progress.end();
             PacingReport pacing = Pacer.report();
             Pacer.release();
-            return new WaveRun(plan.plan().summary().statistics(), pacing);
+            return new WaveRun(statistics, pacing);
         }
+    }
+
+    /** Ends the requests still in flight: they fail with {@code cause}, and the engine stops. */
+    private static void cutOff(StandardJMeterEngine engine, Thread runner, WaveStatistics statistics, String cause)
+            throws InterruptedException {
+        statistics.cutOff(cause);
+        engine.stopTest(true);
+        runner.join(30_000);
     }
 
     /**

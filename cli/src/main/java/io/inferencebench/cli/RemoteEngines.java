@@ -83,13 +83,21 @@ final class RemoteEngines implements WaveEngine {
 
     /** Runs the plan on every engine; the samples and the summary land in this JVM's listeners. */
     @Override
-    public WaveRun run(WavePlan plan, Console console) {
+    public WaveRun run(WavePlan plan, Console console, Interrupts interrupts, Progress progress) {
         // the controller resolves the listeners' ${__P(...)} fields itself, so it needs the properties too
         try (EmbeddedEngine.RunProperties ignored = EmbeddedEngine.RunProperties.set(plan.properties(), java.util.Map.of())) {
             run(plan.plan().tree(), new ArrayList<>(plan.properties().keySet()), plan.scheduleSeconds(), plan.graceS(),
-                    console);
+                    console, new Watch(interrupts, progress, plan.plan().summary().statistics()));
         }
+        progress.end();
         return new WaveRun(plan.plan().summary().statistics(), null);
+    }
+
+    /** What the controller watches while the engines run: signals and progress. */
+    record Watch(Interrupts interrupts, Progress progress, io.inferencebench.wave.WaveStatistics statistics) {
+        static Watch none() {
+            return new Watch(Interrupts.none(), Progress.silent(), new io.inferencebench.wave.WaveStatistics());
+        }
     }
 
     List<String> names() {
@@ -191,7 +199,7 @@ final class RemoteEngines implements WaveEngine {
      *
      * @param sent names of the JMeter properties the plan reads, sent to the engines as global properties
      */
-    void run(HashTree plan, List<String> sent, double seconds, double grace, Console console) {
+    void run(HashTree plan, List<String> sent, double seconds, double grace, Console console, Watch watch) {
         configureController();
         Properties global = new Properties();
         for (String name : sent) {
@@ -231,7 +239,7 @@ final class RemoteEngines implements WaveEngine {
         Thread stopOnExit = new Thread(() -> stopAll(started), "ib-stop-remote-engines");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            runStarted(runner, started, ends, seconds, grace, console);
+            runStarted(runner, started, ends, seconds, grace, console, watch);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopOnExit);
@@ -241,14 +249,19 @@ final class RemoteEngines implements WaveEngine {
         }
     }
 
-    private static synchronized void stopAll(List<ClientJMeterEngine> engines) {
+    private static void stopAll(List<ClientJMeterEngine> engines) {
+        stopAll(engines, true);
+    }
+
+    /** Stops the engines: {@code now} interrupts what is in flight, otherwise they finish it and start nothing new. */
+    private static synchronized void stopAll(List<ClientJMeterEngine> engines, boolean now) {
         for (ClientJMeterEngine e : engines) {
-            e.stopTest(true);
+            e.stopTest(now);
         }
     }
 
     private void runStarted(DistributedRunner runner, List<ClientJMeterEngine> started, EngineEnds ends,
-                            double seconds, double grace, Console console) {
+                            double seconds, double grace, Console console, Watch watch) {
         for (JMeterEngine engine : runner.getEngines()) {
             ClientJMeterEngine client = (ClientJMeterEngine) engine;
             try {
@@ -269,10 +282,33 @@ final class RemoteEngines implements WaveEngine {
         console.println("Remote engines started: " + this + " (each sends 1/" + count() + " of the rate)");
 
         long deadline = System.nanoTime() + (long) ((seconds + grace) * 1e9) + 2_000_000_000L;
-        if (!ends.await(deadline)) {
-            console.println(String.format(Locale.ROOT,
-                    "Grace period of %.0f s over: stopping requests still in flight on the remote engines "
-                            + "(they count as failed).", grace));
+        int handled = 0;
+        boolean ended = false;
+        while (!ended) {
+            long now = System.nanoTime();
+            if (watch.interrupts().count() > handled) {
+                handled = watch.interrupts().count();
+                if (handled == 1) {
+                    console.println("stopping: the remote engines start nothing new and finish what is in flight, "
+                            + "Ctrl-C again to cut them off");
+                    stopAll(started, false);
+                    deadline = Math.min(deadline, now + (long) (grace * 1e9));
+                } else {
+                    watch.statistics().cutOff("interrupted");
+                    break;
+                }
+            }
+            if (now >= deadline) {
+                console.println(String.format(Locale.ROOT,
+                        "Grace period of %.0f s over: stopping requests still in flight on the remote engines "
+                                + "(they count as failed).", grace));
+                watch.statistics().cutOff("cut off after the grace period");
+                break;
+            }
+            watch.progress().update(watch.statistics(), -1, handled > 0);
+            ended = ends.await(Math.min(deadline, now + 200_000_000L));
+        }
+        if (!ended) {
             stopAll(started);
             if (!ends.await(System.nanoTime() + STOP_WAIT_NANOS)) {
                 console.println("Remote engines that did not report their end (their last samples are missing): "

@@ -31,6 +31,9 @@ public interface WaveEngine {
     default void warmUp(WavePlan plan, Console console) throws InterruptedException {
     }
 
-    /** Runs the plan to its end (the schedule, then at most the grace period) and returns what it saw. */
-    WaveRun run(WavePlan plan, Console console) throws InterruptedException;
+    /**
+     * Runs the plan to its end (the schedule, then at most the grace period) and returns what it saw. A
+     * first signal stops new starts, a second cuts off what is in flight; progress is shown meanwhile.
+     */
+    WaveRun run(WavePlan plan, Console console, Interrupts interrupts, Progress progress) throws InterruptedException;
 }

@@ -17,6 +17,7 @@ import io.inferencebench.metrics.AwsOptions;
 import io.inferencebench.metrics.EndpointConfig;
 import io.inferencebench.metrics.EndpointConfigException;
 import io.inferencebench.metrics.ServerMetricsSection;
+import io.inferencebench.outcome.Threshold;
 import io.inferencebench.python.FactoriesException;
 import io.inferencebench.python.PythonOptions;
 import io.inferencebench.wave.Setting;
@@ -115,6 +116,18 @@ public class WaveOptions {
     @Option(names = "--remote", paramLabel = "HOST[:PORT],...", description = "Run the wave on these JMeter remote engines (jmeter-server), each sending 1/N of the rate; see docs/distributed.md.")
     String remote;
 
+    @Option(names = "--threshold", paramLabel = "EXPR", description = "A gate on the outcome, repeatable, e.g. 'latency.p99<500ms', 'from_intended.p99<800ms', 'success_rate>=0.99', 'client_rps>=0.99*target'; a failed one exits 1.")
+    List<String> thresholds = new ArrayList<>();
+
+    @Option(names = "--allow-client-bottleneck", description = "Let a wave the client did not deliver (under-firing, dropped starts, thread cap) pass with a warning instead of exit 3.")
+    boolean allowClientBottleneck;
+
+    @Option(names = "--quiet", description = "No live progress line during the wave.")
+    boolean quiet;
+
+    @Option(names = "--progress-interval", paramLabel = "S", description = "Seconds between progress lines when the output is not a terminal (default ${DEFAULT-VALUE}; a terminal redraws one line every second).", defaultValue = "10")
+    double progressInterval;
+
     @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "OPTIONS", description = "Start the built-in endpoint simulator for the wave, e.g. --simulate=latency=50ms,capacity=64,error-rate=0.01.")
     String simulate;
 
@@ -133,7 +146,10 @@ public class WaveOptions {
         WaveSpec.Builder b = WaveSpec.builder().simulate(simulate).clientRps(clientRps).loadProfile(loadProfile)
                 .arrivals(arrivals, seed).obsTime(obsTime).numRequests(numRequests).maxThreads(maxThreads)
                 .latePolicy(latePolicy).grace(grace).successThreshold(successThreshold).resultsDir(resultsDir)
-                .warmup(!noWarmup);
+                .warmup(!noWarmup).allowClientBottleneck(allowClientBottleneck).progress(quiet, progressInterval);
+        for (String t : thresholds) {
+            b.threshold(Threshold.parse(t));
+        }
         if (awsRegion != null && awsRegion.isBlank()) {
             throw new BadInputException("--aws-region is empty: give a region such as us-east-1, or leave the flag out "
                     + "to use the AWS SDK's chain.");

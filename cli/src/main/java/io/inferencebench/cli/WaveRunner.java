@@ -26,14 +26,30 @@ public final class WaveRunner {
     private final WaveSpec spec;
     private final Console console;
 
+    private final Gates gates;
+    private final boolean takeSignals;
+    private int interruptExit = Benchmark.INTERRUPTED;
+
+    /** A wave run in code: signals stay with the caller. */
     public WaveRunner(WaveSpec spec, Console console) {
-        this.spec = spec;
-        this.console = console;
+        this(spec, console, false);
     }
 
-    /** Runs the wave and returns the exit code: passed or failed. */
+    /**
+     * @param takeSignals handle Ctrl-C and SIGTERM during the wave (the {@code benchmark} command does):
+     *                    the first stops new starts, a second cuts off what is in flight
+     */
+    WaveRunner(WaveSpec spec, Console console, boolean takeSignals) {
+        this.spec = spec;
+        this.console = console;
+        this.gates = new Gates(spec.thresholds(), spec.allowClientBottleneck());
+        this.takeSignals = takeSignals;
+    }
+
+    /** Runs the wave and returns the exit code CI gates on (see {@link Gates}); 130/143 when a signal stopped it. */
     public int run() throws Exception {
-        return outcome().passed() ? Benchmark.PASSED : Benchmark.FAILED;
+        WaveOutcome outcome = outcome();
+        return outcome.interrupted() ? interruptExit : gates.exitCode(outcome);
     }
 
     /** Runs the wave; its run directory holds everything the outcome says. */
@@ -55,20 +71,38 @@ public final class WaveRunner {
                 for (WaveSection section : spec.sections()) {
                     watches.add(section.start(runDir));
                 }
-                WaveRun run = spec.engine().run(plan, console);
+                WaveRun run;
+                Interrupts interrupts = takeSignals ? Interrupts.install() : Interrupts.none();
+                try (interrupts) {
+                    run = spec.engine().run(plan, console, interrupts, Progress.of(console, spec.quiet(),
+                            spec.progressIntervalS(), spec.obsTimeS() != null || spec.profile().seconds() != null
+                                    ? spec.scheduleSeconds() : null, spec.profile().meanRate()));
+                }
                 WaveOutcome outcome = target.contribute(run.statistics().outcome(run.pacing(),
                         spec.setup().withTarget(target.target())).withRun(runDir.getFileName().toString()));
+                if (interrupts.interrupted()) {
+                    outcome = outcome.withInterruption(interrupts.firstEpochMs());
+                    interruptExit = interrupts.exitCode();
+                }
                 for (WaveSection.Watch w : watches) {
                     outcome = w.measured(outcome);
                 }
-                outcome = outcome.withVerdict(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
-                        .naming(WaveOptions::flag).toVerdict());
+                outcome = gates.check(outcome.withVerdict(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
+                        .naming(WaveOptions::flag).toVerdict()));
                 outcome.write(runDir);
                 print(outcome, watches);
                 for (WaveSection.Watch w : watches) {
+                    if (outcome.interrupted()) {
+                        // the user asked to stop: no waiting for CloudWatch after it
+                        break;
+                    }
                     // summary.json is already saved: a long CloudWatch wait (or Ctrl-C) cannot cost the wave
                     outcome = w.settled(outcome, console.asPrintStream());
                     outcome.write(runDir);
+                }
+                if (outcome.interrupted()) {
+                    console.println("Interrupted (" + (interruptExit == Benchmark.TERMINATED ? "SIGTERM" : "Ctrl-C")
+                            + "): the results above cover the wave up to then; exit " + interruptExit + ".");
                 }
                 console.println("Detailed results: " + runDir);
                 return outcome;
@@ -119,6 +153,7 @@ public final class WaveRunner {
         for (WaveSection.Watch w : watches) {
             w.resultLines(outcome).forEach(console::println);
         }
+        gates.lines(outcome).forEach(console::println);
         console.println();
         if (outcome.clientBottleneck().detected()) {
             for (String line : ClientBottleneck.render(outcome.clientBottleneck()).split("\n")) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.inferencebench.outcome.Threshold;
 import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.ArrivalSchedule;
 import io.inferencebench.pacing.ConstantRpsTimer;
@@ -26,11 +27,13 @@ import io.inferencebench.wave.WaveSection;
  * @param profile     the rate over time (a constant rate is a one-clause profile)
  * @param engine      where the requests leave from: this JVM, or JMeter remote engines
  * @param sections    what else watches the wave and adds to its outcome, in order
+ * @param thresholds  gates on the outcome ({@code --threshold})
  */
 public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfile profile, String loadProfileText,
                        double clientRps, String arrivals, long seed, Double obsTimeS, Long numRequests,
                        int maxThreads, String latePolicy, double graceS, double successThreshold, Path resultsDir,
-                       WaveEngine engine, boolean warmup, List<WaveSection> sections) {
+                       WaveEngine engine, boolean warmup, List<WaveSection> sections, List<Threshold> thresholds,
+                       boolean allowClientBottleneck, boolean quiet, double progressIntervalS) {
 
     /** Longest wave we accept: a month is beyond any soak, and keeps every deadline in range. */
     static final double MAX_SECONDS = 30 * 86_400;
@@ -39,6 +42,7 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
 
     public WaveSpec {
         sections = List.copyOf(sections);
+        thresholds = List.copyOf(thresholds);
     }
 
     public static Builder builder() {
@@ -109,6 +113,10 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
         private WaveEngine engine = new EmbeddedEngine();
         private boolean warmup = true;
         private final List<WaveSection> sections = new ArrayList<>();
+        private final List<Threshold> thresholds = new ArrayList<>();
+        private boolean allowClientBottleneck;
+        private boolean quiet;
+        private double progressIntervalS = 10;
 
         public Builder target(WaveTarget t) {
             target = t;
@@ -195,6 +203,25 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
             return this;
         }
 
+        /** A gate on the outcome: a wave that misses it fails (exit 1). */
+        public Builder threshold(Threshold t) {
+            thresholds.add(t);
+            return this;
+        }
+
+        /** A wave the client did not deliver passes with a warning instead of being not valid (exit 3). */
+        public Builder allowClientBottleneck(boolean allow) {
+            allowClientBottleneck = allow;
+            return this;
+        }
+
+        /** No live progress ({@code --quiet}); otherwise a line every {@code intervalS} off a terminal. */
+        public Builder progress(boolean silent, double intervalS) {
+            quiet = silent;
+            progressIntervalS = intervalS;
+            return this;
+        }
+
         public WaveSpec build() {
             if (target == null) {
                 throw new BadInputException("Nothing to send requests to: give --factories-file F, --url URL, or "
@@ -217,6 +244,9 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
             if (!(successThreshold >= 0 && successThreshold <= 1)) {
                 throw new BadInputException("--success-threshold is a fraction between 0 and 1 (e.g. 0.95), got "
                         + successThreshold + ".");
+            }
+            if (!(progressIntervalS >= 1 && progressIntervalS <= 3600)) {
+                throw new BadInputException("--progress-interval must be from 1 to 3600 seconds, got " + progressIntervalS + ".");
             }
             if (maxThreads < 1) {
                 throw new BadInputException("--max-threads must be at least 1, got " + maxThreads + ".");
@@ -251,7 +281,8 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
             RunDirectory.checkWritable(resultsDir);
             engine.check(numRequests);
             return new WaveSpec(target, simulator, profile, loadProfile, clientRps, arrivals, parsedSeed, obsTime,
-                    numRequests, maxThreads, latePolicy, grace, successThreshold, resultsDir, engine, warmup, sections);
+                    numRequests, maxThreads, latePolicy, grace, successThreshold, resultsDir, engine, warmup, sections,
+                    thresholds, allowClientBottleneck, quiet, progressIntervalS);
         }
     }
 }

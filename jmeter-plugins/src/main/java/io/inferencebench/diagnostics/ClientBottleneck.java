@@ -14,6 +14,14 @@ import io.inferencebench.wave.Setting;
  * the wave, never from a fixed paragraph.
  */
 public final class ClientBottleneck {
+    /**
+     * Causes that mean the client did not deliver the load the wave asked for, so its figures say nothing
+     * of the endpoint at that load: exit 3. Machine noise (another process, GC) only warns, so a shared CI
+     * runner does not flake.
+     */
+    static final java.util.Set<String> INVALIDATING = java.util.Set.of("under-firing", "thread cap reached",
+            "dropped starts", "remote engine lost");
+
     /** Under this share of the target rate the client under-fired. */
     static final double UNDER_FIRING = 0.97;
     /** Share of starts that may run late (warm-up, scheduling noise) before it counts. */
@@ -187,7 +195,8 @@ public final class ClientBottleneck {
     /** The {@code client_bottleneck} part of the outcome. */
     public WaveOutcome.Verdict toVerdict() {
         return new WaveOutcome.Verdict(detected(),
-                causes.stream().map(c -> new WaveOutcome.Verdict.Cause(c.cause(), c.figure(), c.remedy())).toList());
+                causes.stream().map(c -> new WaveOutcome.Verdict.Cause(c.cause(), c.figure(), c.remedy(),
+                        INVALIDATING.contains(c.cause()))).toList());
     }
 
     /** The same verdict with every setting named as {@code names} calls it (the CLI: its flags). */

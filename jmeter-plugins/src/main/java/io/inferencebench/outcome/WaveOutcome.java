@@ -31,7 +31,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 @JsonPropertyOrder({"schema_version", "tool", "tool_version", "run_name", "spec", "fired", "completed", "succeeded",
         "failed", "duration_s", "client_rps", "server_rps", "success_rate", "passed", "wave_start_epoch_ms",
         "wave_end_epoch_ms", "latency_ms", "latency_from_intended_ms", "late_starts", "dropped_starts", "lateness_ms",
-        "threads", "queue_ms", "measurements", "errors", "python", "client_bottleneck"})
+        "threads", "queue_ms", "measurements", "errors", "python", "client_bottleneck", "interrupted",
+        "interrupted_at_epoch_ms"})
 public record WaveOutcome(int schemaVersion, String tool, String toolVersion, String runName, WaveSetup spec,
                           long fired, long completed, long succeeded, long failed, double durationS,
                           double clientRps, double serverRps, double successRate, boolean passed,
@@ -39,6 +40,7 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
                           Stats latencyMs, Stats latencyFromIntendedMs, long lateStarts, long droppedStarts,
                           Stats latenessMs, Threads threads, Stats queueMs, Map<String, Stats> measurements,
                           List<ErrorCount> errors, Python python, Verdict clientBottleneck,
+                          boolean interrupted, Long interruptedAtEpochMs,
                           @JsonIgnore Map<String, Object> sections) {
 
     public static final int SCHEMA_VERSION = 2;
@@ -69,7 +71,11 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
     public record ErrorCount(String message, long count) {
     }
 
-    /** Did the client, not the server, limit the wave: each cause with its figure and remedy. */
+    /**
+     * Did the client, not the server, limit the wave: each cause with its figure and remedy. A cause that
+     * {@code invalidates} the wave (the load was not delivered: under-firing, dropped starts, a reached
+     * thread cap, a lost engine) makes its figures not valid; the others (a busy machine, GC) are warnings.
+     */
     public record Verdict(boolean detected, List<Cause> causes) {
         public static final Verdict NOT_JUDGED = new Verdict(false, List.of());
 
@@ -77,7 +83,13 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
             causes = causes == null ? List.of() : List.copyOf(causes);
         }
 
-        public record Cause(String cause, String figure, String remedy) {
+        /** True unless a cause says the client did not deliver the load. */
+        @JsonIgnore
+        public boolean valid() {
+            return causes.stream().noneMatch(Cause::invalidates);
+        }
+
+        public record Cause(String cause, String figure, String remedy, boolean invalidates) {
         }
     }
 
@@ -108,6 +120,14 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
         return copy(runName, spec, python, clientBottleneck, s);
     }
 
+    /** The outcome of a wave a signal stopped at {@code epochMs}. */
+    public WaveOutcome withInterruption(long epochMs) {
+        return new WaveOutcome(schemaVersion, tool, toolVersion, runName, spec, fired, completed, succeeded, failed,
+                durationS, clientRps, serverRps, successRate, passed, waveStartEpochMs, waveEndEpochMs, latencyMs,
+                latencyFromIntendedMs, lateStarts, droppedStarts, latenessMs, threads, queueMs, measurements, errors,
+                python, clientBottleneck, true, epochMs, sections);
+    }
+
     public WaveOutcome withVerdict(Verdict verdict) {
         return copy(runName, spec, python, verdict, sections);
     }
@@ -124,7 +144,7 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
         return new WaveOutcome(schemaVersion, tool, toolVersion, name, setup, fired, completed, succeeded, failed,
                 durationS, clientRps, serverRps, successRate, passed, waveStartEpochMs, waveEndEpochMs, latencyMs,
                 latencyFromIntendedMs, lateStarts, droppedStarts, latenessMs, threads, queueMs, measurements, errors,
-                py, verdict, s);
+                py, verdict, interrupted, interruptedAtEpochMs, s);
     }
 
     /** The requested rate, or {@code null} when unpaced. */

@@ -62,6 +62,8 @@ public final class Pacer {
     private final AtomicInteger threadsSeen = new AtomicInteger();
     private final ThreadLocal<Boolean> seen = new ThreadLocal<>();
     private volatile boolean ended;
+    /** Set by {@link #stopStarts()}: no new start, the requests in flight finish. */
+    private volatile boolean stopping;
     private final AtomicLong lastStartNanos = new AtomicLong();
     private volatile boolean capReached;
     private final Thread keeper;
@@ -101,6 +103,28 @@ public final class Pacer {
 
     static Pacer forKey(Object key, java.util.function.Supplier<Pacer> create) {
         return PACERS.computeIfAbsent(key, k -> create.get());
+    }
+
+    /**
+     * Starts nothing more (a first Ctrl-C): every thread waiting for its next start ends, and requests
+     * already in flight finish, so the test ends by itself once they have.
+     */
+    public static void stopStarts() {
+        for (Pacer p : PACERS.values()) {
+            p.stopping = true;
+            if (p.keeper != null) {
+                LockSupport.unpark(p.keeper);
+            }
+        }
+    }
+
+    /** Requests started so far, over every pacer of the running test (read live by progress and Ctrl-C). */
+    public static long started() {
+        long n = 0;
+        for (Pacer p : PACERS.values()) {
+            n += p.started.sum();
+        }
+        return n;
     }
 
     /**
@@ -146,6 +170,9 @@ public final class Pacer {
         }
         long droppedHere = 0;
         while (true) {
+            if (stopping) {
+                return null;
+            }
             long arrival;
             long offset;
             synchronized (schedule) {
@@ -192,7 +219,7 @@ public final class Pacer {
         try {
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
-                if (Thread.currentThread().isInterrupted() || (engine != null && !engine.isActive())) {
+                if (stopping || Thread.currentThread().isInterrupted() || (engine != null && !engine.isActive())) {
                     return false;
                 }
                 LockSupport.parkNanos(Math.min(wait, STOP_CHECK_NANOS));

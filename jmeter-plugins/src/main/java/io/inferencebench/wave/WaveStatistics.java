@@ -48,6 +48,19 @@ public final class WaveStatistics {
     private final AtomicLong firstIntendedMicros = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastStartMs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastEndMs = new AtomicLong(Long.MIN_VALUE);
+    /** Why requests still in flight were cut off (a second Ctrl-C, the grace period), and when. */
+    private volatile String cutOffCause;
+    private volatile long cutOffEpochMs = Long.MAX_VALUE;
+
+    /**
+     * From now on, a request that fails was cut off for {@code cause}: its sample says so instead of
+     * the transport's words ("Socket closed" reads as the server's doing), and a start whose sample
+     * never arrives is counted as failed with the same cause.
+     */
+    public void cutOff(String cause) {
+        cutOffCause = cause;
+        cutOffEpochMs = System.currentTimeMillis();
+    }
 
     /**
      * Records one sample.
@@ -60,7 +73,7 @@ public final class WaveStatistics {
         latency.recordValue(Math.max(0, elapsedMicros));
         if (!r.isSuccessful()) {
             failed.increment();
-            String message = errorMessage(r);
+            String message = r.getEndTime() >= cutOffEpochMs && cutOffCause != null ? cutOffCause : errorMessage(r);
             LongAdder count = errors.get(message);
             if (count == null && errors.size() < MAX_DISTINCT_ERRORS) {
                 count = errors.computeIfAbsent(message, k -> new LongAdder());
@@ -165,6 +178,11 @@ public final class WaveStatistics {
         return lastEndMs.get() == Long.MIN_VALUE ? 0 : lastEndMs.get();
     }
 
+    /** A latency percentile so far, in ms, or {@code null} before the first sample (read live, once a second). */
+    public Double latencyPercentile(double percentile) {
+        return latency.getTotalCount() == 0 ? null : latency.getValueAtPercentile(percentile) / 1000.0;
+    }
+
     public Stats latency() {
         return Stats.ofMicros(latency);
     }
@@ -215,8 +233,17 @@ public final class WaveStatistics {
         long completed = completed();
         long failed = failed();
         // every start is a sample (an interrupted one is a failed sample), so fired counts samples;
-        // the pacer's own count covers starts whose sample never reached the listener
+        // the pacer's own count covers starts whose sample never reached the listener: those failed
         long fired = pacing == null ? completed : Math.max(completed, pacing.started());
+        List<WaveOutcome.ErrorCount> errors = errors(20);
+        if (fired > completed) {
+            long lost = fired - completed;
+            failed += lost;
+            completed = fired;
+            errors = new ArrayList<>(errors);
+            errors.add(new WaveOutcome.ErrorCount((cutOffCause == null ? "no response recorded" : cutOffCause)
+                    + " (no sample)", lost));
+        }
         long start = pacing != null && pacing.started() > 0
                 ? Math.min(pacing.firstStartEpochMs(), waveStartEpochMs()) : waveStartEpochMs();
         long end = Math.max(lastEndEpochMs(), start);
@@ -235,7 +262,7 @@ public final class WaveStatistics {
                 completed > 0 && successRate >= setup.successThreshold(), start, end, latency(), latencyFromIntended(),
                 pacing == null ? lateStarts() : pacing.lateStarts(),
                 pacing == null ? droppedStarts() : pacing.droppedStarts(), lateness(), threads, queue(),
-                measurements(), errors(20), null, WaveOutcome.Verdict.NOT_JUDGED, null);
+                measurements(), errors, null, WaveOutcome.Verdict.NOT_JUDGED, false, null, null);
     }
 
     private static String version() {

@@ -25,8 +25,8 @@ class WaveOutcomeTest {
                 latency, 3, 0, latency, new WaveOutcome.Threads(12, 2000, false, 0), null,
                 Map.of("output_tokens", new Stats(998L, 63872.0, 64.0, 64.0, 64.0, 64.0, 64.0, 64.0)),
                 List.of(new WaveOutcome.ErrorCount("500/Internal Server Error", 2)), null,
-                new WaveOutcome.Verdict(true, List.of(new WaveOutcome.Verdict.Cause("late starts", "3 of 1000", "r"))),
-                null);
+                new WaveOutcome.Verdict(true, List.of(new WaveOutcome.Verdict.Cause("late starts", "3 of 1000", "r", false))),
+                false, null, null);
     }
 
     @Test

@@ -147,7 +147,7 @@ class RunSummaryTest {
         io.inferencebench.outcome.WaveOutcome written = new io.inferencebench.outcome.WaveOutcome(2, "InferenceBench for JMeter",
                 "test", run.getFileName().toString(), setup, 200, 200, 200, 0, 10.0, 20.0, 20.0, 1.0, true, 1L, 10_001L,
                 latency, latency, 0, 0, null, null, null, Map.of(), List.of(), null,
-                io.inferencebench.outcome.WaveOutcome.Verdict.NOT_JUDGED, null);
+                io.inferencebench.outcome.WaveOutcome.Verdict.NOT_JUDGED, false, null, null);
         written.write(run);
 
         RunSummary summary = RunSummary.read(run);
