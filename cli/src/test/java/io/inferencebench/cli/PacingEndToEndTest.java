@@ -46,8 +46,10 @@ class PacingEndToEndTest {
             assertThat(sim.requestCount()).isEqualTo(200);
             // the ~75 requests due during the stall were started on time: the pool grew instead
             assertThat(s.get("threads").get("started").asInt()).isGreaterThan(60);
-            // (the bound leaves room for a loaded 2-core machine; bench/pacing measures the real figure)
-            assertThat(s.get("late_starts").asLong()).isLessThan(50);
+            // none waited for the stall to end: late by milliseconds (threads being added), never by the
+            // 1.5 s stall; the bounds leave room for a loaded 2-core machine (bench/pacing measures the real figures)
+            assertThat(s.get("late_starts").asLong()).isLessThan(100);
+            assertThat(s.get("lateness_ms").get("p99").asDouble()).isLessThan(500);
             assertThat(s.get("client_rps").asDouble()).isBetween(49.0, 51.0);
             // a request started at the beginning of the stall waited for most of it
             assertThat(s.get("latency_from_intended_ms").get("max").asDouble()).isGreaterThan(1000);

@@ -181,10 +181,10 @@ class ArrivalScheduleTest {
         ConstantRpsTimer t = new ConstantRpsTimer();
         t.setDurationSeconds("1e300");
         assertThatThrownBy(t::validate).isInstanceOf(LoadProfileException.class)
-                .hasMessageStartingWith("Duration (s) of the Constant RPS Timer is 1E+300 s")
+                .hasMessageStartingWith("'Duration (s)' of the Constant RPS Timer is 1E+300 s")
                 .hasMessageContaining("30 days");
         t.setDurationSeconds("soon");
-        assertThatThrownBy(t::validate).hasMessageStartingWith("Duration (s) of the Constant RPS Timer is 'soon'");
+        assertThatThrownBy(t::validate).hasMessageStartingWith("'Duration (s)' of the Constant RPS Timer is 'soon'");
         t.setDurationSeconds("60");
         t.setLoadProfile("const(10,0)");
         assertThatThrownBy(t::validate).hasMessageContaining("starts no request");

@@ -42,7 +42,7 @@ class FailFastTest {
         assertThatThrownBy(() -> PythonRuntime.start(options, notice -> {
             throw new AssertionError("nothing may be printed first: " + notice);
         })).isInstanceOf(FactoriesException.class)
-                .hasMessageStartingWith("Worker processes is 10000, more than this machine can run: at most "
+                .hasMessageStartingWith("'Worker processes' of the Python Factory Sampler is 10000, more than this machine can run: at most "
                         + PythonOptions.maxWorkers() + " here");
     }
 

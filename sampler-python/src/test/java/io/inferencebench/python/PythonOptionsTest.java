@@ -57,11 +57,11 @@ class PythonOptionsTest {
     @Test
     void tooManyWorkersAreOneSentenceNamingTheSamplerPropertyAndTheLimit() throws Exception {
         assertThat(PythonOptions.workersProblem(10_000, 8, 2, 16_000L * 1024 * 1024)).isEqualTo(
-                "Worker processes is 10000, more than this machine can run: at most 8 here (4 per core on 2 cores, "
+                "'Worker processes' of the Python Factory Sampler is 10000, more than this machine can run: at most 8 here (4 per core on 2 cores, "
                         + "about 40 MB each of 16000 MB available memory); give at most 8, or spread the load over "
                         + "JMeter remote engines.");
         assertThatThrownBy(() -> PythonOptions.of(Path.of("f.py")).withWorkers(10_000).checkWorkers())
-                .isInstanceOf(FactoriesException.class).hasMessageStartingWith("Worker processes is 10000");
+                .isInstanceOf(FactoriesException.class).hasMessageStartingWith("'Worker processes' of the Python Factory Sampler is 10000");
         PythonOptions fine = PythonOptions.of(Path.of("f.py")).withWorkers(PythonOptions.maxWorkers());
         assertThat(fine.checkWorkers()).isSameAs(fine);
         // Jep runs in-process: no worker processes to count
