@@ -49,13 +49,14 @@ public final class EmbeddedEngine implements WaveEngine {
         try (RunProperties ignored = RunProperties.set(plan.properties(), Map.of(ConstantRpsTimer.ENGINES_PROPERTY, "1"))) {
             StandardJMeterEngine engine = new StandardJMeterEngine();
             engine.configure(plan.plan().tree());
-            WaveStatistics statistics = plan.plan().summary().statistics();
             Thread runner = new Thread(engine::run, "ib-wave");
             long deadline = plan.deadlineNanos(System.nanoTime());
             runner.start();
             int handled = 0;
             while (runner.isAlive()) {
                 long now = System.nanoTime();
+                // the listener starts fresh statistics when the test starts: read them each time
+                WaveStatistics statistics = plan.plan().summary().statistics();
                 if (interrupts.count() > handled) {
                     handled = interrupts.count();
                     if (handled == 1) {
@@ -83,7 +84,7 @@ public final class EmbeddedEngine implements WaveEngine {
             progress.end();
             PacingReport pacing = Pacer.report();
             Pacer.release();
-            return new WaveRun(statistics, pacing);
+            return new WaveRun(plan.plan().summary().statistics(), pacing);
         }
     }
 

@@ -87,16 +87,18 @@ final class RemoteEngines implements WaveEngine {
         // the controller resolves the listeners' ${__P(...)} fields itself, so it needs the properties too
         try (EmbeddedEngine.RunProperties ignored = EmbeddedEngine.RunProperties.set(plan.properties(), java.util.Map.of())) {
             run(plan.plan().tree(), new ArrayList<>(plan.properties().keySet()), plan.scheduleSeconds(), plan.graceS(),
-                    console, new Watch(interrupts, progress, plan.plan().summary().statistics()));
+                    console, new Watch(interrupts, progress, plan.plan().summary()::statistics));
         }
         progress.end();
         return new WaveRun(plan.plan().summary().statistics(), null);
     }
 
     /** What the controller watches while the engines run: signals and progress. */
-    record Watch(Interrupts interrupts, Progress progress, io.inferencebench.wave.WaveStatistics statistics) {
-        static Watch none() {
-            return new Watch(Interrupts.none(), Progress.silent(), new io.inferencebench.wave.WaveStatistics());
+    record Watch(Interrupts interrupts, Progress progress,
+                 java.util.function.Supplier<io.inferencebench.wave.WaveStatistics> liveStatistics) {
+        /** The statistics of the running test (the listener starts fresh ones when it starts). */
+        io.inferencebench.wave.WaveStatistics statistics() {
+            return liveStatistics.get();
         }
     }
 

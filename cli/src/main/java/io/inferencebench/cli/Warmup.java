@@ -24,7 +24,7 @@ final class Warmup {
             ConstantRpsTimer timer = new ConstantRpsTimer();
             timer.setTargetRps(Double.toString(Math.max(20, Math.min(rate, 500))));
             timer.setDurationSeconds("1");
-            timer.setMaxThreads(64);
+            timer.setMaxThreads(1000); // its own cap: never the "raise the thread cap" line of a real wave
             PlanBuilder plan = new PlanBuilder("warm-up", 4, timer, null, null, 0);
             plan.httpPost(URI.create(local.baseUrl() + "/invocations"), "{}", List.of());
             StandardJMeterEngine engine = new StandardJMeterEngine();

@@ -15,6 +15,7 @@ import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.wave.ResultsBlock;
 import io.inferencebench.wave.SampleFields;
 import io.inferencebench.wave.WaveSection;
+import io.inferencebench.wave.WaveStatistics;
 
 /**
  * Runs one wave from its spec, phase after phase, and returns its outcome. Every phase that can fail
@@ -59,59 +60,66 @@ public final class WaveRunner {
              WaveTarget.Open target = spec.target().open(endpointUrl(simulator), console)) {
             Path runDir = RunDirectory.create(spec.resultsDir(), LocalDateTime.now());
             console.logTo(runDir.resolve("benchmark.log"));
-            spec.engine().prepare(runDir);
-            WavePlan plan = plan(runDir, target, endpointUrl(simulator));
-            plan.plan().save(runDir.resolve("plan.jmx"));
-            console.println("Wave: " + target.describe() + ", " + rateText() + ", " + spec.arrivals() + " arrivals -> "
-                    + runDir);
-
-            spec.engine().warmUp(plan, console);
-            List<WaveSection.Watch> watches = new ArrayList<>();
-            try {
-                for (WaveSection section : spec.sections()) {
-                    watches.add(section.start(runDir));
-                }
-                WaveRun run;
-                Interrupts interrupts = takeSignals ? Interrupts.install() : Interrupts.none();
-                try (interrupts) {
-                    run = spec.engine().run(plan, console, interrupts, Progress.of(console, spec.quiet(),
-                            spec.progressIntervalS(), spec.obsTimeS() != null || spec.profile().seconds() != null
-                                    ? spec.scheduleSeconds() : null, spec.profile().meanRate()));
-                }
-                WaveOutcome outcome = target.contribute(run.statistics().outcome(run.pacing(),
-                        spec.setup().withTarget(target.target())).withRun(runDir.getFileName().toString()));
-                if (interrupts.interrupted()) {
-                    outcome = outcome.withInterruption(interrupts.firstEpochMs());
-                    interruptExit = interrupts.exitCode();
-                }
-                for (WaveSection.Watch w : watches) {
-                    outcome = w.measured(outcome);
-                }
-                outcome = gates.check(outcome.withVerdict(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
-                        .naming(WaveOptions::flag).toVerdict()));
-                outcome.write(runDir);
-                print(outcome, watches);
-                for (WaveSection.Watch w : watches) {
-                    if (outcome.interrupted()) {
-                        // the user asked to stop: no waiting for CloudWatch after it
-                        break;
-                    }
-                    // summary.json is already saved: a long CloudWatch wait (or Ctrl-C) cannot cost the wave
-                    outcome = w.settled(outcome, console.asPrintStream());
-                    outcome.write(runDir);
-                }
-                if (outcome.interrupted()) {
-                    console.println("Interrupted (" + (interruptExit == Benchmark.TERMINATED ? "SIGTERM" : "Ctrl-C")
-                            + "): the results above cover the wave up to then; exit " + interruptExit + ".");
-                }
-                console.println("Detailed results: " + runDir);
-                return outcome;
-            } finally {
-                watches.forEach(WaveSection.Watch::close);
+            // from here on a signal ends in results: before the wave an empty outcome, during it what it measured
+            try (Interrupts interrupts = takeSignals ? Interrupts.install() : Interrupts.none()) {
+                return run(runDir, target, endpointUrl(simulator), interrupts);
             }
         } finally {
             console.close();
         }
+    }
+
+    private WaveOutcome run(Path runDir, WaveTarget.Open target, String endpointUrl, Interrupts interrupts)
+            throws Exception {
+        spec.engine().prepare(runDir);
+        WavePlan plan = plan(runDir, target, endpointUrl);
+        plan.plan().save(runDir.resolve("plan.jmx"));
+        console.println("Wave: " + target.describe() + ", " + rateText() + ", " + spec.arrivals() + " arrivals -> "
+                + runDir);
+        spec.engine().warmUp(plan, console);
+        List<WaveSection.Watch> watches = new ArrayList<>();
+        try {
+            for (WaveSection section : spec.sections()) {
+                watches.add(section.start(runDir));
+            }
+            WaveRun run = interrupts.interrupted() ? new WaveRun(new WaveStatistics(), null)
+                    : spec.engine().run(plan, console, interrupts, progress());
+            WaveOutcome outcome = target.contribute(run.statistics().outcome(run.pacing(),
+                    spec.setup().withTarget(target.target())).withRun(runDir.getFileName().toString()));
+            if (interrupts.interrupted()) {
+                outcome = outcome.withInterruption(interrupts.firstEpochMs());
+                interruptExit = interrupts.exitCode();
+            }
+            for (WaveSection.Watch w : watches) {
+                outcome = w.measured(outcome);
+            }
+            outcome = gates.check(outcome.withVerdict(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
+                    .naming(WaveOptions::flag).toVerdict()));
+            outcome.write(runDir);
+            print(outcome, watches);
+            for (WaveSection.Watch w : watches) {
+                if (outcome.interrupted()) {
+                    // the user asked to stop: no waiting for CloudWatch after it
+                    break;
+                }
+                // summary.json is already saved: a long CloudWatch wait (or Ctrl-C) cannot cost the wave
+                outcome = w.settled(outcome, console.asPrintStream());
+                outcome.write(runDir);
+            }
+            if (outcome.interrupted()) {
+                console.println("Interrupted (" + (interruptExit == Benchmark.TERMINATED ? "SIGTERM" : "Ctrl-C")
+                        + "): the results above cover the wave up to then; exit " + interruptExit + ".");
+            }
+            console.println("Detailed results: " + runDir);
+            return outcome;
+        } finally {
+            watches.forEach(WaveSection.Watch::close);
+        }
+    }
+
+    private Progress progress() {
+        Double planned = spec.obsTimeS() != null || spec.profile().seconds() != null ? spec.scheduleSeconds() : null;
+        return Progress.of(console, spec.quiet(), spec.progressIntervalS(), planned, spec.profile().meanRate());
     }
 
     private EndpointSimulator startSimulator() throws IOException {

@@ -134,7 +134,8 @@ class DistributedWaveTest {
             int code = Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",
                     "--obs-time", "2", "--max-threads", "2", "--late-policy", "drop:50", "--remote", engines.addresses(),
                     "--results-dir", results.toString());
-            assertThat(code).as(diagnostics()).isEqualTo(0);
+            // the engines did not deliver the load: not valid, whatever the success rate
+            assertThat(code).as(diagnostics()).isEqualTo(Benchmark.NOT_VALID);
             JsonNode s = new ObjectMapper().readTree(onlyRun().resolve("summary.json").toFile());
             long fired = s.get("fired").asLong();
             long dropped = s.get("dropped_starts").asLong();

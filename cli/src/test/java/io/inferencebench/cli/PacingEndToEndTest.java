@@ -26,10 +26,12 @@ class PacingEndToEndTest {
     @TempDir
     Path results;
 
+    private int lastExit;
+
     private JsonNode wave(String... args) throws Exception {
         String[] all = Stream.concat(Stream.of(args), Stream.of("--results-dir", results.toString()))
                 .toArray(String[]::new);
-        Benchmark.execute(all);
+        lastExit = Benchmark.execute(all);
         try (Stream<Path> runs = Files.list(results)) {
             List<Path> dirs = runs.sorted().toList();
             return new ObjectMapper().readTree(dirs.get(dirs.size() - 1).resolve("summary.json").toFile());
@@ -73,6 +75,12 @@ class PacingEndToEndTest {
             assertThat(verdict.get("detected").asBoolean()).isTrue();
             assertThat(verdict.get("causes").findValuesAsText("cause")).contains("under-firing", "thread cap reached");
             assertThat(verdict.toString()).contains("raise --max-threads");
+            // a wave the client did not deliver is not a pass: exit 3, though every request succeeded
+            assertThat(s.get("success_rate").asDouble()).isEqualTo(1.0);
+            assertThat(lastExit).isEqualTo(Benchmark.NOT_VALID);
+            assertThat(wave("--url", sim.baseUrl() + "/invocations", "--client-rps", "40", "--num-requests", "40",
+                    "--max-threads", "2", "--allow-client-bottleneck").get("passed").asBoolean()).isTrue();
+            assertThat(lastExit).as("--allow-client-bottleneck turns it into a warning").isEqualTo(Benchmark.PASSED);
         }
     }
 

@@ -195,6 +195,8 @@ public final class Pacer {
                     return null;
                 }
                 now = System.nanoTime();
+            } else if (stopping) {
+                return null;
             }
             long lateBy = Math.max(0, now - due);
             lateness.recordValue(lateBy);
@@ -224,7 +226,8 @@ public final class Pacer {
                 }
                 LockSupport.parkNanos(Math.min(wait, STOP_CHECK_NANOS));
             }
-            return true;
+            // a stop that came during the last nap still counts: no start after it
+            return !stopping;
         } finally {
             idle.decrementAndGet();
         }
@@ -237,7 +240,7 @@ public final class Pacer {
      */
     private void keepPool() {
         JMeterContextService.getContext().setVariables(new JMeterVariables());
-        while (!ended && engine.isActive() && !Thread.currentThread().isInterrupted()) {
+        while (!ended && !stopping && engine.isActive() && !Thread.currentThread().isInterrupted()) {
             int total = threads.get();
             int waiting = idle.get() + Math.max(0, total - threadsSeen.get());
             int wanted = wanted(total, waiting);

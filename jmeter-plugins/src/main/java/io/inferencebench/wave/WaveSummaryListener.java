@@ -38,6 +38,8 @@ public class WaveSummaryListener extends AbstractTestElement
         implements SampleListener, TestStateListener, NoThreadClone, TestBean, Remoteable {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(WaveSummaryListener.class);
+    /** Seconds between progress lines in jmeter.log ({@code -Jib.progress.interval=0} turns them off). */
+    public static final String PROGRESS_PROPERTY = "ib.progress.interval";
 
     private String outputDirectory = "";
     private String successThreshold = "0.95";
@@ -51,6 +53,38 @@ public class WaveSummaryListener extends AbstractTestElement
         volatile int[] varIndex;
         /** Remote engines that have started and not yet ended (distributed runs only). */
         int enginesRunning;
+        /** Logs the live figures to jmeter.log while the test runs (plain JMeter has no other progress of ours). */
+        Thread progress;
+
+        synchronized void startProgress(boolean pacedHere) {
+            long seconds = org.apache.jmeter.util.JMeterUtils.getPropDefault(PROGRESS_PROPERTY, 10L);
+            if (seconds <= 0 || progress != null) {
+                return;
+            }
+            long start = System.nanoTime();
+            WaveStatistics stats = statistics;
+            Thread t = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.sleep(seconds * 1000L);
+                        log.info("Wave: {}", ProgressLine.of(stats, pacedHere ? Pacer.started() : -1,
+                                (System.nanoTime() - start) / 1e9, null, null, false).render());
+                    }
+                } catch (InterruptedException e) {
+                    // the test ended
+                }
+            }, "ib-wave-progress");
+            t.setDaemon(true);
+            t.start();
+            progress = t;
+        }
+
+        synchronized void stopProgress() {
+            if (progress != null) {
+                progress.interrupt();
+                progress = null;
+            }
+        }
 
         void reset() {
             statistics = new WaveStatistics();
@@ -104,6 +138,7 @@ public class WaveSummaryListener extends AbstractTestElement
     @Override
     public void testStarted() {
         wave.reset();
+        wave.startProgress(true);
     }
 
     /** Called on the controller once per remote engine, by each engine's clone of this listener. */
@@ -113,6 +148,7 @@ public class WaveSummaryListener extends AbstractTestElement
         synchronized (wave) {
             if (wave.enginesRunning++ == 0) {
                 wave.reset();
+                wave.startProgress(false);
             }
         }
     }
@@ -135,6 +171,7 @@ public class WaveSummaryListener extends AbstractTestElement
     }
 
     private void finish(PacingReport pacing) {
+        wave.stopProgress();
         WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(null, threshold()));
         wave.outcome = s;
         log.info("\n{}", ResultsBlock.render(s));

@@ -209,6 +209,13 @@ def serve(argv):
     path, worker_index, worker_count, max_threads, java_nanos = argv[0], int(argv[1]), int(argv[2]), int(argv[3]), int(argv[4])
     endpoint_name = argv[5] if len(argv) > 5 and argv[5] else None
 
+    # Ctrl-C reaches the whole process group, this worker too: the JVM decides what a signal means
+    # (finish what is in flight, then stop us by closing the pipe), so the worker does not die under it.
+    import signal
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
     # The frames own the original stdin/stdout; whatever the user's code prints goes to stderr.
     frames_in = os.dup(0)
     frames_out = os.dup(1)
