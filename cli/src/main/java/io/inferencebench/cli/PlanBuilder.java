@@ -39,6 +39,9 @@ import io.inferencebench.wave.WaveSummaryListener;
  * {@code plan.jmx}, which runs unchanged in a JMeter home with our jars in {@code lib/ext}.
  */
 public final class PlanBuilder {
+    /** The JMeter property a saved HTTP plan reads its endpoint URL from. */
+    public static final String URL_PROPERTY = "ib.url";
+
     /** Header names whose values are secrets: they go into the plan as properties, never as text. */
     private static final List<String> SECRET_HEADER_HINTS = List.of("authorization", "key", "token", "secret",
             "password", "cookie", "signature");
@@ -98,8 +101,12 @@ public final class PlanBuilder {
     }
 
     /** A plain HTTP POST of {@code body} to {@code url}, with headers ({@code Name: value}). */
-    public PlanBuilder httpPost(URI url, String body, List<String> headers) {
+    public PlanBuilder httpPost(URI url, String body, List<String> headers, java.time.Duration timeout) {
         HTTPSamplerProxy http = postSampler(url, body);
+        http.setResponseTimeout(Long.toString(timeout.toMillis()));
+        // the whole URL from a property, the run's URL as the default: `jmeter -n -t plan.jmx -Jib.url=...`
+        // replays the plan against another endpoint (host, port, scheme, path and query alike)
+        http.setPath("${__P(" + URL_PROPERTY + "," + url.toString().replace(",", "\\,") + ")}");
         HashTree samplerTree = threadGroupTree.add(http);
         samplerTree.add(timer);
 
@@ -132,10 +139,11 @@ public final class PlanBuilder {
     public static HTTPSamplerProxy postSampler(URI url, String body) {
         HTTPSamplerProxy http = gui(new HTTPSamplerProxy(), HttpTestSampleGui.class);
         http.setName(url.getPath() == null || url.getPath().isEmpty() ? "/" : url.getPath());
-        http.setProtocol(url.getScheme());
-        http.setDomain(url.getHost());
-        http.setPort(url.getPort());
-        http.setPath(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+        // a full URL in the path keeps its query string (?api-version=... for Azure OpenAI): JMeter drops a
+        // query from a POST's path otherwise
+        http.setDomain("");
+        http.setProtocol("");
+        http.setPath(url.toString());
         http.setMethod("POST");
         http.setFollowRedirects(false);
         http.setUseKeepAlive(true);

@@ -54,7 +54,8 @@ public record PythonTarget(PythonOptions options, String endpointUrl) implements
                 if (baseUrl != null && !baseUrl.contains(",")) {
                     // a re-run of plan.jmx points the workers elsewhere with -Jib.endpoint.url=...; this run
                     // sets that property to the same URL, so the sampler meets the runtime started above
-                    sampler.setProperty("environment", ENDPOINT_ENV + "=${__P(ib.endpoint.url," + baseUrl + ")}\n");
+                    sampler.setProperty("environment", ENDPOINT_ENV + "=${__P(ib.endpoint.url,"
+                            + Redaction.url(baseUrl).replace(",", "\\,") + ")}\n");
                 }
                 plan.sampler(sampler);
             }
@@ -67,6 +68,12 @@ public record PythonTarget(PythonOptions options, String endpointUrl) implements
             @Override
             public String target() {
                 return withEnv.factoriesFile().toString();
+            }
+
+            @Override
+            public Map<String, String> properties() {
+                // the run's workers already have the URL; a replay of plan.jmx reads it from this property
+                return baseUrl == null ? Map.of() : Map.of("ib.endpoint.url", baseUrl);
             }
 
             @Override

@@ -26,7 +26,7 @@ final class Warmup {
             timer.setDurationSeconds("1");
             timer.setMaxThreads(1000); // its own cap: never the "raise the thread cap" line of a real wave
             PlanBuilder plan = new PlanBuilder("warm-up", 4, timer, null, null, 0);
-            plan.httpPost(URI.create(local.baseUrl() + "/invocations"), "{}", List.of());
+            plan.httpPost(URI.create(local.baseUrl() + "/invocations"), "{}", List.of(), HttpTarget.DEFAULT_TIMEOUT);
             StandardJMeterEngine engine = new StandardJMeterEngine();
             engine.configure(plan.tree());
             Thread t = new Thread(engine::run, "ib-warmup");

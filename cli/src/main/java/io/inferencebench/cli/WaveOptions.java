@@ -122,6 +122,9 @@ public class WaveOptions {
     @Option(names = "--allow-client-bottleneck", description = "Let a wave the client did not deliver (under-firing, dropped starts, thread cap) pass with a warning instead of exit 3.")
     boolean allowClientBottleneck;
 
+    @Option(names = "--timeout", paramLabel = "S", description = "Seconds a request may take before it fails as timed out, HTTP and Python alike (default ${DEFAULT-VALUE}).", defaultValue = "60")
+    double timeout;
+
     @Option(names = "--quiet", description = "No live progress line during the wave.")
     boolean quiet;
 
@@ -167,11 +170,15 @@ public class WaveOptions {
             // sampled for the client-bottleneck verdict always; reported with --sample-client-hw
             b.section(new ClientHardwareSection(clientHwInterval, sampleClientHw));
         }
+        if (!(timeout > 0 && timeout <= 86_400)) {
+            throw new BadInputException("--timeout must be more than 0 and at most 86400 seconds, got " + timeout + ".");
+        }
+        java.time.Duration requestTimeout = java.time.Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
         URI endpoint = url == null ? null : url();
         if (factoriesFile != null) {
-            b.target(new PythonTarget(python(), endpoint == null ? null : endpoint.toString()));
+            b.target(new PythonTarget(python().withRequestTimeout(requestTimeout), endpoint == null ? null : endpoint.toString()));
         } else if (endpoint != null || simulate != null) {
-            b.target(new HttpTarget(endpoint, body(), headers()));
+            b.target(new HttpTarget(endpoint, body(), headers(), requestTimeout));
         }
         if (endpointConfig != null) {
             try {
@@ -202,11 +209,11 @@ public class WaveOptions {
         try {
             u = URI.create(url.trim());
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--url '" + url + "' is not a URL: give e.g. https://host/path.");
+            throw new BadInputException("--url '" + Redaction.url(url) + "' is not a URL: give e.g. https://host/path.");
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
-            throw new BadInputException("--url '" + url + "' must start with http:// or https:// and name a host.");
+            throw new BadInputException("--url '" + Redaction.url(url) + "' must start with http:// or https:// and name a host.");
         }
         return u;
     }

@@ -76,6 +76,9 @@ public final class WaveRunner {
         plan.plan().save(runDir.resolve("plan.jmx"));
         console.println("Wave: " + target.describe() + ", " + rateText() + ", " + spec.arrivals() + " arrivals -> "
                 + runDir);
+        if (target.replay() != null) {
+            console.println("Replay: " + target.replay());
+        }
         spec.engine().warmUp(plan, console);
         List<WaveSection.Watch> watches = new ArrayList<>();
         try {
@@ -143,9 +146,7 @@ public final class WaveRunner {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("sample_variables", String.join(",", SampleFields.ALL));
         properties.put("ib.run.dir", runDir.toString());
-        if (endpointUrl != null) {
-            properties.put("ib.endpoint.url", endpointUrl);
-        }
+        properties.putAll(target.properties());
         for (String[] secret : plan.secretProperties()) {
             properties.put(secret[0], secret[1]);
         }

@@ -1,5 +1,7 @@
 package io.inferencebench.cli;
 
+import java.util.Map;
+
 import io.inferencebench.outcome.WaveOutcome;
 
 /**
@@ -37,6 +39,16 @@ public interface WaveTarget {
 
         /** The URL or file the outcome records as the wave's target. */
         String target();
+
+        /** JMeter properties the plan reads (their values for this run; a replay may set others). */
+        default Map<String, String> properties() {
+            return Map.of();
+        }
+
+        /** How to replay the saved plan against another endpoint, or {@code null}. */
+        default String replay() {
+            return null;
+        }
 
         /** The outcome with this target's own part added (the Python runtime's figures). */
         default WaveOutcome contribute(WaveOutcome outcome) {

@@ -28,8 +28,9 @@ class PlanReplayTest {
     Path tmp;
 
     @Test
-    void theSavedPlanRunsInJMeterNonGuiAndSendsTheSameNumberOfRequests() throws Exception {
-        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0))) {
+    void theSavedPlanRunsInJMeterNonGuiAndReplaysAgainstAnotherEndpointGivenByIbUrl() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0));
+             EndpointSimulator other = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0))) {
             Path results = tmp.resolve("results");
             int code = Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",
                     "--num-requests", "30", "--results-dir", results.toString());
@@ -58,6 +59,19 @@ class PlanReplayTest {
             JsonNode summary = new ObjectMapper().readTree(replay.resolve("summary.json").toFile());
             assertThat(summary.get("fired").asLong()).isEqualTo(30);
             assertThat(summary.get("succeeded").asLong()).isEqualTo(30);
+
+            // the same plan against another endpoint: the URL is a property with this run's URL as its default
+            sim.close();
+            Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+            Process again = new ProcessBuilder(JMeterServers.javaExecutable(), "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
+                    "-n", "-t", run.resolve("plan.jmx").toString(), "-j", elsewhere.resolve("jmeter.log").toString(),
+                    "-Jib.run.dir=" + elsewhere, "-Jib.url=" + other.baseUrl() + "/invocations?api-version=2")
+                    .directory(elsewhere.toFile()).redirectErrorStream(true)
+                    .redirectOutput(elsewhere.resolve("console.txt").toFile()).start();
+            assertThat(again.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            assertThat(other.requestCount()).as(Files.readString(elsewhere.resolve("console.txt"))).isEqualTo(30);
+            JsonNode replayed = new ObjectMapper().readTree(elsewhere.resolve("summary.json").toFile());
+            assertThat(replayed.get("succeeded").asLong()).isEqualTo(30);
         }
     }
 }
