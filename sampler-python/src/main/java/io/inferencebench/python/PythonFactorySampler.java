@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.jmeter.samplers.AbstractSampler;
 import org.apache.jmeter.samplers.Entry;
@@ -48,6 +50,8 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
     private transient String label;
     private transient PythonRuntime running;
     private transient volatile CompletableFuture<Invocation> current;
+    /** What a JMeter stop handed this (per-thread) sampler's waiting request, to tell it from invoke's own end. */
+    private transient volatile Invocation cutOff;
 
     /**
      * A sampler for these options, with its settings as element properties (what JMeter clones
@@ -132,6 +136,9 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
         testEnded();
     }
 
+    /** "[status 503] HTTPError: ..." : how the worker passes on the status an exception carried. */
+    private static final Pattern CARRIED_STATUS = Pattern.compile("\\[status (\\d{3})] ");
+
     @Override
     public SampleResult sample(Entry entry) {
         SampleResult result = new SampleResult();
@@ -150,12 +157,14 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
             return cannotRun(result, getName(), e.getMessage());
         }
         result.setSampleLabel(label);
+        long submitted = System.currentTimeMillis();
         CompletableFuture<Invocation> pending = runtime.submit();
         current = pending;
         Invocation invocation = pending.join();
         current = null;
         long end = System.currentTimeMillis();
-        long elapsed = Math.round(invocation.invokeNanos() / 1e6);
+        // a request cut off keeps the time it really ran, not 0: a 120 s endpoint must not read as fast
+        long elapsed = invocation == cutOff ? end - submitted : Math.round(invocation.invokeNanos() / 1e6);
         result.setStampAndTime(end - elapsed, elapsed);
         result.setSuccessful(invocation.ok());
         result.setDataType(SampleResult.TEXT);
@@ -164,8 +173,15 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
             result.setResponseCode(status.isEmpty() ? "200" : status);
             result.setResponseMessageOK();
         } else {
+            String error = invocation.error();
+            Matcher carried = CARRIED_STATUS.matcher(error == null ? "" : error);
+            if (status.isEmpty() && carried.lookingAt()) {
+                // the endpoint's own answer (a 503 stays a 503), as the worker found it on the exception
+                status = carried.group(1);
+                error = error.substring(carried.end());
+            }
             result.setResponseCode(status.isEmpty() ? "500" : status);
-            result.setResponseMessage(invocation.error());
+            result.setResponseMessage(error);
         }
         String ttft = invocation.measurement("ttft_ms");
         result.setLatency(ttft.isEmpty() ? elapsed : Math.round(parseOr(ttft, elapsed)));
@@ -202,7 +218,9 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
     @Override
     public boolean interrupt() {
         CompletableFuture<Invocation> pending = current;
-        return pending != null && pending.complete(Invocation.failed("the test was stopped while invoke ran"));
+        Invocation cut = Invocation.failed("the test was stopped while invoke ran");
+        cutOff = cut;
+        return pending != null && pending.complete(cut);
     }
 
     private static double parseOr(String number, double fallback) {

@@ -172,9 +172,30 @@ class Factories:
         try:
             result = self.invoke(payload)
         except BaseException as error:
-            return INVOKE_FAILED, queue_ns, perf_counter_ns() - began, began - start, describe(error).encode("utf-8")
+            took = perf_counter_ns() - began
+            status = status_of(error)
+            text = describe(error) if status is None else "[status %d] %s" % (status, describe(error))
+            return INVOKE_FAILED, queue_ns, took, began - start, text.encode("utf-8")
         took = perf_counter_ns() - began
         return OK, queue_ns, took, began - start, encode_measurements(result)
+
+
+def status_of(error):
+    """The HTTP status an exception carries, as the common clients raise them (requests, urllib, botocore,
+    openai, httpx, aiohttp), so a 503 is reported as 503 and not as a generic failure; else None."""
+    for candidate in (
+            lambda e: e.status_code,                                        # openai, httpx responses
+            lambda e: e.response.status_code,                               # requests.HTTPError, httpx
+            lambda e: e.response["ResponseMetadata"]["HTTPStatusCode"],     # botocore ClientError
+            lambda e: e.code,                                               # urllib.error.HTTPError
+            lambda e: e.status):                                            # aiohttp ClientResponseError
+        try:
+            value = candidate(error)
+        except Exception:
+            continue
+        if isinstance(value, int) and 100 <= value <= 599:
+            return value
+    return None
 
 
 # The Jep runtime loads this module once per JVM (module state is shared by Jep's SharedInterpreters)
