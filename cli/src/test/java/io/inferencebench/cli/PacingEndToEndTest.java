@@ -85,6 +85,23 @@ class PacingEndToEndTest {
     }
 
     @Test
+    void obsTimeBoundsTheStartsOfAnOverloadedClientTheRestAreDroppedAndCounted() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=200ms").withPort(0))) {
+            // 2 threads x 5 req/s cannot start 40 req/s: the backlog must not run on past the 2 s window
+            JsonNode s = wave("--url", sim.baseUrl() + "/invocations", "--client-rps", "40", "--obs-time", "2",
+                    "--max-threads", "2");
+            long fired = s.get("fired").asLong();
+            long dropped = s.get("dropped_starts").asLong();
+            assertThat(fired + dropped).isEqualTo(80);
+            assertThat(dropped).isGreaterThan(40);
+            assertThat(sim.requestCount()).isEqualTo(fired);
+            // the last start lies inside the window; its response ends one latency later
+            assertThat(s.get("duration_s").asDouble()).as(s.toString()).isLessThan(2.6);
+            assertThat(lastExit).isEqualTo(Benchmark.NOT_VALID);
+        }
+    }
+
+    @Test
     void theDropPolicySkipsStartsThatAreTooLateAndCountsThem() throws Exception {
         try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=200ms").withPort(0))) {
             JsonNode s = wave("--url", sim.baseUrl() + "/invocations", "--client-rps", "40", "--obs-time", "2",

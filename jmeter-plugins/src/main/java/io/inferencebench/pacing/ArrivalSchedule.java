@@ -148,6 +148,14 @@ public final class ArrivalSchedule {
         return t == END || t >= durationNanos ? END : t;
     }
 
+    /**
+     * Where the wave's window closes, in ns after its start ({@code Long.MAX_VALUE} when only a request
+     * count or the profile's own end bounds it): no start may happen after it, however late the client is.
+     */
+    public long windowNanos() {
+        return durationNanos;
+    }
+
     public Arrivals arrivals() {
         return arrivals;
     }

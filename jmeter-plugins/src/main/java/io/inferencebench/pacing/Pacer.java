@@ -185,7 +185,10 @@ public final class Pacer {
             }
             long due = originNanos + offset;
             long now = System.nanoTime();
-            if (latePolicy.drop() && now - due > latePolicy.limitNanos()) {
+            // an overloaded client works through its backlog only while the window lasts: a start past the
+            // window's end would stretch the wave beyond its bound, so it is dropped and counted instead
+            boolean pastWindow = now - originNanos >= schedule.windowNanos();
+            if (pastWindow || latePolicy.drop() && now - due > latePolicy.limitNanos()) {
                 dropped.increment();
                 droppedHere++;
                 continue;
