@@ -49,10 +49,10 @@ class RemoteEnginesTest {
                 .hasMessage("Cannot reach the JMeter remote engine 127.0.0.1:" + closed + " because nothing listens on "
                         + "127.0.0.1:" + closed + ": start jmeter-server there (JMeter " + JMeterHome.VERSION
                         + " with the InferenceBench jars in lib/ext), or correct host and port in --remote.");
-        assertThat(RemoteEngines.silence(new EngineAddress("[::1]:" + closed, "::1", closed)))
+        assertThat(EngineReach.silence(new EngineAddress("[::1]:" + closed, "::1", closed)))
                 .isIn("nothing listens on [::1]:" + closed, "the host ::1 is unknown");
         try (java.net.ServerSocket open = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            assertThat(RemoteEngines.silence(new EngineAddress("x", "127.0.0.1", open.getLocalPort()))).isNull();
+            assertThat(EngineReach.silence(new EngineAddress("x", "127.0.0.1", open.getLocalPort()))).isNull();
         }
     }
 }

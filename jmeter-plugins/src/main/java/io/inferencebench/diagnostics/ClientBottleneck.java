@@ -22,6 +22,8 @@ public final class ClientBottleneck {
     static final java.util.Set<String> INVALIDATING = java.util.Set.of("under-firing", "thread cap reached",
             "dropped starts", "remote engine lost");
 
+    /** Fewer requests than this missing from the schedule is timing noise, not under-firing. */
+    static final double MISSING_STARTS = 2;
     /** Under this share of the target rate the client under-fired. */
     static final double UNDER_FIRING = 0.97;
     /** Share of starts that may run late (warm-up, scheduling noise) before it counts. */
@@ -174,7 +176,10 @@ public final class ClientBottleneck {
                             100.0 * e.lateStarts() / e.fired(), e.latenessP99Ms()),
                     causes.isEmpty() ? "raise " + Setting.THREAD_CAP + ", or " + moreClients : "remove the causes above"));
         }
-        if (paced && e.clientRps() < UNDER_FIRING * e.targetRps() && e.fired() > 1) {
+        // a few ms of jitter on a wave of a handful of starts moves its rate by percents: under-firing must
+        // also miss whole requests, at least MISSING_STARTS of them over the wave
+        boolean missesRequests = (e.targetRps() - e.clientRps()) * e.waveSeconds() >= MISSING_STARTS;
+        if (paced && e.clientRps() < UNDER_FIRING * e.targetRps() && e.fired() > 1 && missesRequests) {
             causes.add(0, new Cause("under-firing",
                     String.format(Locale.ROOT, "achieved %.2f of %.2f req/s (%.1f%%)", e.clientRps(), e.targetRps(),
                             100 * e.clientRps() / e.targetRps()),

@@ -56,6 +56,21 @@ class ClientBottleneckTest {
     }
 
     @Test
+    void aHandfulOfStartsAFewPercentSlowIsNoiseNotUnderFiring() {
+        // 5 starts at 20/s achieved at 19.42/s (97.1%) over 0.2 s: 0.1 of a request short
+        Evidence few = new Evidence(20, 19.0, 5, 3, 5.5, 1, 0, false, 2000, 1, 0, 0, false, 0, true,
+                30, 40, 100, 2, 0, 0.25, 80, 65536);
+        assertThat(ClientBottleneck.judge(few).causes()).extracting(Cause::cause).doesNotContain("under-firing");
+        // the same shortfall over a minute misses 60 requests: under-firing, and the wave is not valid
+        Evidence many = new Evidence(20, 19.0, 1140, 3, 5.5, 1, 0, false, 2000, 1, 0, 0, false, 0, true,
+                30, 40, 100, 2, 0, 60, 80, 65536);
+        ClientBottleneck v = ClientBottleneck.judge(many);
+        assertThat(v.causes()).extracting(Cause::cause).contains("under-firing");
+        assertThat(v.toVerdict().valid()).isFalse();
+        assertThat(ClientBottleneck.judge(healthy()).toVerdict().valid()).isTrue();
+    }
+
+    @Test
     void lateStartsSmallAgainstTheServiceTimeAreNoise() {
         // 6.7% of starts late by 5.6 ms at p99 on a 20 ms endpoint: scheduling noise, not a client limit
         Evidence e = new Evidence(20, 19.98, 60, 4, 5.6, 20, 0, false, 2000, 1, 0.3, 0.5, true, 1, true,
