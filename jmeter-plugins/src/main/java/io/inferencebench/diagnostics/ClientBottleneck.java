@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import io.inferencebench.outcome.ClientHardwareSummary;
 import io.inferencebench.outcome.WaveOutcome;
+import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.wave.Setting;
 
 /**
@@ -101,7 +102,7 @@ public final class ClientBottleneck {
         }
         WaveOutcome.Python py = s.python();
         int workers = py == null ? 0 : py.workers();
-        return new Evidence(target, s.clientRps(), s.fired(), s.lateStarts(),
+        return new Evidence(target, deliveredRate(s), s.fired(), s.lateStarts(),
                 s.latenessMs() == null ? 0 : s.latenessMs().p99(),
                 s.latencyMs() == null || s.latencyMs().p50() == null ? 0 : s.latencyMs().p50(), s.droppedStarts(),
                 t != null && t.capReached(), t == null ? 0 : t.maxThreads(),
@@ -109,6 +110,30 @@ public final class ClientBottleneck {
                 s.queueMs() == null ? 0 : s.queueMs().p90(), s.queueMs() == null ? 0 : s.queueMs().p99(), workers > 0,
                 workers, py == null || py.precomputedPayloads(),
                 cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationS(), openFds, maxFds);
+    }
+
+    /**
+     * The rate the client delivered. Remote engines start a few hundred ms apart, so the span of all their
+     * starts is longer than any one schedule: there, what counts is how many of the scheduled starts
+     * happened (the request count, or the rate over the duration), as a share of the target rate.
+     */
+    private static double deliveredRate(WaveOutcome s) {
+        WaveSetup spec = s.spec();
+        boolean remote = spec != null && spec.engine() != null && "remote".equals(spec.engine().kind());
+        if (!remote || s.targetRps() == null) {
+            return s.clientRps();
+        }
+        double expected = Double.MAX_VALUE;
+        if (spec.numRequests() != null) {
+            expected = spec.numRequests();
+        }
+        if (spec.obsTimeS() != null) {
+            expected = Math.min(expected, spec.obsTimeS() * s.targetRps());
+        }
+        if (expected == Double.MAX_VALUE || expected <= 0) {
+            return s.clientRps();
+        }
+        return s.targetRps() * Math.min(1.0, s.fired() / expected);
     }
 
     private static double number(Object o) {
