@@ -64,9 +64,20 @@ class PythonWaveTest {
         assertThat(s.get("succeeded").asLong()).isEqualTo(60);
         assertThat(s.get("measurements").get("status").get("max").asDouble()).isEqualTo(200);
         assertThat(s.get("queue_ms").get("p50").asDouble()).isLessThan(5);
-        assertThat(s.get("client_bottleneck").get("detected").asBoolean()).as(s.get("client_bottleneck").toString()).isFalse();
+        JsonNode verdict = s.get("client_bottleneck");
+        List<String> causes = verdict.get("causes").findValuesAsText("cause");
+        if (causes.contains("client machine busy with other work")) {
+            // another process took the cores (a shared CI runner, a build beside the test): the verdict says
+            // so, and blames nothing of the client's own
+            assertThat(causes).as(verdict.toString())
+                    .isSubsetOf("client machine busy with other work", "garbage collection", "late starts");
+        } else {
+            assertThat(verdict.get("detected").asBoolean()).as(verdict.toString()).isFalse();
+            assertThat(console.out()).doesNotContain("CLIENT BOTTLENECK");
+        }
+        assertThat(code).isEqualTo(Benchmark.PASSED);
         assertThat(s.get("client_hw").get("samples").asInt()).isGreaterThan(10);
-        assertThat(console.out()).doesNotContain("CLIENT BOTTLENECK").contains("Client CPU:");
+        assertThat(console.out()).contains("Client CPU:");
     }
 
     @Test
