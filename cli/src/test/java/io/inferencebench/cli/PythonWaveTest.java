@@ -68,9 +68,9 @@ class PythonWaveTest {
         List<String> causes = verdict.get("causes").findValuesAsText("cause");
         if (causes.contains("client machine busy with other work")) {
             // another process took the cores (a shared CI runner, a build beside the test): the verdict says
-            // so, and blames nothing of the client's own
-            assertThat(causes).as(verdict.toString())
-                    .isSubsetOf("client machine busy with other work", "garbage collection", "late starts");
+            // so, and what it starved (Python queueing, late starts) stays a warning: the wave is valid
+            assertThat(verdict.get("causes").findValuesAsText("invalidates")).as(verdict.toString())
+                    .containsOnly("false");
         } else {
             assertThat(verdict.get("detected").asBoolean()).as(verdict.toString()).isFalse();
             assertThat(console.out()).doesNotContain("CLIENT BOTTLENECK");
