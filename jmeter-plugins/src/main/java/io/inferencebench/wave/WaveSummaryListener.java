@@ -16,6 +16,7 @@ import org.apache.jmeter.testbeans.TestBean;
 import org.apache.jmeter.testbeans.TestBeanHelper;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.visualizers.Visualizer;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ import io.inferencebench.pacing.PacingReport;
  * gives each engine its own clone of the listener there, so clones share one {@link Wave}.
  */
 public class WaveSummaryListener extends AbstractTestElement
-        implements SampleListener, TestStateListener, NoThreadClone, TestBean, Remoteable {
+        implements SampleListener, TestStateListener, NoThreadClone, TestBean, Remoteable, Visualizer {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(WaveSummaryListener.class);
 
@@ -212,4 +213,18 @@ public class WaveSummaryListener extends AbstractTestElement
         return this;
     }
 
+    /*
+     * Visualizer is what puts a TestBean under Add > Listener: JMeter's TestBeanGUI assigns a menu
+     * category only from the element's interfaces (Sampler, Timer, Visualizer, ...), and a plain
+     * SampleListener matches none ("Could not assign GUI class"). Samples arrive through
+     * sampleOccurred; JMeter never calls add() on a TestBean.
+     */
+    @Override
+    public void add(org.apache.jmeter.samplers.SampleResult sample) {
+    }
+
+    @Override
+    public boolean isStats() {
+        return true;
+    }
 }
