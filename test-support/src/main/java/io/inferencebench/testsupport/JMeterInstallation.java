@@ -69,6 +69,49 @@ public final class JMeterInstallation {
         return home;
     }
 
+    /** Maven groups of the libraries only our plugins need: JMeter's own distribution has none of them. */
+    private static final List<String> ONLY_OURS = List.of("org/hdrhistogram/", "org/apache/poi/", "org/apache/xmlbeans/",
+            "com/zaxxer/", "com/github/virtuald/", "org/jfree/", "software/amazon/awssdk/", "info/picocli/",
+            "io/inferencebench/");
+
+    /**
+     * A fresh JMeter 5.6.3 installation without our plugins, as a user unpacks it: the launcher, JMeter's
+     * {@code bin/}, JMeter's jars in {@code lib/ext} and the libraries JMeter brings in {@code lib}
+     * (the test class path's jars, less our modules and the libraries only they need).
+     */
+    public static Path assembleWithoutPlugins(Path home) throws IOException {
+        EmbeddedJMeterHome.unpackBin(home);
+        Path lib = Files.createDirectories(home.resolve("lib"));
+        Path ext = Files.createDirectories(home.resolve("lib/ext"));
+        for (String entry : classPath()) {
+            Path p = Path.of(entry);
+            if (p.getFileName() == null || Files.isDirectory(p)) {
+                continue;
+            }
+            String name = p.getFileName().toString();
+            String where = p.toString().replace('\\', '/');
+            if (name.startsWith("ApacheJMeter-")) {
+                Files.copy(p, home.resolve("bin/ApacheJMeter.jar"));
+            } else if (name.startsWith("ApacheJMeter_")) {
+                Files.copy(p, ext.resolve(name));
+            } else if (name.endsWith(".jar") && !isTestOnly(name) && ONLY_OURS.stream().noneMatch(where::contains)
+                    && !holdsOurClasses(p)) {
+                Files.copy(p, lib.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (!Files.exists(home.resolve("bin/ApacheJMeter.jar"))) {
+            throw new IllegalStateException("No JMeter launcher (ApacheJMeter-5.6.3.jar) on the test class path");
+        }
+        return home;
+    }
+
+    /** Our modules' jars, wherever the build put them (a reactor build leaves them in each target/). */
+    private static boolean holdsOurClasses(Path jar) throws IOException {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            return jf.getEntry("io/inferencebench/") != null || jf.stream().anyMatch(e -> e.getName().startsWith("io/inferencebench/"));
+        }
+    }
+
     /** {@code X} for {@code .../X/target/classes}, else null (test classes, other folders). */
     private static String module(Path classes) {
         Path target = classes.getParent();
