@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import io.inferencebench.cli.capacity.CapacityCommand;
 import io.inferencebench.cli.install.InstallCommand;
 import io.inferencebench.cli.install.UninstallCommand;
+import io.inferencebench.cli.launch.GuiCommand;
+import io.inferencebench.cli.launch.ServerCommand;
 import io.inferencebench.input.UserInputProblem;
 import io.inferencebench.simulator.SimulateCommand;
 import io.inferencebench.simulator.SimulatorOptionsException;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 220,
         versionProvider = Benchmark.Version.class,
         description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
-        subcommands = {SimulateCommand.class, CapacityCommand.class, InstallCommand.class, UninstallCommand.class},
+        subcommands = {SimulateCommand.class, CapacityCommand.class, InstallCommand.class, UninstallCommand.class,
+                GuiCommand.class, ServerCommand.class},
         footer = {"", "Exit codes: 0 wave passed the success threshold, 1 it did not, 2 bad input.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {

@@ -26,6 +26,8 @@ public final class PluginInstall {
     static final String RECORD = "bin/inferencebench-installed.txt";
     static final String TEMPLATES_DIR = "bin/templates/inferencebench";
     static final String TEMPLATES_XML = "bin/templates/inferencebench-templates.xml";
+    /** Our templates file as JMeter's template.files names it: from the JMeter home. */
+    public static final String TEMPLATES_XML_FROM_HOME = "/" + TEMPLATES_XML;
     /** Files of the templates module, under its resource folder. */
     static final List<String> TEMPLATE_FILES = List.of("http-constant-rate.jmx", "python-factories-constant-rate.jmx",
             "sagemaker_invocations.py");
@@ -107,7 +109,7 @@ public final class PluginInstall {
         boolean hadUserProperties = Files.exists(home.userProperties());
         UserPropertiesBlock.write(home, List.of(
                 new String[] {"sample_variables", String.join(",", SampleFields.ALL)},
-                new String[] {"template.files", "/" + TEMPLATES_XML, "/bin/templates/templates.xml"}));
+                new String[] {"template.files", TEMPLATES_XML_FROM_HOME, "/bin/templates/templates.xml"}));
         if (!hadUserProperties) {
             added.add("bin/user.properties");
         }
@@ -116,6 +118,14 @@ public final class PluginInstall {
         console.println("Installed InferenceBench into " + home.home() + ": " + plugins + " plugin jars in lib/ext, "
                 + libraries + " libraries JMeter lacks in lib, " + (TEMPLATE_FILES.size() - 1) + " templates (File > Templates...), "
                 + "sample_variables in bin/user.properties. Undo: benchmark uninstall --jmeter-home " + home.home());
+    }
+
+    /** Puts our templates into a JMeter home of our own (benchmark gui's), where nothing needs undoing. */
+    public static void registerTemplates(Path jmeterHome) throws IOException {
+        for (String file : TEMPLATE_FILES) {
+            writeResource(file, jmeterHome.resolve(TEMPLATES_DIR).resolve(file));
+        }
+        writeResource("templates.xml", jmeterHome.resolve(TEMPLATES_XML));
     }
 
     /** Removes every file install added and our block of user.properties. */
@@ -186,6 +196,11 @@ public final class PluginInstall {
     }
 
     private void copyResource(String name, Path to, List<String> added) throws IOException {
+        writeResource(name, to);
+        added.add(relative(to));
+    }
+
+    private static void writeResource(String name, Path to) throws IOException {
         try (InputStream in = PluginInstall.class.getResourceAsStream(TEMPLATE_RESOURCES + name)) {
             if (in == null) {
                 throw new IllegalStateException("The templates module is not on the class path (no " + name + ")");
@@ -193,6 +208,5 @@ public final class PluginInstall {
             Files.createDirectories(to.getParent());
             Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
         }
-        added.add(relative(to));
     }
 }
