@@ -139,6 +139,7 @@ public class WaveSummaryListener extends AbstractTestElement
         WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(null, threshold()));
         wave.outcome = s;
         log.info("\n{}", ResultsBlock.render(s));
+        LastWave.publish(new LastWave.Result(getName(), java.time.Instant.now(), pacing == null, s));
         if (outputDirectory != null && !outputDirectory.isBlank()) {
             try {
                 Path dir = Paths.get(outputDirectory.trim());
@@ -211,6 +212,15 @@ public class WaveSummaryListener extends AbstractTestElement
     private Object readResolve() {
         wave = new Wave();
         return this;
+    }
+
+    /** The GUI's results panel (a field of its own kind): nothing to set or save, it shows the last wave. */
+    public String getResults() {
+        return "";
+    }
+
+    public void setResults(String ignored) {
+        // the panel only displays; a plan never carries results
     }
 
     /*
