@@ -52,6 +52,12 @@ public final class JMeterInstallation {
                 Files.copy(p, ext.resolve(name));
             } else if (name.startsWith("jmeter-plugins-") && name.endsWith(".jar")) {
                 Files.copy(p, ext.resolve(name));
+            } else if (name.startsWith("inferencebench-") && name.endsWith(".jar")) {
+                // a reactor build's own jars (their final names): plugins to lib/ext, the rest nowhere
+                String module = name.substring("inferencebench-".length()).replaceFirst("-\\d.*$", "");
+                if (!NOT_PLUGINS.contains(module) && !module.equals("templates")) {
+                    Files.copy(p, ext.resolve(name));
+                }
             } else if (name.endsWith(".jar") && !isTestOnly(name)
                     && NOT_PLUGINS.stream().noneMatch(m -> name.startsWith(m + "-"))) {
                 Files.copy(p, lib.resolve(name));
@@ -62,7 +68,8 @@ public final class JMeterInstallation {
         }
         try (Stream<Path> jars = Files.list(ext)) {
             if (jars.map(j -> j.getFileName().toString())
-                    .noneMatch(n -> n.equals("inferencebench-jmeter-plugins.jar") || n.startsWith("jmeter-plugins-0"))) {
+                    .noneMatch(n -> n.equals("inferencebench-jmeter-plugins.jar") || n.startsWith("jmeter-plugins-0")
+                            || n.startsWith("inferencebench-core-"))) {
                 throw new IllegalStateException("The InferenceBench core plugin jar is missing from " + ext);
             }
         }
