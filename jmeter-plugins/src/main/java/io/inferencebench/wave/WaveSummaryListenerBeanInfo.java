@@ -22,7 +22,6 @@ public class WaveSummaryListenerBeanInfo extends BeanInfoSupport {
         results.setPropertyEditorClass(io.inferencebench.gui.WaveResultsEditor.class);
         results.setValue(NOT_UNDEFINED, Boolean.TRUE);
         results.setValue(NOT_EXPRESSION, Boolean.TRUE);
-        results.setValue(NOT_OTHER, Boolean.TRUE);
         results.setValue(DEFAULT, "");
         results.setValue(DEFAULT_NOT_SAVED, Boolean.TRUE);
     }
