@@ -173,6 +173,10 @@ class DistributedWaveTest {
             for (JMeterServers.Server engine : engines.servers()) {
                 assertThat(Files.readString(engine.log())).contains("(engines=2)");
             }
+            // the controller's summary names the target it sent, though the pacers ran on the engines
+            JsonNode s = new ObjectMapper().readTree(replay.resolve("summary.json").toFile());
+            assertThat(s.get("spec").get("target_rps").asDouble()).as(s.toString()).isEqualTo(40.0);
+            assertThat(s.get("fired").asLong()).isEqualTo(40);
         }
     }
 

@@ -323,6 +323,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         if (engines > 0 && JMeterUtils.getProperty(ENGINES_PROPERTY) == null) {
             setProperty(ENGINES_FROM_CONTROLLER, engines);
         }
+        PlannedRate.note(getPropertyAsString("targetRps"), getPropertyAsString("loadProfile"));
         return this;
     }
 }

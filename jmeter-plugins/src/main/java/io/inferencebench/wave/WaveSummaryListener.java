@@ -136,7 +136,9 @@ public class WaveSummaryListener extends AbstractTestElement
     }
 
     private void finish(PacingReport pacing) {
-        WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(null, threshold()));
+        // on remote engines the pacers are elsewhere: the target is the one this controller sent them
+        Double sentTarget = pacing == null ? io.inferencebench.pacing.PlannedRate.sentToEngines() : null;
+        WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(sentTarget, threshold()));
         wave.outcome = s;
         log.info("\n{}", ResultsBlock.render(s));
         LastWave.publish(new LastWave.Result(getName(), java.time.Instant.now(), pacing == null, s));
