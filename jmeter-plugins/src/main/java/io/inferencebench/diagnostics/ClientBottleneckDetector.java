@@ -34,6 +34,8 @@ public class ClientBottleneckDetector extends AbstractTestElement
     private transient volatile WaveStatistics statistics;
     private transient volatile ClientHardware hardware;
     private transient volatile ClientBottleneck verdict;
+    /** JMeter calls testStarted(host) only on a remote engine (this element is not Remoteable). */
+    private transient volatile boolean onRemoteEngine;
 
     public ClientBottleneckDetector() {
         setSampleIntervalMs(sampleIntervalMs);
@@ -42,6 +44,7 @@ public class ClientBottleneckDetector extends AbstractTestElement
 
     @Override
     public void testStarted() {
+        onRemoteEngine = false;
         statistics = new WaveStatistics();
         verdict = null;
         hardware = ClientHardware.start(sampleIntervalMs);
@@ -50,6 +53,7 @@ public class ClientBottleneckDetector extends AbstractTestElement
     @Override
     public void testStarted(String host) {
         testStarted();
+        onRemoteEngine = true;
     }
 
     @Override
@@ -88,7 +92,8 @@ public class ClientBottleneckDetector extends AbstractTestElement
         if (pythonWorkers > 0) {
             summary = summary.withPython(new WaveOutcome.Python(pythonWorkers, null, null, 0, false));
         }
-        ClientBottleneck v = ClientBottleneck.judge(ClientBottleneck.evidence(summary));
+        ClientBottleneck.Evidence evidence = ClientBottleneck.evidence(summary);
+        ClientBottleneck v = ClientBottleneck.judge(onRemoteEngine ? evidence.onRemoteEngines() : evidence);
         verdict = v;
         if (v.detected()) {
             log.warn("\n{}", v.render());
