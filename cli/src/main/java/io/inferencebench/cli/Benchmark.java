@@ -4,6 +4,10 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import io.inferencebench.cli.capacity.CapacityCommand;
+import io.inferencebench.cli.install.InstallCommand;
+import io.inferencebench.cli.install.UninstallCommand;
+import io.inferencebench.cli.launch.GuiCommand;
+import io.inferencebench.cli.launch.ServerCommand;
 import io.inferencebench.input.UserInputProblem;
 import io.inferencebench.simulator.SimulateCommand;
 import io.inferencebench.simulator.SimulatorOptionsException;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 220,
         versionProvider = Benchmark.Version.class,
         description = "Load testing and capacity planning for inference endpoints, on Apache JMeter's engine.",
-        subcommands = {SimulateCommand.class, CapacityCommand.class},
+        subcommands = {SimulateCommand.class, CapacityCommand.class, InstallCommand.class, UninstallCommand.class,
+                GuiCommand.class, ServerCommand.class},
         footer = {"", "Exit codes: 0 passed, 1 failed (the success threshold or a --threshold), 2 bad input, 3 not valid (the client",
                 "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
                 "an interrupted wave still writes its RESULTS block and summary.json.",

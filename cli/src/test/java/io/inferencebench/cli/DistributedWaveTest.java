@@ -147,6 +147,41 @@ class DistributedWaveTest {
     }
 
     @Test
+    void aPlainJMeterMinusRRunWithoutTheEngineCountStillSendsTheTargetNotTwiceIt() throws Exception {
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0))) {
+            assertThat(Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",
+                    "--num-requests", "40", "--remote", engines.addresses(), "--results-dir", results.toString()))
+                    .as(diagnostics()).isEqualTo(0);
+            Path plan = onlyRun().resolve("plan.jmx");
+            Path replay = Files.createDirectories(work.resolve("plain-jmeter-no-G"));
+            Process jmeter = new ProcessBuilder(JMeterServers.javaExecutable(), "-Xmx256m",
+                    "-Djava.rmi.server.hostname=127.0.0.1", "-jar",
+                    work.resolve("apache-jmeter-5.6.3").resolve("bin/ApacheJMeter.jar").toString(),
+                    "-n", "-t", plan.toString(), "-R", engines.addresses(),
+                    "-Jserver.rmi.ssl.disable=true", "-Jib.run.dir=" + replay,
+                    "-Jsample_variables=ib_intended_ms,ib_late_ms,ib_dropped", "-j", replay.resolve("jmeter.log").toString())
+                    .directory(replay.toFile()).redirectErrorStream(true)
+                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
+            boolean ended = jmeter.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                jmeter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String console = Files.readString(replay.resolve("console.txt"));
+            assertThat(ended).as(console).isTrue();
+            assertThat(jmeter.exitValue()).as(console).isZero();
+            // no -Gib.engines: the controller's -R list told each engine it is one of two
+            assertThat(sim.requestCount()).as(console).isEqualTo(80);
+            for (JMeterServers.Server engine : engines.servers()) {
+                assertThat(Files.readString(engine.log())).contains("(engines=2)");
+            }
+            // the controller's summary names the target it sent, though the pacers ran on the engines
+            JsonNode s = new ObjectMapper().readTree(replay.resolve("summary.json").toFile());
+            assertThat(s.get("spec").get("target_rps").asDouble()).as(s.toString()).isEqualTo(40.0);
+            assertThat(s.get("fired").asLong()).isEqualTo(40);
+        }
+    }
+
+    @Test
     void theSavedPlanRunsDistributedInPlainJMeterWithTheEngineCountAsAGlobalProperty() throws Exception {
         try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0))) {
             assertThat(Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "40",

@@ -70,7 +70,26 @@ public final class ClientBottleneck {
                            long droppedStarts, boolean threadCapReached, int maxThreads, double threadsNeeded,
                            double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
                            double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
-                           double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds) {
+                           double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds, boolean ranOnRemoteEngines) {
+        /** Evidence of a wave on this machine (not on remote engines). */
+        public Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
+                        double latencyP50Ms,
+                        long droppedStarts, boolean threadCapReached, int maxThreads, double threadsNeeded,
+                        double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
+                        double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
+                        double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds) {
+            this(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts, threadCapReached,
+                    maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers, precomputedPayloads,
+                    processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds, maxOpenFds, maxFds, false);
+        }
+
+        /** The same evidence from a wave that ran on JMeter remote engines. */
+        public Evidence onRemoteEngines() {
+            return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
+                    threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
+                    precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
+                    maxOpenFds, maxFds, true);
+        }
     }
 
     private final List<Cause> causes;
@@ -109,7 +128,8 @@ public final class ClientBottleneck {
                 Double.isNaN(target) ? 0 : target * meanLatencyMs / 1000.0,
                 s.queueMs() == null ? 0 : s.queueMs().p90(), s.queueMs() == null ? 0 : s.queueMs().p99(), workers > 0,
                 workers, py == null || py.precomputedPayloads(),
-                cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationS(), openFds, maxFds);
+                cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationS(), openFds, maxFds,
+                s.spec() != null && s.spec().engine() != null && "remote".equals(s.spec().engine().kind()));
     }
 
     /**
@@ -143,7 +163,10 @@ public final class ClientBottleneck {
     public static ClientBottleneck judge(Evidence e) {
         List<Cause> causes = new ArrayList<>();
         boolean paced = !Double.isNaN(e.targetRps()) && e.targetRps() > 0;
-        String moreClients = "a client with more cores, or JMeter remote engines (jmeter-server on other machines) to share the rate";
+        // a wave already on remote engines is helped by more of them, not by being told they exist
+        String moreClients = e.ranOnRemoteEngines()
+                ? "more remote engines (each sends an equal share of the rate), or engines with more cores"
+                : "a client with more cores, or JMeter remote engines (jmeter-server on other machines) to share the rate";
 
         if (e.threadCapReached()) {
             causes.add(new Cause("thread cap reached",

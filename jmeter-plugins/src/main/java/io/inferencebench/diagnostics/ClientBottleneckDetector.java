@@ -7,6 +7,7 @@ import org.apache.jmeter.samplers.SampleListener;
 import org.apache.jmeter.testbeans.TestBean;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.visualizers.Visualizer;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ import io.inferencebench.outcome.WaveSetup;
  * the test and, at its end, logs whether the client limited the run, why, and what to do.
  */
 public class ClientBottleneckDetector extends AbstractTestElement
-        implements SampleListener, TestStateListener, NoThreadClone, TestBean {
+        implements SampleListener, TestStateListener, NoThreadClone, TestBean, Visualizer {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(ClientBottleneckDetector.class);
 
@@ -33,6 +34,8 @@ public class ClientBottleneckDetector extends AbstractTestElement
     private transient volatile WaveStatistics statistics;
     private transient volatile ClientHardware hardware;
     private transient volatile ClientBottleneck verdict;
+    /** JMeter calls testStarted(host) only on a remote engine (this element is not Remoteable). */
+    private transient volatile boolean onRemoteEngine;
 
     public ClientBottleneckDetector() {
         setSampleIntervalMs(sampleIntervalMs);
@@ -41,6 +44,7 @@ public class ClientBottleneckDetector extends AbstractTestElement
 
     @Override
     public void testStarted() {
+        onRemoteEngine = false;
         statistics = new WaveStatistics();
         verdict = null;
         hardware = ClientHardware.start(sampleIntervalMs);
@@ -49,6 +53,7 @@ public class ClientBottleneckDetector extends AbstractTestElement
     @Override
     public void testStarted(String host) {
         testStarted();
+        onRemoteEngine = true;
     }
 
     @Override
@@ -87,7 +92,8 @@ public class ClientBottleneckDetector extends AbstractTestElement
         if (pythonWorkers > 0) {
             summary = summary.withPython(new WaveOutcome.Python(pythonWorkers, null, null, 0, false));
         }
-        ClientBottleneck v = ClientBottleneck.judge(ClientBottleneck.evidence(summary));
+        ClientBottleneck.Evidence evidence = ClientBottleneck.evidence(summary);
+        ClientBottleneck v = ClientBottleneck.judge(onRemoteEngine ? evidence.onRemoteEngines() : evidence);
         verdict = v;
         if (v.detected()) {
             log.warn("\n{}", v.render());
@@ -123,5 +129,20 @@ public class ClientBottleneckDetector extends AbstractTestElement
     public void setPythonWorkers(int pythonWorkers) {
         this.pythonWorkers = pythonWorkers;
         BeanProperties.mirror(this, "pythonWorkers", pythonWorkers);
+    }
+
+    /*
+     * Visualizer is what puts a TestBean under Add > Listener: JMeter's TestBeanGUI assigns a menu
+     * category only from the element's interfaces (Sampler, Timer, Visualizer, ...), and a plain
+     * SampleListener matches none ("Could not assign GUI class"). Samples arrive through
+     * sampleOccurred; JMeter never calls add() on a TestBean.
+     */
+    @Override
+    public void add(org.apache.jmeter.samplers.SampleResult sample) {
+    }
+
+    @Override
+    public boolean isStats() {
+        return true;
     }
 }

@@ -33,6 +33,8 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     /** Global property: how many engines share the rate (the CLI sets it for remote runs). */
     public static final String ENGINES_PROPERTY = "ib.engines";
+    /** Element property the controller stamps on the copy it sends to remote engines: how many there are. */
+    static final String ENGINES_FROM_CONTROLLER = "ib.enginesFromController";
 
     private String targetRps = "10";
     private String loadProfile = "";
@@ -81,7 +83,9 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
     private Pacer sharedPacer(JMeterContext ctx) {
         AbstractThreadGroup group = ctx.getThreadGroup();
         return Pacer.forKey(new ScopeKey(group, getName()), () -> {
-            int engines = JMeterUtils.getPropDefault(ENGINES_PROPERTY, 1);
+            // -Gib.engines wins; else the count the controller's -R list gave (see writeReplace)
+            int engines = JMeterUtils.getPropDefault(ENGINES_PROPERTY,
+                    Math.max(1, getPropertyAsInt(ENGINES_FROM_CONTROLLER, 1)));
             LoadProfile profile = profile().perEngine(Math.max(1, engines));
             ArrivalSchedule schedule = ArrivalSchedule.of(profile, ArrivalSchedule.Arrivals.parse(arrivals),
                     parseSeed(), durationBound(), parseCount() / Math.max(1, engines));
@@ -308,4 +312,18 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         BeanProperties.mirror(this, "maxThreads", maxThreads);
     }
 
+    /**
+     * JMeter serialises the plan only to send it to remote engines, on the controller: the one place that
+     * knows how many engines the -R list names. The count travels as an element property, which every
+     * per-thread clone keeps; -Gib.engines still wins on the engines.
+     */
+    private Object writeReplace() {
+        int engines = EngineCount.ofController(System.getProperty("sun.java.command"),
+                JMeterUtils.getProperty("remote_hosts"));
+        if (engines > 0 && JMeterUtils.getProperty(ENGINES_PROPERTY) == null) {
+            setProperty(ENGINES_FROM_CONTROLLER, engines);
+        }
+        PlannedRate.note(getPropertyAsString("targetRps"), getPropertyAsString("loadProfile"));
+        return this;
+    }
 }

@@ -16,6 +16,7 @@ import org.apache.jmeter.testbeans.TestBean;
 import org.apache.jmeter.testbeans.TestBeanHelper;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.visualizers.Visualizer;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ import io.inferencebench.pacing.PacingReport;
  * gives each engine its own clone of the listener there, so clones share one {@link Wave}.
  */
 public class WaveSummaryListener extends AbstractTestElement
-        implements SampleListener, TestStateListener, NoThreadClone, TestBean, Remoteable {
+        implements SampleListener, TestStateListener, NoThreadClone, TestBean, Remoteable, Visualizer {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(WaveSummaryListener.class);
     /** Seconds between progress lines in jmeter.log ({@code -Jib.progress.interval=0} turns them off). */
@@ -172,9 +173,12 @@ public class WaveSummaryListener extends AbstractTestElement
 
     private void finish(PacingReport pacing) {
         wave.stopProgress();
-        WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(null, threshold()));
+        // on remote engines the pacers are elsewhere: the target is the one this controller sent them
+        Double sentTarget = pacing == null ? io.inferencebench.pacing.PlannedRate.sentToEngines() : null;
+        WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(sentTarget, threshold()));
         wave.outcome = s;
         log.info("\n{}", ResultsBlock.render(s));
+        LastWave.publish(new LastWave.Result(getName(), java.time.Instant.now(), pacing == null, s));
         if (outputDirectory != null && !outputDirectory.isBlank()) {
             try {
                 Path dir = Paths.get(outputDirectory.trim());
@@ -249,4 +253,27 @@ public class WaveSummaryListener extends AbstractTestElement
         return this;
     }
 
+    /** The GUI's results panel (a field of its own kind): nothing to set or save, it shows the last wave. */
+    public String getResults() {
+        return "";
+    }
+
+    public void setResults(String ignored) {
+        // the panel only displays; a plan never carries results
+    }
+
+    /*
+     * Visualizer is what puts a TestBean under Add > Listener: JMeter's TestBeanGUI assigns a menu
+     * category only from the element's interfaces (Sampler, Timer, Visualizer, ...), and a plain
+     * SampleListener matches none ("Could not assign GUI class"). Samples arrive through
+     * sampleOccurred; JMeter never calls add() on a TestBean.
+     */
+    @Override
+    public void add(org.apache.jmeter.samplers.SampleResult sample) {
+    }
+
+    @Override
+    public boolean isStats() {
+        return true;
+    }
 }

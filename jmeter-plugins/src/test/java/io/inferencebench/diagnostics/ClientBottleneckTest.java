@@ -18,6 +18,15 @@ class ClientBottleneckTest {
     }
 
     @Test
+    void aWaveAlreadyOnRemoteEnginesIsToldToAddEnginesNotThatTheyExist() {
+        Evidence late = new Evidence(100, 99, 6000, 900, 40, 50, 0, false, 2000, 5, 0, 0, false, 0, true,
+                40, 60, 55, 2, 80, 60, 120, 65536);
+        assertThat(ClientBottleneck.judge(late).render()).contains("JMeter remote engines (jmeter-server on other machines)");
+        String remote = ClientBottleneck.judge(late.onRemoteEngines()).render();
+        assertThat(remote).contains("more remote engines").doesNotContain("jmeter-server on other machines");
+    }
+
+    @Test
     void aHealthyWaveRaisesNoAlarm() {
         ClientBottleneck v = ClientBottleneck.judge(healthy());
         assertThat(v.detected()).isFalse();

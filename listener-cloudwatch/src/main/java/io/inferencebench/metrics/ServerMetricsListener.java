@@ -11,6 +11,7 @@ import org.apache.jmeter.services.FileServer;
 import org.apache.jmeter.testbeans.TestBean;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.visualizers.Visualizer;
 import org.apache.jmeter.util.JMeterUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ import java.util.Set;
  * there were no samples).
  */
 public class ServerMetricsListener extends AbstractTestElement
-        implements TestBean, TestStateListener, SampleListener, Remoteable, NoThreadClone {
+        implements TestBean, TestStateListener, SampleListener, Remoteable, NoThreadClone, Visualizer {
 
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(ServerMetricsListener.class);
@@ -255,4 +256,18 @@ public class ServerMetricsListener extends AbstractTestElement
         return FileServer.getFileServer().getResolvedFile(path == null ? "" : path.strip());
     }
 
+    /*
+     * Visualizer is what puts a TestBean under Add > Listener: JMeter's TestBeanGUI assigns a menu
+     * category only from the element's interfaces (Sampler, Timer, Visualizer, ...), and a plain
+     * SampleListener matches none ("Could not assign GUI class"). Samples arrive through
+     * sampleOccurred; JMeter never calls add() on a TestBean.
+     */
+    @Override
+    public void add(org.apache.jmeter.samplers.SampleResult sample) {
+    }
+
+    @Override
+    public boolean isStats() {
+        return true;
+    }
 }

@@ -127,7 +127,7 @@ class ServerMetricsListenerTest {
     void showsItsFieldsInTheJMeterGuiUnderReadableNames() throws Exception {
         java.beans.BeanInfo info = java.beans.Introspector.getBeanInfo(ServerMetricsListener.class);
 
-        assertThat(info.getBeanDescriptor().getDisplayName()).isEqualTo("Server Metrics");
+        assertThat(info.getBeanDescriptor().getDisplayName()).isEqualTo("Server Metrics (InferenceBench)");
         assertThat(java.util.Arrays.stream(info.getPropertyDescriptors())
                 .filter(p -> p.getValue(org.apache.jmeter.testbeans.gui.GenericTestBeanCustomizer.GROUP) != null)
                 .collect(java.util.stream.Collectors.toMap(java.beans.PropertyDescriptor::getName,

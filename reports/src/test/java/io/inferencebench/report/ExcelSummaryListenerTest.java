@@ -169,7 +169,7 @@ class ExcelSummaryListenerTest {
     void theGuiShowsItAsExcelSummaryWithARunDirectoryField() throws Exception {
         BeanInfo info = Introspector.getBeanInfo(ExcelSummaryListener.class);
 
-        assertThat(info.getBeanDescriptor().getDisplayName()).isEqualTo("Excel Summary");
+        assertThat(info.getBeanDescriptor().getDisplayName()).isEqualTo("Excel Summary (InferenceBench)");
         PropertyDescriptor runDirectory = List.of(info.getPropertyDescriptors()).stream()
                 .filter(p -> p.getName().equals("runDirectory")).findFirst().orElseThrow();
         assertThat(runDirectory.getDisplayName()).isEqualTo("Run directory");

@@ -23,7 +23,7 @@ class PythonFactorySamplerBeanInfoTest {
         BeanInfo info = Introspector.getBeanInfo(PythonFactorySampler.class);
         ResourceBundle bundle = (ResourceBundle) info.getBeanDescriptor().getValue(BeanInfoSupport.RESOURCE_BUNDLE);
 
-        assertThat(info.getBeanDescriptor().getDisplayName()).isEqualTo("Python Factory Sampler");
+        assertThat(info.getBeanDescriptor().getDisplayName()).isEqualTo("Python Factory Sampler (InferenceBench)");
         // JMeter's own getters (props, schema) have no group and no editor: the GUI skips them.
         PropertyDescriptor[] properties = Arrays.stream(info.getPropertyDescriptors())
                 .filter(p -> p.getValue(GenericTestBeanCustomizer.GROUP) != null).toArray(PropertyDescriptor[]::new);

@@ -52,6 +52,12 @@ public final class JMeterInstallation {
                 Files.copy(p, ext.resolve(name));
             } else if (name.startsWith("jmeter-plugins-") && name.endsWith(".jar")) {
                 Files.copy(p, ext.resolve(name));
+            } else if (name.startsWith("inferencebench-") && name.endsWith(".jar")) {
+                // a reactor build's own jars (their final names): plugins to lib/ext, the rest nowhere
+                String module = name.substring("inferencebench-".length()).replaceFirst("-\\d.*$", "");
+                if (!NOT_PLUGINS.contains(module) && !module.equals("templates")) {
+                    Files.copy(p, ext.resolve(name));
+                }
             } else if (name.endsWith(".jar") && !isTestOnly(name)
                     && NOT_PLUGINS.stream().noneMatch(m -> name.startsWith(m + "-"))) {
                 Files.copy(p, lib.resolve(name));
@@ -62,11 +68,55 @@ public final class JMeterInstallation {
         }
         try (Stream<Path> jars = Files.list(ext)) {
             if (jars.map(j -> j.getFileName().toString())
-                    .noneMatch(n -> n.equals("inferencebench-jmeter-plugins.jar") || n.startsWith("jmeter-plugins-0"))) {
+                    .noneMatch(n -> n.equals("inferencebench-jmeter-plugins.jar") || n.startsWith("jmeter-plugins-0")
+                            || n.startsWith("inferencebench-core-"))) {
                 throw new IllegalStateException("The InferenceBench core plugin jar is missing from " + ext);
             }
         }
         return home;
+    }
+
+    /** Maven groups of the libraries only our plugins need: JMeter's own distribution has none of them. */
+    private static final List<String> ONLY_OURS = List.of("org/hdrhistogram/", "org/apache/poi/", "org/apache/xmlbeans/",
+            "com/zaxxer/", "com/github/virtuald/", "org/jfree/", "software/amazon/awssdk/", "info/picocli/",
+            "io/inferencebench/");
+
+    /**
+     * A fresh JMeter 5.6.3 installation without our plugins, as a user unpacks it: the launcher, JMeter's
+     * {@code bin/}, JMeter's jars in {@code lib/ext} and the libraries JMeter brings in {@code lib}
+     * (the test class path's jars, less our modules and the libraries only they need).
+     */
+    public static Path assembleWithoutPlugins(Path home) throws IOException {
+        EmbeddedJMeterHome.unpackBin(home);
+        Path lib = Files.createDirectories(home.resolve("lib"));
+        Path ext = Files.createDirectories(home.resolve("lib/ext"));
+        for (String entry : classPath()) {
+            Path p = Path.of(entry);
+            if (p.getFileName() == null || Files.isDirectory(p)) {
+                continue;
+            }
+            String name = p.getFileName().toString();
+            String where = p.toString().replace('\\', '/');
+            if (name.startsWith("ApacheJMeter-")) {
+                Files.copy(p, home.resolve("bin/ApacheJMeter.jar"));
+            } else if (name.startsWith("ApacheJMeter_")) {
+                Files.copy(p, ext.resolve(name));
+            } else if (name.endsWith(".jar") && !isTestOnly(name) && ONLY_OURS.stream().noneMatch(where::contains)
+                    && !holdsOurClasses(p)) {
+                Files.copy(p, lib.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (!Files.exists(home.resolve("bin/ApacheJMeter.jar"))) {
+            throw new IllegalStateException("No JMeter launcher (ApacheJMeter-5.6.3.jar) on the test class path");
+        }
+        return home;
+    }
+
+    /** Our modules' jars, wherever the build put them (a reactor build leaves them in each target/). */
+    private static boolean holdsOurClasses(Path jar) throws IOException {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            return jf.getEntry("io/inferencebench/") != null || jf.stream().anyMatch(e -> e.getName().startsWith("io/inferencebench/"));
+        }
     }
 
     /** {@code X} for {@code .../X/target/classes}, else null (test classes, other folders). */
