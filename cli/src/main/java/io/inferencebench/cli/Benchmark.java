@@ -29,6 +29,9 @@ public class Benchmark implements Callable<Integer> {
     WaveOptions wave = new WaveOptions();
 
     @Mixin
+    OpenAiOptions openai = wave.openai;
+
+    @Mixin
     PlotOptions plot = new PlotOptions();
 
     @Spec

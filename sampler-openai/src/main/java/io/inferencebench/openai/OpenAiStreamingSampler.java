@@ -101,8 +101,27 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
                 Integer.toString(sharedPrefixTokens), Long.toString(seed), Integer.toString(requestTimeoutSeconds));
     }
 
-    /** The endpoint these settings describe; every problem is one sentence naming the setting. */
-    OpenAiEndpoint endpoint() throws OpenAiSettingsException {
+    /**
+     * Checks the settings as a test would use them (the prompts file is read), without starting a
+     * client; every problem is one sentence naming the setting as the GUI shows it.
+     */
+    public void validate() throws OpenAiSettingsException {
+        // outside a running test JMeter has not copied the properties into the fields yet
+        url = getPropertyAsString("url", url);
+        api = getPropertyAsString("api", api);
+        model = getPropertyAsString("model", model);
+        stream = getPropertyAsBoolean("stream", stream);
+        maxTokens = getPropertyAsInt("maxTokens", maxTokens);
+        promptsFile = getPropertyAsString("promptsFile", promptsFile);
+        syntheticInputTokens = getPropertyAsInt("syntheticInputTokens", syntheticInputTokens);
+        syntheticInputStddev = getPropertyAsInt("syntheticInputStddev", syntheticInputStddev);
+        sharedPrefixTokens = getPropertyAsInt("sharedPrefixTokens", sharedPrefixTokens);
+        seed = getPropertyAsLong("seed", seed);
+        uri();
+        prompts();
+    }
+
+    private URI uri() throws OpenAiSettingsException {
         URI uri;
         try {
             uri = URI.create(url.strip());
@@ -113,6 +132,10 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
             throw new OpenAiSettingsException("The OpenAI Streaming Sampler's 'URL' (" + url + ") is not an http(s) URL;"
                     + " give the full path, e.g. http://host:8000/v1/chat/completions.");
         }
+        return uri;
+    }
+
+    private Prompts prompts() throws OpenAiSettingsException {
         String kind = api == null ? "" : api.strip().toLowerCase(Locale.ROOT);
         if (!kind.equals("chat") && !kind.equals("completions")) {
             throw new OpenAiSettingsException("The OpenAI Streaming Sampler's 'API' is " + api + "; use chat or completions.");
@@ -125,9 +148,13 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
                     + " (and 'Synthetic input tokens' at least 1); correct them.");
         }
         Path prompts = promptsFile == null || promptsFile.isBlank() ? null : Path.of(promptsFile.strip());
-        return new OpenAiEndpoint(uri, apiKey, Prompts.of(kind.equals("chat"), model.strip(), maxTokens, stream, prompts,
-                syntheticInputTokens, syntheticInputStddev, sharedPrefixTokens, seed),
-                stream, Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)));
+        return Prompts.of(kind.equals("chat"), model.strip(), maxTokens, stream, prompts, syntheticInputTokens,
+                syntheticInputStddev, sharedPrefixTokens, seed);
+    }
+
+    /** The endpoint these settings describe, with its own HTTP client. */
+    OpenAiEndpoint endpoint() throws OpenAiSettingsException {
+        return new OpenAiEndpoint(uri(), apiKey, prompts(), stream, Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)));
     }
 
     @Override
