@@ -381,10 +381,15 @@ public final class EndpointSimulator implements AutoCloseable {
             at(finishNanos(begin, ttft), () -> send(0));
         }
 
-        /** Sends token {@code k} and as many following ones as are due, then schedules the next. */
-        private void send(int k) {
+        /**
+         * Sends chunk {@code c} and as many following ones as are due, then schedules the next. With K
+         * tokens per chunk the C = ceil(tokens / K) chunks are spread evenly from TTFT to
+         * TTFT + (tokens - 1) x ITL, so the stream lasts as long as with one token per chunk and
+         * aiperf's ITL ((last - first) / (tokens - 1)) reads the configured ITL.
+         */
+        private void send(int c) {
             try {
-                if (k == 0) {
+                if (c == 0) {
                     if (fails()) {
                         answered = true;
                         try {
@@ -401,17 +406,21 @@ public final class EndpointSimulator implements AutoCloseable {
                 }
                 long itl = options.itl().toNanos();
                 int tokens = completion.tokens();
+                int perChunk = options.tokensPerChunk();
+                int chunks = (tokens + perChunk - 1) / perChunk;
+                long span = (tokens - 1) * itl;
                 while (true) {
-                    out.write(completion.chunk(k));
-                    k++;
-                    if (k == tokens) {
+                    int first = c * perChunk;
+                    out.write(completion.chunk(first, Math.min(perChunk, tokens - first)));
+                    c++;
+                    if (c == chunks) {
                         finish();
                         return;
                     }
-                    long next = finishNanos(begin, ttft + k * itl);
+                    long next = finishNanos(begin, ttft + (chunks == 1 ? 0 : span * c / (chunks - 1)));
                     if (next > System.nanoTime()) {
                         out.flush();
-                        int following = k;
+                        int following = c;
                         at(next, () -> send(following));
                         return;
                     }

@@ -54,6 +54,10 @@ public class SimulateCommand implements Callable<Integer> {
             description = "Tokens per completion when the request sets no max_tokens (default: ${DEFAULT-VALUE}).")
     String outputTokens;
 
+    @Option(names = "--tokens-per-chunk", defaultValue = "1",
+            description = "Tokens each streamed chunk carries, spread over the same stream length (default: ${DEFAULT-VALUE}).")
+    String tokensPerChunk;
+
     /** The options these flags describe. */
     public SimulatorOptions options() {
         SimulatorOptions o = SimulatorOptions.defaults().withHost(host)
@@ -62,7 +66,8 @@ public class SimulateCommand implements Callable<Integer> {
                 .withCapacity(number("--capacity", capacity, "a whole number of requests, 0 for unlimited"))
                 .withErrorRate(fraction(errorRate))
                 .withItl(itl)
-                .withOutputTokens(number("--output-tokens", outputTokens, "a positive whole number of tokens"));
+                .withOutputTokens(number("--output-tokens", outputTokens, "a positive whole number of tokens"))
+                .withTokensPerChunk(number("--tokens-per-chunk", tokensPerChunk, "a positive whole number of tokens"));
         if (stall != null) {
             o = o.withStall(stall);
         }
