@@ -33,4 +33,13 @@ public record TokenMetrics(long requests, String tokensCountedAs, Double outputT
     public static final SectionKey<TokenMetrics> SECTION = new SectionKey<>("tokens", TokenMetrics.class);
     public static final String COUNTED_AS_USAGE = "usage";
     public static final String COUNTED_AS_CHUNKS = "chunks";
+
+    /**
+     * aiperf's inter-token latency of one request: (request latency - TTFT) / (output tokens - 1);
+     * {@code NaN} without two tokens. One definition for every sampler.
+     */
+    public static double interTokenLatencyMs(double requestLatencyMs, double ttftMs, double outputTokens) {
+        return outputTokens >= 2 && !Double.isNaN(requestLatencyMs) && !Double.isNaN(ttftMs)
+                ? (requestLatencyMs - ttftMs) / (outputTokens - 1) : Double.NaN;
+    }
 }

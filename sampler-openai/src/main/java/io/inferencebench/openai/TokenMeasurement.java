@@ -24,7 +24,7 @@ record TokenMeasurement(double ttftMs, double ttstMs, double latencyMs, double i
         double ttft = firstContent < 0 ? Double.NaN : ms(firstContent - start);
         double ttst = secondContent < 0 ? Double.NaN : ms(secondContent - firstContent);
         double latency = lastContent < 0 ? ms(end - start) : ms(lastContent - start);
-        double itl = firstContent >= 0 && outputTokens >= 2 ? (latency - ttft) / (outputTokens - 1) : Double.NaN;
+        double itl = io.inferencebench.outcome.TokenMetrics.interTokenLatencyMs(latency, ttft, outputTokens);
         return new TokenMeasurement(ttft, ttst, latency, itl, end - start, outputTokens, inputTokens, countedAs, bytes,
                 error);
     }
