@@ -2,117 +2,88 @@ package io.inferencebench.openai;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * One OpenAI-compatible endpoint during one test: the HTTP client every thread shares, the prompts and
- * the request counter that picks each request's prompt. Built once per test (never per sample).
+ * One OpenAI-compatible endpoint during one test: what every request shares (the request head, the
+ * prompts, the counter that picks each request's prompt) and the connections of every thread, closed
+ * together when the test ends. Built once per test, never per sample.
  */
-final class OpenAiEndpoint {
+final class OpenAiEndpoint implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client;
     private final URI url;
-    private final String authorization;
+    private final String head;
     private final Prompts prompts;
     private final boolean stream;
     private final Duration timeout;
     private final AtomicLong requests = new AtomicLong();
+    private final Queue<StreamingConnection> connections = new ConcurrentLinkedQueue<>();
 
     OpenAiEndpoint(URI url, String apiKey, Prompts prompts, boolean stream, Duration timeout) {
-        // HTTP/1.1: a cleartext http:// URL would otherwise try an h2c upgrade on every new connection
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
         this.url = url;
-        this.authorization = apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey.strip();
+        String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        String host = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+        this.head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: InferenceBench\r\n"
+                + "Content-Type: application/json\r\nAccept: " + (stream ? "text/event-stream" : "application/json") + "\r\n"
+                + (apiKey == null || apiKey.isBlank() ? "" : "Authorization: Bearer " + apiKey.strip() + "\r\n")
+                + "Content-Length: ";
         this.prompts = prompts;
         this.stream = stream;
         this.timeout = timeout;
     }
 
-    /** A request under way; {@link #await} waits for its end. */
-    final class Call {
-        private final long start = System.nanoTime();
-        private final TokenStream tokens = new TokenStream(start);
-        private final CompletableFuture<?> answer;
+    /** A keep-alive connection for one thread (closed with the endpoint). */
+    StreamingConnection connection() {
+        StreamingConnection c = new StreamingConnection(url);
+        connections.add(c);
+        return c;
+    }
 
-        Call() {
-            HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(prompts.body(requests.getAndIncrement())));
-            if (authorization != null) {
-                request.header("Authorization", authorization);
-            }
-            if (stream) {
-                request.header("Accept", "text/event-stream");
-                answer = client.sendAsync(request.build(),
-                        info -> info.statusCode() / 100 == 2 ? tokens : tokens.failedWith(info.statusCode()));
-            } else {
-                answer = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            }
+    /** Sends the next request on {@code connection} and returns its figures once its answer has ended. */
+    TokenMeasurement request(StreamingConnection connection) {
+        byte[] body = prompts.body(requests.getAndIncrement()).getBytes(StandardCharsets.UTF_8);
+        byte[] request = (head + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] whole = new byte[request.length + body.length];
+        System.arraycopy(request, 0, whole, 0, request.length);
+        System.arraycopy(body, 0, whole, request.length, body.length);
+        long start = System.nanoTime();
+        TokenStream tokens = new TokenStream(start, !stream);
+        connection.exchange(whole, tokens, start + timeout.toNanos());
+        long end = System.nanoTime();
+        return stream ? tokens.measurement(end) : whole(tokens, start, end);
+    }
+
+    /** A non-streamed answer: its latency and its {@code usage}. */
+    private static TokenMeasurement whole(TokenStream answer, long start, long end) {
+        byte[] bytes = answer.wholeBody();
+        if (answer.error() != null) {
+            return TokenMeasurement.of(start, -1, -1, -1, end, -1, -1, TokenMeasurement.COUNTED_AS_USAGE,
+                    bytes.length, answer.error());
         }
-
-        /** The request's figures once its answer has ended, failed, or outlived the timeout. */
-        TokenMeasurement await() throws InterruptedException {
-            Object body;
-            try {
-                body = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                answer.cancel(true);
-                tokens.cancel("no complete answer within " + timeout.toSeconds() + " s (the request timeout)");
-                return tokens.measurement(System.nanoTime());
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                tokens.onError(cause instanceof IOException && cause.getMessage() == null
-                        ? new IOException(cause.getClass().getSimpleName()) : cause);
-                return tokens.measurement(System.nanoTime());
-            }
-            long end = System.nanoTime();
-            if (stream) {
-                return tokens.measurement(end);
-            }
-            @SuppressWarnings("unchecked")
-            HttpResponse<byte[]> response = (HttpResponse<byte[]>) body;
-            return whole(response, end);
+        try {
+            JsonNode usage = JSON.readTree(bytes).path("usage");
+            return TokenMeasurement.of(start, -1, -1, -1, end, usage.path("completion_tokens").asInt(-1),
+                    usage.path("prompt_tokens").asInt(-1), TokenMeasurement.COUNTED_AS_USAGE, bytes.length, null);
+        } catch (IOException e) {
+            return TokenMeasurement.of(start, -1, -1, -1, end, -1, -1, TokenMeasurement.COUNTED_AS_USAGE,
+                    bytes.length, "the answer is not JSON: " + Chunks.abbreviate(new String(bytes, StandardCharsets.UTF_8)));
         }
+    }
 
-        /** Stops waiting: JMeter's stop. */
-        void cancel() {
-            answer.cancel(true);
-            tokens.cancel("the test was stopped during the request");
-        }
-
-        /** A non-streamed answer: its latency and its {@code usage}. */
-        private TokenMeasurement whole(HttpResponse<byte[]> response, long end) {
-            byte[] bytes = response.body();
-            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-            if (response.statusCode() / 100 != 2) {
-                return TokenMeasurement.of(start, -1, -1, -1, end, -1, -1, TokenMeasurement.COUNTED_AS_USAGE,
-                        bytes.length, Chunks.statusMessage(response.statusCode(), text));
-            }
-            int output = -1;
-            int input = -1;
-            try {
-                JsonNode usage = JSON.readTree(bytes).path("usage");
-                output = usage.path("completion_tokens").asInt(-1);
-                input = usage.path("prompt_tokens").asInt(-1);
-            } catch (IOException e) {
-                return TokenMeasurement.of(start, -1, -1, -1, end, -1, -1, TokenMeasurement.COUNTED_AS_USAGE,
-                        bytes.length, "the answer is not JSON: " + Chunks.abbreviate(text));
-            }
-            return TokenMeasurement.of(start, -1, -1, -1, end, output, input, TokenMeasurement.COUNTED_AS_USAGE,
-                    bytes.length, null);
+    @Override
+    public void close() {
+        StreamingConnection c;
+        while ((c = connections.poll()) != null) {
+            c.close();
         }
     }
 }

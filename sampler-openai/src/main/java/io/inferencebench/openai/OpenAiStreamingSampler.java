@@ -54,7 +54,8 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     private int requestTimeoutSeconds = 600;
 
     private transient OpenAiEndpoint endpoint;
-    private transient volatile OpenAiEndpoint.Call current;
+    /** This thread's connection (JMeter gives each thread its own clone of the element). */
+    private transient volatile StreamingConnection connection;
 
     /**
      * A sampler with these settings (by property name: {@code url}, {@code model}, {@code maxTokens}, ...)
@@ -152,7 +153,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
                 syntheticInputStddev, sharedPrefixTokens, seed);
     }
 
-    /** The endpoint these settings describe, with its own HTTP client. */
+    /** The endpoint these settings describe. */
     OpenAiEndpoint endpoint() throws OpenAiSettingsException {
         return new OpenAiEndpoint(uri(), apiKey, prompts(), stream, Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)));
     }
@@ -177,7 +178,10 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     @Override
     public void testEnded() {
         String key = settingsKey();
-        RUNNING.remove(key);
+        OpenAiEndpoint ended = RUNNING.remove(key);
+        if (ended != null) {
+            ended.close();
+        }
         START_FAILURES.remove(key);
     }
 
@@ -202,19 +206,11 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
                 return result;
             }
         }
-        long startMs = System.currentTimeMillis();
-        TokenMeasurement m;
-        try {
-            OpenAiEndpoint.Call call = endpoint.new Call();
-            current = call;
-            m = call.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            m = TokenMeasurement.of(0, -1, -1, -1, 0, -1, -1, TokenMeasurement.COUNTED_AS_CHUNKS, 0,
-                    "the test was stopped during the request");
-        } finally {
-            current = null;
+        if (connection == null) {
+            connection = endpoint.connection();
         }
+        long startMs = System.currentTimeMillis();
+        TokenMeasurement m = endpoint.request(connection);
         long elapsedMs = Math.round(m.elapsedNanos() / 1e6);
         result.setStampAndTime(startMs, elapsedMs);
         result.setLatency(Double.isNaN(m.ttftMs()) ? elapsedMs : Math.round(m.ttftMs()));
@@ -254,14 +250,14 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
-    /** JMeter's stop: the request is abandoned and the sample fails with what it received. */
+    /** JMeter's stop: the connection closes and the sample fails with what it received. */
     @Override
     public boolean interrupt() {
-        OpenAiEndpoint.Call call = current;
-        if (call != null) {
-            call.cancel();
+        StreamingConnection c = connection;
+        if (c != null) {
+            c.close();
         }
-        return call != null;
+        return c != null;
     }
 
     public String getUrl() { return url; }

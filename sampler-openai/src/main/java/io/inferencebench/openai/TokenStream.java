@@ -1,26 +1,20 @@
 package io.inferencebench.openai;
 
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
- * Reads a {@code text/event-stream} answer as the HTTP client hands its bytes over, and times every
- * server-sent event at the moment its first byte arrived (aiperf's definition), not when a reader got
- * round to it. Events are split at a blank line ({@code \n\n} or {@code \r\n\r\n}); only their
+ * Reads a {@code text/event-stream} answer as its bytes arrive, and times every server-sent event at
+ * the moment its first byte arrived (aiperf's definition). Events are split at a blank line ({@code \n\n} or {@code \r\n\r\n}); only their
  * {@code data:} lines matter. A content event counts as a chunk; the usage, error and {@code [DONE]}
  * events say how many tokens there were and how the stream ended.
  *
- * <p>Runs on the HTTP client's threads: one instance per response, never shared.
+ * <p>One instance per request, fed by the thread that reads the connection.
  */
-final class TokenStream implements HttpResponse.BodySubscriber<TokenStream> {
+final class TokenStream {
     private final long startNanos;
-    private final CompletableFuture<TokenStream> done = new CompletableFuture<>();
-    private Flow.Subscription subscription;
+    /** A non-streamed answer: its body, kept whole; {@code null} for a stream. */
+    private final ByteArrayOutputStream whole;
 
     /** The event being read: its bytes so far and when its first byte arrived. */
     private byte[] event = new byte[512];
@@ -43,32 +37,34 @@ final class TokenStream implements HttpResponse.BodySubscriber<TokenStream> {
     private java.io.ByteArrayOutputStream failedBody;
 
     TokenStream(long startNanos) {
+        this(startNanos, false);
+    }
+
+    /** @param whole the answer is one JSON document (a non-streamed request), not events */
+    TokenStream(long startNanos, boolean whole) {
         this.startNanos = startNanos;
+        this.whole = whole ? new ByteArrayOutputStream(1024) : null;
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-        long now = System.nanoTime();
-        for (ByteBuffer buffer : buffers) {
-            bytes += buffer.remaining();
-            while (buffer.hasRemaining()) {
-                accept(buffer.get(), now);
-            }
-        }
-    }
-
-    /** Testable without a network: feeds bytes that arrived at {@code nanos}. */
+    /** Feeds bytes that arrived at {@code nanos}. */
     void accept(byte[] data, long nanos) {
-        bytes += data.length;
-        for (byte b : data) {
-            accept(b, nanos);
+        accept(data, 0, data.length, nanos);
+    }
+
+    void accept(byte[] data, int offset, int length, long nanos) {
+        bytes += length;
+        if (whole != null && failedStatus == 0) {
+            whole.write(data, offset, length);
+            return;
         }
+        for (int i = offset; i < offset + length; i++) {
+            accept(data[i], nanos);
+        }
+    }
+
+    /** The body of a non-streamed answer. */
+    byte[] wholeBody() {
+        return whole == null ? new byte[0] : whole.toByteArray();
     }
 
     /** The server answered with {@code status} instead of a stream: keep its body for the message. */
@@ -186,22 +182,22 @@ final class TokenStream implements HttpResponse.BodySubscriber<TokenStream> {
         }
     }
 
-    @Override
-    public void onError(Throwable throwable) {
+    /** The connection broke or timed out: the request fails with {@code why}, keeping what arrived. */
+    void broken(String why) {
         if (error == null) {
-            String message = throwable.getMessage();
-            error = "the stream broke after " + contentChunks + " chunks: "
-                    + (message == null ? throwable.getClass().getSimpleName() : message);
+            error = whole != null || failedStatus != 0 ? why
+                    : "the stream broke after " + contentChunks + " chunks: " + why;
         }
-        done.complete(this);
     }
 
-    @Override
-    public void onComplete() {
+    /** The answer ended. */
+    TokenStream end() {
         if (failedStatus != 0) {
             error = Chunks.statusMessage(failedStatus, failedBody.toString(StandardCharsets.UTF_8));
-            done.complete(this);
-            return;
+            return this;
+        }
+        if (whole != null) {
+            return this;
         }
         if (eventLength > 0) {
             eventEnded(); // a last event without its blank line still counts
@@ -209,30 +205,11 @@ final class TokenStream implements HttpResponse.BodySubscriber<TokenStream> {
         if (error == null && !doneSeen) {
             error = "the stream ended without data: [DONE] after " + contentChunks + " chunks";
         }
-        done.complete(this);
-    }
-
-    @Override
-    public CompletionStage<TokenStream> getBody() {
-        return done;
-    }
-
-    /** Stops reading (the test was stopped). */
-    void cancel(String why) {
-        if (error == null) {
-            error = why;
-        }
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
-        }
-        done.complete(this);
-    }
-
-    /** Ends a stream fed through {@link #accept(byte[], long)}. */
-    TokenStream end() {
-        onComplete();
         return this;
+    }
+
+    String error() {
+        return error;
     }
 
     /** The request's token figures; {@code endNanos} is when the answer ended. */

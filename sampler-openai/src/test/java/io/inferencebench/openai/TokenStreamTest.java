@@ -133,7 +133,7 @@ class TokenStreamTest {
     void aDroppedConnectionFailsWithItsCauseAndKeepsTheTokens() {
         TokenStream s = new TokenStream(0);
         feed(s, chunk("a") + chunk("b"), 10);
-        s.onError(new java.io.IOException("connection reset"));
+        s.broken("connection reset");
         TokenMeasurement m = s.measurement(11 * MS);
 
         assertThat(m.error()).isEqualTo("the stream broke after 2 chunks: connection reset");
