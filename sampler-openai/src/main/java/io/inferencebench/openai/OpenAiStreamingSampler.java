@@ -164,6 +164,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         START_FAILURES.remove(key);
         try {
             RUNNING.put(key, endpoint());
+            TokenStream.warmUp();
         } catch (OpenAiSettingsException e) {
             START_FAILURES.put(key, e.getMessage());
             log.error("{}", e.getMessage());

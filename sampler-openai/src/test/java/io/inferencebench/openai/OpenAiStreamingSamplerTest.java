@@ -44,7 +44,8 @@ class OpenAiStreamingSamplerTest {
                         .containsEntry(SampleFields.STATUS, "200");
                 // generous bounds: timings are measured by the agreement test and the benchmark
                 assertThat(field(sample, SampleFields.TTFT_MS)).isBetween(99.0, 400.0);
-                assertThat(field(sample, SampleFields.ITL_MS)).isBetween(9.0, 40.0);
+                // a late first chunk (a cold JVM) is followed by the rest on their schedule: ITL may read short
+                assertThat(field(sample, SampleFields.ITL_MS)).isBetween(4.0, 40.0);
                 assertThat(field(sample, SampleFields.TTST_MS)).isBetween(0.0, 200.0);
                 assertThat(field(sample, SampleFields.REQUEST_LATENCY_MS)).isBetween(249.0, 1000.0);
                 assertThat(sample.result().getTime()).isGreaterThanOrEqualTo(250);
