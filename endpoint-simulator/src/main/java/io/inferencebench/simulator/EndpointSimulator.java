@@ -191,10 +191,11 @@ public final class EndpointSimulator implements AutoCloseable {
                     return;
                 }
                 queue.submit(c.stream() ? new TokenStream(exchange, arrival, c)
-                        : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false));
+                        : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false,
+                                options.prefillNanos(c.promptTokens())));
             } else {
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0, true));
+                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0, true, 0));
             }
         } catch (IOException | RuntimeException e) {
             exchange.close();
@@ -314,13 +315,15 @@ public final class EndpointSimulator implements AutoCloseable {
         private final byte[] body;
         private final int tokens;
         private final boolean sageMaker;
+        private final long prefillNanos;
 
         /**
          * @param tokens completion tokens in the body, each after the first adding an ITL; 0 for an invocation
          * @param sageMaker whether errors take the SageMaker-runtime shape rather than OpenAI's
          */
         Reply(HttpExchange exchange, long arrival, LatencyDistribution serviceTime, byte[] body, int tokens,
-                boolean sageMaker) {
+                boolean sageMaker, long prefillNanos) {
+            this.prefillNanos = prefillNanos;
             this.exchange = exchange;
             this.arrival = arrival;
             this.serviceTime = serviceTime;
@@ -331,7 +334,7 @@ public final class EndpointSimulator implements AutoCloseable {
 
         @Override
         public void start() {
-            long service = serviceTime.sampleNanos(ThreadLocalRandom.current());
+            long service = serviceTime.sampleNanos(ThreadLocalRandom.current()) + prefillNanos;
             if (tokens > 1) {
                 service += (tokens - 1) * options.itl().toNanos();
             }
@@ -377,7 +380,7 @@ public final class EndpointSimulator implements AutoCloseable {
         @Override
         public void start() {
             begin = System.nanoTime();
-            ttft = options.ttft().sampleNanos(ThreadLocalRandom.current());
+            ttft = options.ttft().sampleNanos(ThreadLocalRandom.current()) + options.prefillNanos(completion.promptTokens());
             at(finishNanos(begin, ttft), () -> send(0));
         }
 

@@ -256,6 +256,29 @@ class EndpointSimulatorTest {
     }
 
     @Test
+    void aPrefillRateMakesTtftGrowWithThePrompt() throws Exception {
+        EndpointSimulator s = start(SimulatorOptions.parse("ttft=10ms,prefill-rate=1000"));
+        String words = "word ".repeat(300);
+        HttpRequest request = post(s, "/v1/chat/completions", "{\"stream\": true, \"max_tokens\": 1, "
+                + "\"messages\": [{\"role\": \"user\", \"content\": \"" + words + "\"}]}");
+        long sent = System.nanoTime();
+        HttpResponse<InputStream> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        long firstMillis = -1;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (firstMillis < 0 && line.contains("\"content\"")) {
+                    firstMillis = (System.nanoTime() - sent) / 1_000_000;
+                }
+            }
+        }
+        // 300 prompt tokens at 1000 tokens/s: 300 ms on top of the 10 ms TTFT
+        assertThat(firstMillis).isBetween(305L, 2000L);
+        assertThatThrownBy(() -> SimulatorOptions.parse("prefill-rate=fast"))
+                .hasMessageContaining("--simulate prefill-rate has the bad value 'fast'");
+    }
+
+    @Test
     void streamsWithoutUsageChunkUnlessAskedAndUsesOutputTokensByDefault() throws Exception {
         EndpointSimulator s = start(SimulatorOptions.defaults().withOutputTokens(4));
         String body = send(post(s, "/v1/completions", "{\"prompt\": \"x\", \"stream\": true}")).body();

@@ -48,9 +48,9 @@ final class StreamingConnection implements AutoCloseable {
     void exchange(byte[] request, TokenStream stream, long deadlineNanos) {
         boolean reused = socket != null;
         try {
-            send(request, deadlineNanos);
             int status;
             try {
+                send(request, deadlineNanos);
                 status = readHead(deadlineNanos);
             } catch (IOException e) {
                 if (!reused || closed) {
