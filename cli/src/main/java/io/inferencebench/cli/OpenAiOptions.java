@@ -32,6 +32,9 @@ public class OpenAiOptions {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Sent as Authorization: Bearer with --openai; never written to plan.jmx, logs or summary.json.")
     String apiKey;
 
+    @Option(names = "--slo", paramLabel = "KEY=DURATION,...", description = "Per-request limits for goodput with --openai, e.g. ttft=300ms,itl=25ms,latency=2s (keys ttft, ttst, itl, latency).")
+    String slo;
+
     @Option(names = "--stream", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Stream the --openai answers (default); --no-stream: one JSON answer each, latency and usage tokens only.")
     boolean stream;
 
@@ -79,11 +82,11 @@ public class OpenAiOptions {
                     + input[0] + " words): give a smaller prefix or more --synthetic-input-tokens.");
         }
         OpenAiTarget target = new OpenAiTarget(url, kind, model.strip(), maxTokens, stream,
-                prompts == null ? null : prompts.toAbsolutePath(), input[0], input[1], sharedPrefix, promptSeed, apiKey);
+                prompts == null ? null : prompts.toAbsolutePath(), input[0], input[1], sharedPrefix, promptSeed, apiKey, slo == null ? "" : slo);
         try {
             OpenAiStreamingSampler.of("check", target.settings(url == null ? URI.create("http://127.0.0.1/") : url, apiKey)).validate();
         } catch (io.inferencebench.openai.OpenAiSettingsException e) {
-            throw new BadInputException(e.getMessage());
+            throw new BadInputException(e.getMessage().replace("The OpenAI Streaming Sampler's 'SLOs'", "--slo"));
         }
         return target;
     }
@@ -105,6 +108,7 @@ public class OpenAiOptions {
 
     /** A flag of this group without {@code --openai}: it would silently do nothing. */
     String strayFlag() {
-        return model != null ? "--model" : prompts != null ? "--prompts" : apiKey != null ? "--api-key" : null;
+        return model != null ? "--model" : prompts != null ? "--prompts" : apiKey != null ? "--api-key"
+                : slo != null ? "--slo" : null;
     }
 }

@@ -13,9 +13,10 @@ import io.inferencebench.openai.OpenAiStreamingSampler;
  *
  * @param promptsFile null for synthetic prompts of {@code inputTokens} words (stddev {@code inputStddev})
  * @param apiKey      never written: the plan reads it from a property the run sets
+ * @param slo         per-request limits for goodput ({@code ttft=300ms,itl=25ms}), or empty
  */
 public record OpenAiTarget(URI url, String api, String model, int maxTokens, boolean stream, Path promptsFile,
-                           int inputTokens, int inputStddev, int sharedPrefix, long seed, String apiKey)
+                           int inputTokens, int inputStddev, int sharedPrefix, long seed, String apiKey, String slo)
         implements WaveTarget {
 
     @Override
@@ -51,6 +52,7 @@ public record OpenAiTarget(URI url, String api, String model, int maxTokens, boo
         s.put("syntheticInputStddev", inputStddev);
         s.put("sharedPrefixTokens", sharedPrefix);
         s.put("seed", seed);
+        s.put("slo", slo);
         return s;
     }
 

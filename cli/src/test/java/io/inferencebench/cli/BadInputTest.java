@@ -221,7 +221,9 @@ class BadInputTest {
                 wave("--shared-prefix 200 is longer than the synthetic prompts (128 words)", "--openai", "chat", "--model", "m", "--shared-prefix", "200"),
                 wave("does not exist; give a JSONL file", "--openai", "chat", "--model", "m", "--prompts", "{missing}"),
                 wave("Line 1 of the prompts file", "--openai", "chat", "--model", "m", "--prompts", "{file}"),
-                python("--openai and --factories-file are two kinds of wave", "--openai", "chat", "--model", "m"));
+                python("--openai and --factories-file are two kinds of wave", "--openai", "chat", "--model", "m"),
+                wave("--slo part 'ttft=soon' is not KEY=DURATION", "--openai", "chat", "--model", "m", "--slo", "ttft=soon"),
+                wave("--slo is for an LLM wave", "--slo", "ttft=1s"));
     }
 
     @ParameterizedTest(name = "{0}")

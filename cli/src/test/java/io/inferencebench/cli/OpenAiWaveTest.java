@@ -48,7 +48,7 @@ class OpenAiWaveTest {
     @Test
     void aStreamedWaveHasATokensSectionTokenLinesAndTokenColumnsAndNoKeyInAnyFile() throws Exception {
         int code = benchmark("--simulate=ttft=100ms,itl=5ms", "--openai", "chat", "--model", "sim-7b",
-                "--max-tokens", "32", "--synthetic-input-tokens", "50", "--api-key", KEY,
+                "--max-tokens", "32", "--synthetic-input-tokens", "50", "--api-key", KEY, "--slo", "ttft=5s,itl=1s",
                 "--client-rps", "10", "--num-requests", "20");
         assertThat(code).as(console.out()).isEqualTo(0);
         Path run = run();
@@ -64,7 +64,9 @@ class OpenAiWaveTest {
         assertThat(tokens.get("time_to_first_token_ms").get("p50").asDouble()).isBetween(99.0, 300.0);
         assertThat(tokens.get("inter_token_latency_ms").get("p50").asDouble()).isBetween(4.5, 15.0);
         assertThat(tokens.get("output_token_throughput").asDouble()).isGreaterThan(0);
-        assertThat(console.out()).contains("Output tokens:").contains("TTFT (ms):").contains("ITL (ms):")
+        assertThat(tokens.get("good_requests").asLong()).as("every request within the SLOs").isEqualTo(20);
+        assertThat(tokens.get("goodput").asDouble()).isGreaterThan(0);
+        assertThat(console.out()).contains("Output tokens:").contains("TTFT (ms):").contains("ITL (ms):").contains("Goodput:")
                 .contains("(counted as usage)").doesNotContain(KEY);
         assertThat(Files.readString(run.resolve("results.jtl")).lines().findFirst().orElseThrow())
                 .contains("\"ib_ttft_ms\"", "\"ib_itl_ms\"", "\"ib_ttst_ms\"", "\"ib_request_latency_ms\"");
@@ -84,6 +86,7 @@ class OpenAiWaveTest {
         JsonNode tokens = new ObjectMapper().readTree(run().resolve("summary.json").toFile()).get("tokens");
         assertThat(tokens.get("total_output_tokens").asLong()).isEqualTo(40);
         assertThat(tokens.has("time_to_first_token_ms")).isFalse();
+        assertThat(tokens.has("goodput")).as("no --slo, no goodput").isFalse();
         assertThat(tokens.get("request_latency_ms").get("p50").asDouble()).isGreaterThanOrEqualTo(27.0);
         assertThat(console.out()).doesNotContain("TTFT (ms):");
     }

@@ -21,13 +21,14 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param outputTokenThroughputPerUser   1000 / ITL per request, tokens/s
  * @param outputTokenThroughput          total output tokens / (last response end - first request start), tokens/s
  * @param goodput                        requests meeting every SLO per second; {@code null} when no SLO was given
+ * @param goodRequests                   requests meeting every SLO; {@code null} when no SLO was given
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"requests", "tokens_counted_as", "output_token_throughput", "total_output_tokens",
-        "total_input_tokens", "goodput"})
+        "total_input_tokens", "goodput", "good_requests"})
 public record TokenMetrics(long requests, String tokensCountedAs, Double outputTokenThroughput, Long totalOutputTokens,
-                           Long totalInputTokens, Double goodput, Stats timeToFirstTokenMs, Stats timeToSecondTokenMs,
+                           Long totalInputTokens, Double goodput, Long goodRequests, Stats timeToFirstTokenMs, Stats timeToSecondTokenMs,
                            Stats interTokenLatencyMs, Stats requestLatencyMs, Stats outputTokens, Stats inputTokens,
                            Stats outputTokenThroughputPerUser) {
     public static final SectionKey<TokenMetrics> SECTION = new SectionKey<>("tokens", TokenMetrics.class);

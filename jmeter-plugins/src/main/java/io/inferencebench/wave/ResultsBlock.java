@@ -64,7 +64,8 @@ public final class ResultsBlock {
         distribution(b, "TTFT (ms):", t.timeToFirstTokenMs());
         distribution(b, "ITL (ms):", t.interTokenLatencyMs());
         if (t.goodput() != null) {
-            b.append(String.format(Locale.ROOT, "   Goodput:          %s req/s%n", rate(t.goodput())));
+            b.append(String.format(Locale.ROOT, "   Goodput:          %s req/s (%d requests met every SLO)%n",
+                    rate(t.goodput()), t.goodRequests()));
         }
     }
 

@@ -34,12 +34,14 @@ public final class SampleFields {
     public static final String REQUEST_LATENCY_MS = "ib_request_latency_ms";
     /** {@code usage} (the server's count) or {@code chunks} (content chunks counted by the client). */
     public static final String TOKENS_COUNTED_AS = "ib_tokens_counted_as";
+    /** {@code 1} when the request met every SLO it was given, {@code 0} when not; empty without SLOs (goodput). */
+    public static final String SLO_MET = "ib_slo_met";
 
     /** Every field, in JTL column order. */
     public static final List<String> ALL = List.of(
             INTENDED_START_MS, LATENESS_MS, DROPPED, QUEUE_MS,
             STATUS, RESPONSE_BYTES, INPUT_TOKENS, OUTPUT_TOKENS, TTFT_MS,
-            TTST_MS, ITL_MS, REQUEST_LATENCY_MS, TOKENS_COUNTED_AS);
+            TTST_MS, ITL_MS, REQUEST_LATENCY_MS, TOKENS_COUNTED_AS, SLO_MET);
 
     private static final java.util.Map<String, Integer> POSITION = positions();
 

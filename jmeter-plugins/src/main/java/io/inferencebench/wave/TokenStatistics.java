@@ -18,6 +18,8 @@ final class TokenStatistics {
     private final LongAdder requests = new LongAdder();
     private final LongAdder countedByUsage = new LongAdder();
     private final LongAdder countedByChunks = new LongAdder();
+    private final LongAdder judged = new LongAdder();
+    private final LongAdder good = new LongAdder();
     private final DoubleHistogram ttft = histogram();
     private final DoubleHistogram ttst = histogram();
     private final DoubleHistogram itl = histogram();
@@ -56,6 +58,13 @@ final class TokenStatistics {
         add(requestLatency, requestLatencySum, latencyMs);
         add(output, outputSum, outputTokens);
         add(input, inputSum, WaveStatistics.number(fields.apply(SampleFields.INPUT_TOKENS)));
+        String met = fields.apply(SampleFields.SLO_MET);
+        if (met != null && !met.isEmpty()) {
+            judged.increment();
+            if (met.equals("1")) {
+                good.increment();
+            }
+        }
         if (TokenMetrics.COUNTED_AS_CHUNKS.equals(fields.apply(SampleFields.TOKENS_COUNTED_AS))) {
             countedByChunks.increment();
         } else if (!Double.isNaN(outputTokens)) {
@@ -84,7 +93,10 @@ final class TokenStatistics {
         Long totalOutput = output.getTotalCount() == 0 ? null : Math.round(outputSum.sum());
         Long totalInput = input.getTotalCount() == 0 ? null : Math.round(inputSum.sum());
         Double throughput = totalOutput == null || durationS <= 0 ? null : Stats.round(totalOutput / durationS);
-        return new TokenMetrics(n, countedAs, throughput, totalOutput, totalInput, null,
+        // aiperf's goodput: requests meeting every SLO over the same duration as the throughput
+        Long goodRequests = judged.sum() == 0 ? null : good.sum();
+        Double goodput = goodRequests == null || durationS <= 0 ? null : Stats.round(goodRequests / durationS);
+        return new TokenMetrics(n, countedAs, throughput, totalOutput, totalInput, goodput, goodRequests,
                 Stats.ofValues(ttft, ttftSum.sum()), Stats.ofValues(ttst, ttstSum.sum()), Stats.ofValues(itl, itlSum.sum()),
                 Stats.ofValues(requestLatency, requestLatencySum.sum()), Stats.ofValues(output, outputSum.sum()),
                 Stats.ofValues(input, inputSum.sum()), Stats.ofValues(perUser, perUserSum.sum()));

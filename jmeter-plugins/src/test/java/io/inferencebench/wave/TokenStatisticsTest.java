@@ -65,6 +65,25 @@ class TokenStatisticsTest {
     }
 
     @Test
+    void goodputCountsTheSuccessfulRequestsThatMetEverySlo() {
+        WaveStatistics stats = new WaveStatistics();
+        for (int i = 0; i < 4; i++) {
+            Map<String, String> f = llm("200.0", "20.0", "64", "usage");
+            f.put(SampleFields.SLO_MET, i < 3 ? "1" : "0");
+            stats.record(sample(0, 2000, true), f::get);
+        }
+        Map<String, String> failed = llm("200.0", "20.0", "64", "usage");
+        failed.put(SampleFields.SLO_MET, "1");
+        stats.record(sample(0, 2000, false), failed::get);
+        WaveOutcome outcome = stats.outcome(null, WaveSetup.ofPlan(null, 0.5));
+        TokenMetrics t = outcome.section(TokenMetrics.SECTION);
+
+        assertThat(t.goodRequests()).isEqualTo(3);
+        assertThat(t.goodput()).isEqualTo(1.5); // 3 over the 2 s from the first start to the last end
+        assertThat(ResultsBlock.render(outcome)).contains("   Goodput:          1.50 req/s (3 requests met every SLO)");
+    }
+
+    @Test
     void chunkCountsAreSaidAndMixedCountsToo() {
         WaveStatistics chunks = new WaveStatistics();
         chunks.record(sample(0, 10, true), llm("1.0", "1.0", "5", "chunks")::get);

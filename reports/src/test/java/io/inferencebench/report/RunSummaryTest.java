@@ -169,7 +169,7 @@ class RunSummaryTest {
                 ttft, ttft, 0, 0, null, null, null, Map.of("ttft_ms", ttft, "output_tokens", tokens), List.of(), null,
                 io.inferencebench.outcome.WaveOutcome.Verdict.NOT_JUDGED, null)
                 .withSection(io.inferencebench.outcome.TokenMetrics.SECTION, new io.inferencebench.outcome.TokenMetrics(100,
-                        "usage", 640.0, 6400L, 12800L, null, ttft, itl, itl, ttft, tokens, tokens, itl));
+                        "usage", 640.0, 6400L, 12800L, null, null, ttft, itl, itl, ttft, tokens, tokens, itl));
         written.write(run);
 
         RunSummary summary = RunSummary.read(run);

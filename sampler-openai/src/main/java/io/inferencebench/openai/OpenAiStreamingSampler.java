@@ -52,8 +52,10 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     private int sharedPrefixTokens = 0;
     private long seed = 0;
     private int requestTimeoutSeconds = 600;
+    private String slo = "";
 
     private transient OpenAiEndpoint endpoint;
+    private transient ServiceLevels serviceLevels;
     /** This thread's connection (JMeter gives each thread its own clone of the element). */
     private transient volatile StreamingConnection connection;
 
@@ -80,6 +82,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         all.put("syntheticInputStddev", 0);
         all.put("sharedPrefixTokens", 0);
         all.put("seed", 0L);
+        all.put("slo", "");
         all.putAll(settings);
         all.forEach((key, value) -> {
             if (value instanceof Boolean b) {
@@ -99,7 +102,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     private String settingsKey() {
         return String.join("\u0000", url, api, model, apiKey, Boolean.toString(stream), Integer.toString(maxTokens),
                 promptsFile, Integer.toString(syntheticInputTokens), Integer.toString(syntheticInputStddev),
-                Integer.toString(sharedPrefixTokens), Long.toString(seed), Integer.toString(requestTimeoutSeconds));
+                Integer.toString(sharedPrefixTokens), Long.toString(seed), Integer.toString(requestTimeoutSeconds), slo);
     }
 
     /**
@@ -118,6 +121,8 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         syntheticInputStddev = getPropertyAsInt("syntheticInputStddev", syntheticInputStddev);
         sharedPrefixTokens = getPropertyAsInt("sharedPrefixTokens", sharedPrefixTokens);
         seed = getPropertyAsLong("seed", seed);
+        slo = getPropertyAsString("slo", slo);
+        ServiceLevels.parse(slo);
         uri();
         prompts();
     }
@@ -155,6 +160,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
 
     /** The endpoint these settings describe. */
     OpenAiEndpoint endpoint() throws OpenAiSettingsException {
+        ServiceLevels.parse(slo);
         return new OpenAiEndpoint(uri(), apiKey, prompts(), stream, Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)));
     }
 
@@ -209,6 +215,11 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         }
         if (connection == null) {
             connection = endpoint.connection();
+            try {
+                serviceLevels = ServiceLevels.parse(slo);
+            } catch (OpenAiSettingsException e) {
+                serviceLevels = ServiceLevels.NONE; // testStarted logged it
+            }
         }
         long startMs = System.currentTimeMillis();
         TokenMeasurement m = endpoint.request(connection);
@@ -237,6 +248,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
             variables.put(SampleFields.OUTPUT_TOKENS, m.outputTokens() < 0 ? "" : Integer.toString(m.outputTokens()));
             variables.put(SampleFields.INPUT_TOKENS, m.inputTokens() < 0 ? "" : Integer.toString(m.inputTokens()));
             variables.put(SampleFields.TOKENS_COUNTED_AS, m.outputTokens() < 0 ? "" : m.countedAs());
+            variables.put(SampleFields.SLO_MET, serviceLevels.met(m));
         }
         return result;
     }
@@ -283,6 +295,8 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     public void setSharedPrefixTokens(int tokens) { this.sharedPrefixTokens = tokens; }
     public long getSeed() { return seed; }
     public void setSeed(long seed) { this.seed = seed; }
+    public String getSlo() { return slo; }
+    public void setSlo(String slo) { this.slo = slo; }
     public int getRequestTimeoutSeconds() { return requestTimeoutSeconds; }
     public void setRequestTimeoutSeconds(int seconds) { this.requestTimeoutSeconds = seconds; }
 }

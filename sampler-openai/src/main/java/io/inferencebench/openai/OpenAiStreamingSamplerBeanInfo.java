@@ -12,7 +12,7 @@ public class OpenAiStreamingSamplerBeanInfo extends BeanInfoSupport {
         super(OpenAiStreamingSampler.class);
         createPropertyGroup("endpoint", new String[] {"url", "api", "model", "apiKey", "requestTimeoutSeconds"});
         createPropertyGroup("request", new String[] {"stream", "maxTokens", "promptsFile", "syntheticInputTokens",
-                "syntheticInputStddev", "sharedPrefixTokens", "seed"});
+                "syntheticInputStddev", "sharedPrefixTokens", "seed", "slo"});
 
         text("url", "http://127.0.0.1:8000/v1/chat/completions");
         PropertyDescriptor api = property("api", TypeEditor.ComboStringEditor);
@@ -39,6 +39,7 @@ public class OpenAiStreamingSamplerBeanInfo extends BeanInfoSupport {
         PropertyDescriptor seed = property("seed");
         seed.setValue(NOT_UNDEFINED, Boolean.TRUE);
         seed.setValue(DEFAULT, 0L);
+        text("slo", "");
     }
 
     private void text(String name, String value) {
