@@ -10,11 +10,11 @@ rows = []
 loads = {}
 with open(os.path.join(out, "waves.txt")) as f:
     for line in f:
-        route, rate, *load = line.split()
-        loads[(route, rate)] = " ".join(load)
-print("%-7s %7s %9s %7s %8s %11s %10s %9s %s" % ("route", "target", "achieved", "% hit", "CV 1s", "CPU ms/req",
-                                                  "TTFT p99", "ITL p50", "load avg (1, 5, 15 min) at the end"))
-for (route, rate), load in loads.items():
+        route, rate, ticks, hz, *load = line.split()
+        loads[(route, rate)] = (" ".join(load), int(ticks) * 1000.0 / int(hz))
+print("%-7s %7s %9s %7s %8s %11s %9s %10s %9s %s" % ("route", "target", "achieved", "% hit", "CV 1s", "CPU ms/req",
+                                                       "sim ms/req", "TTFT p99", "ITL p50", "load avg (1, 5, 15 min) at the end"))
+for (route, rate), (load, sim_ms) in loads.items():
     runs = os.path.join(out, "%s-%s" % (route, rate))
     dirs = sorted(d for d in os.listdir(runs)) if os.path.isdir(runs) else []
     if not dirs:
@@ -37,5 +37,6 @@ for (route, rate), load in loads.items():
     counts = [starts[x] for x in seconds]
     cv = statistics.pstdev(counts) / statistics.mean(counts) if len(counts) > 1 else float("nan")
     target = float(rate)
-    print("%-7s %7.0f %9.1f %6.1f%% %7.1f%% %11.3f %10.1f %9.2f %s" % (
-        route, target, s["client_rps"], 100.0 * s["client_rps"] / target, 100 * cv, cpu_ms, ttft, itl, load))
+    print("%-7s %7.0f %9.1f %6.1f%% %7.1f%% %11.3f %9.3f %10.1f %9.2f %s" % (
+        route, target, s["client_rps"], 100.0 * s["client_rps"] / target, 100 * cv, cpu_ms,
+        sim_ms / max(1, s["completed"]), ttft, itl, load))
