@@ -1,8 +1,11 @@
-"""OpenAI-compatible chat completions, streamed, reporting tokens and time to first token.
+"""OpenAI-compatible chat completions, streamed, reporting their token figures.
 
 POST {IB_ENDPOINT_URL}/v1/chat/completions with "stream": true. invoke returns a dict of
 measurements that the benchmark records per request and summarises (percentiles) in summary.json:
-status, response_bytes, input_tokens, output_tokens, ttft_ms. Standard library only.
+status, response_bytes, input_tokens, output_tokens (the server's usage), and token_times_ms, the
+arrival time of each content chunk, from which TTFT, time to second token and inter-token latency
+follow with the same definitions as `benchmark --openai` (aiperf's). It asks for max_tokens 64, the
+--openai default, so the two routes compare like for like. Standard library only.
 
     benchmark --factories-file factories/openai_chat_stream.py --simulate --client-rps 5 --obs-time 10
 
@@ -45,8 +48,9 @@ def invoke_factory(endpoint_name=None):
             if response.status >= 400:
                 response.read()
                 raise RuntimeError("%d/%s" % (response.status, response.reason))
-            ttft_ms, chunks, usage, received = None, 0, None, 0
+            token_times, usage, received = [], None, 0
             for line in response:  # server-sent events: "data: {...}" lines
+                arrived = time.perf_counter()
                 received += len(line)
                 if not line.startswith(b"data:"):
                     continue
@@ -57,9 +61,8 @@ def invoke_factory(endpoint_name=None):
                 usage = event.get("usage") or usage
                 for choice in event.get("choices") or ():
                     if (choice.get("delta") or {}).get("content"):
-                        if ttft_ms is None:
-                            ttft_ms = (time.perf_counter() - started) * 1000.0
-                        chunks += 1
+                        token_times.append((arrived - started) * 1000.0)
+                        break
             received += len(response.read())  # the rest of the stream, so the connection can be reused
         except (http.client.HTTPException, OSError):
             connection.close()
@@ -69,8 +72,8 @@ def invoke_factory(endpoint_name=None):
             "status": response.status,
             "response_bytes": received,
             "input_tokens": usage.get("prompt_tokens") if usage else None,
-            "output_tokens": usage.get("completion_tokens") if usage else chunks,
-            "ttft_ms": ttft_ms,
+            "output_tokens": usage.get("completion_tokens") if usage else None,  # None: chunks are counted
+            "token_times_ms": token_times,
         }
 
     return invoke
@@ -78,4 +81,4 @@ def invoke_factory(endpoint_name=None):
 
 def payload_factory():
     return {"pre_computed": True,
-            "input": [{"messages": [{"role": "user", "content": q}], "max_tokens": 32} for q in QUESTIONS]}
+            "input": [{"messages": [{"role": "user", "content": q}], "max_tokens": 64} for q in QUESTIONS]}

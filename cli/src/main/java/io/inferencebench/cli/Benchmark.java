@@ -39,6 +39,9 @@ public class Benchmark implements Callable<Integer> {
     WaveOptions wave = new WaveOptions();
 
     @Mixin
+    OpenAiOptions openai = wave.openai;
+
+    @Mixin
     PlotOptions plot = new PlotOptions();
 
     @Spec

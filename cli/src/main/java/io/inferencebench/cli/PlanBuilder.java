@@ -119,9 +119,7 @@ public final class PlanBuilder {
             String value = h.substring(colon + 1).trim();
             hasContentType |= name.equalsIgnoreCase("Content-Type");
             if (isSecret(name)) {
-                String prop = "ib.header." + (secretProperties.size() + 1);
-                secretProperties.add(new String[] {prop, value});
-                value = "${__P(" + prop + ")}";
+                value = secret(value);
             }
             headerManager.add(new Header(name, value));
         }
@@ -198,6 +196,16 @@ public final class PlanBuilder {
     static boolean isSecret(String headerName) {
         String n = headerName.toLowerCase(Locale.ROOT);
         return SECRET_HEADER_HINTS.stream().anyMatch(n::contains);
+    }
+
+    /**
+     * A secret (a header value, an API key) as the plan holds it: a reference to a property that the
+     * run sets, so the value itself never reaches {@code plan.jmx}.
+     */
+    public String secret(String value) {
+        String prop = "ib.header." + (secretProperties.size() + 1);
+        secretProperties.add(new String[] {prop, value});
+        return "${__P(" + prop + ")}";
     }
 
     /** Properties ({@code ib.header.N}) the plan reads secret header values from: set them, never save them. */

@@ -145,6 +145,9 @@ public class WaveOptions {
     }
 
     /** The wave these flags describe, checked whole: bad input throws before anything is created. */
+    /** The LLM wave's flags: a separate mixin of {@code benchmark}, the same instance. */
+    final OpenAiOptions openai = new OpenAiOptions();
+
     public WaveSpec toSpec() {
         WaveSpec.Builder b = WaveSpec.builder().simulate(simulate).clientRps(clientRps).loadProfile(loadProfile)
                 .arrivals(arrivals, seed).obsTime(obsTime).numRequests(numRequests).maxThreads(maxThreads)
@@ -175,7 +178,9 @@ public class WaveOptions {
         }
         java.time.Duration requestTimeout = java.time.Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
         URI endpoint = url == null ? null : url();
-        if (factoriesFile != null) {
+        if (openai.requested() || openai.strayFlag() != null) {
+            b.target(openai.target(endpoint, seed, factoriesFile));
+        } else if (factoriesFile != null) {
             b.target(new PythonTarget(python().withRequestTimeout(requestTimeout), endpoint == null ? null : endpoint.toString()));
         } else if (endpoint != null || simulate != null) {
             b.target(new HttpTarget(endpoint, body(), headers(), requestTimeout));

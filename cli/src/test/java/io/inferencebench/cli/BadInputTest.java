@@ -211,7 +211,19 @@ class BadInputTest {
                 // RunDirectory.checkWritable(resultsDir) before the simulator or Python start: one line only
                 row("is a file, not a directory", "--simulate", "--obs-time", "1", "--results-dir", "{file}"),
                 // an empty region, checked before anything starts
-                wave("--aws-region is empty", "--aws-region", ""));
+                wave("--aws-region is empty", "--aws-region", ""),
+                // an LLM wave's flags, checked before anything starts
+                wave("--openai responses is not an API this sampler speaks: give chat or completions.", "--openai", "responses", "--model", "m"),
+                wave("--openai needs --model NAME", "--openai", "chat"),
+                wave("--model is for an LLM wave: add --openai chat|completions, or leave it out.", "--model", "m"),
+                wave("--max-tokens must be 0", "--openai", "chat", "--model", "m", "--max-tokens", "-1"),
+                wave("--synthetic-input-tokens '10,x' is not N or N,STDDEV", "--openai", "chat", "--model", "m", "--synthetic-input-tokens", "10,x"),
+                wave("--shared-prefix 200 is longer than the synthetic prompts (128 words)", "--openai", "chat", "--model", "m", "--shared-prefix", "200"),
+                wave("does not exist; give a JSONL file", "--openai", "chat", "--model", "m", "--prompts", "{missing}"),
+                wave("Line 1 of the prompts file", "--openai", "chat", "--model", "m", "--prompts", "{file}"),
+                python("--openai and --factories-file are two kinds of wave", "--openai", "chat", "--model", "m"),
+                wave("--slo part 'ttft=soon' is not KEY=DURATION", "--openai", "chat", "--model", "m", "--slo", "ttft=soon"),
+                wave("--slo is for an LLM wave", "--slo", "ttft=1s"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -53,6 +53,7 @@ class ElementsInJMeterMenuTest {
     static {
         ELEMENTS.put(ConstantRpsTimer.class, MenuFactory.TIMERS);
         ELEMENTS.put(PythonFactorySampler.class, MenuFactory.SAMPLERS);
+        ELEMENTS.put(io.inferencebench.openai.OpenAiStreamingSampler.class, MenuFactory.SAMPLERS);
         ELEMENTS.put(WaveSummaryListener.class, MenuFactory.LISTENERS);
         ELEMENTS.put(ClientBottleneckDetector.class, MenuFactory.LISTENERS);
         ELEMENTS.put(ServerMetricsListener.class, MenuFactory.LISTENERS);

@@ -182,15 +182,24 @@ final class Completion {
 
     /** Server-sent event carrying token {@code k}; the last one also carries the finish reason. */
     byte[] chunk(int k) {
-        String finish = k == tokens - 1 ? "\"" + finishReason() + "\"" : "null";
+        return chunk(k, 1);
+    }
+
+    /** Server-sent event carrying tokens {@code k} to {@code k + count - 1}; the last one also carries the finish reason. */
+    byte[] chunk(int k, int count) {
+        StringBuilder text = new StringBuilder(count * 6);
+        for (int i = k; i < k + count; i++) {
+            text.append(token(i));
+        }
+        String finish = k + count >= tokens ? "\"" + finishReason() + "\"" : "null";
         StringBuilder b = new StringBuilder(300).append("data: ")
                 .append(head(chat ? "chat.completion.chunk" : "text_completion"));
         if (chat) {
             b.append("{\"index\":0,\"delta\":{").append(k == 0 ? "\"role\":\"assistant\"," : "")
-                    .append("\"content\":\"").append(token(k)).append("\"},\"finish_reason\":").append(finish)
+                    .append("\"content\":\"").append(text).append("\"},\"finish_reason\":").append(finish)
                     .append('}');
         } else {
-            b.append("{\"index\":0,\"text\":\"").append(token(k)).append("\",\"logprobs\":null,\"finish_reason\":")
+            b.append("{\"index\":0,\"text\":\"").append(text).append("\",\"logprobs\":null,\"finish_reason\":")
                     .append(finish).append('}');
         }
         return b.append("]}\n\n").toString().getBytes(StandardCharsets.UTF_8);

@@ -191,10 +191,11 @@ public final class EndpointSimulator implements AutoCloseable {
                     return;
                 }
                 queue.submit(c.stream() ? new TokenStream(exchange, arrival, c)
-                        : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false));
+                        : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false,
+                                options.prefillNanos(c.promptTokens())));
             } else {
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0, true));
+                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0, true, 0));
             }
         } catch (IOException | RuntimeException e) {
             exchange.close();
@@ -314,13 +315,15 @@ public final class EndpointSimulator implements AutoCloseable {
         private final byte[] body;
         private final int tokens;
         private final boolean sageMaker;
+        private final long prefillNanos;
 
         /**
          * @param tokens completion tokens in the body, each after the first adding an ITL; 0 for an invocation
          * @param sageMaker whether errors take the SageMaker-runtime shape rather than OpenAI's
          */
         Reply(HttpExchange exchange, long arrival, LatencyDistribution serviceTime, byte[] body, int tokens,
-                boolean sageMaker) {
+                boolean sageMaker, long prefillNanos) {
+            this.prefillNanos = prefillNanos;
             this.exchange = exchange;
             this.arrival = arrival;
             this.serviceTime = serviceTime;
@@ -331,7 +334,7 @@ public final class EndpointSimulator implements AutoCloseable {
 
         @Override
         public void start() {
-            long service = serviceTime.sampleNanos(ThreadLocalRandom.current());
+            long service = serviceTime.sampleNanos(ThreadLocalRandom.current()) + prefillNanos;
             if (tokens > 1) {
                 service += (tokens - 1) * options.itl().toNanos();
             }
@@ -377,14 +380,19 @@ public final class EndpointSimulator implements AutoCloseable {
         @Override
         public void start() {
             begin = System.nanoTime();
-            ttft = options.ttft().sampleNanos(ThreadLocalRandom.current());
+            ttft = options.ttft().sampleNanos(ThreadLocalRandom.current()) + options.prefillNanos(completion.promptTokens());
             at(finishNanos(begin, ttft), () -> send(0));
         }
 
-        /** Sends token {@code k} and as many following ones as are due, then schedules the next. */
-        private void send(int k) {
+        /**
+         * Sends chunk {@code c} and as many following ones as are due, then schedules the next. With K
+         * tokens per chunk the C = ceil(tokens / K) chunks are spread evenly from TTFT to
+         * TTFT + (tokens - 1) x ITL, so the stream lasts as long as with one token per chunk and
+         * aiperf's ITL ((last - first) / (tokens - 1)) reads the configured ITL.
+         */
+        private void send(int c) {
             try {
-                if (k == 0) {
+                if (c == 0) {
                     if (fails()) {
                         answered = true;
                         try {
@@ -401,17 +409,21 @@ public final class EndpointSimulator implements AutoCloseable {
                 }
                 long itl = options.itl().toNanos();
                 int tokens = completion.tokens();
+                int perChunk = options.tokensPerChunk();
+                int chunks = (tokens + perChunk - 1) / perChunk;
+                long span = (tokens - 1) * itl;
                 while (true) {
-                    out.write(completion.chunk(k));
-                    k++;
-                    if (k == tokens) {
+                    int first = c * perChunk;
+                    out.write(completion.chunk(first, Math.min(perChunk, tokens - first)));
+                    c++;
+                    if (c == chunks) {
                         finish();
                         return;
                     }
-                    long next = finishNanos(begin, ttft + k * itl);
+                    long next = finishNanos(begin, ttft + (chunks == 1 ? 0 : span * c / (chunks - 1)));
                     if (next > System.nanoTime()) {
                         out.flush();
-                        int following = k;
+                        int following = c;
                         at(next, () -> send(following));
                         return;
                     }

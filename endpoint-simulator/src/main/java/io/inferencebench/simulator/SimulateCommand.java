@@ -54,6 +54,14 @@ public class SimulateCommand implements Callable<Integer> {
             description = "Tokens per completion when the request sets no max_tokens (default: ${DEFAULT-VALUE}).")
     String outputTokens;
 
+    @Option(names = "--tokens-per-chunk", defaultValue = "1",
+            description = "Tokens each streamed chunk carries, spread over the same stream length (default: ${DEFAULT-VALUE}).")
+    String tokensPerChunk;
+
+    @Option(names = "--prefill-rate", paramLabel = "TOKENS_PER_S", defaultValue = "0",
+            description = "Prompt tokens read per second: TTFT grows by prompt tokens / rate (default: ${DEFAULT-VALUE}, none).")
+    String prefillRate;
+
     /** The options these flags describe. */
     public SimulatorOptions options() {
         SimulatorOptions o = SimulatorOptions.defaults().withHost(host)
@@ -62,7 +70,14 @@ public class SimulateCommand implements Callable<Integer> {
                 .withCapacity(number("--capacity", capacity, "a whole number of requests, 0 for unlimited"))
                 .withErrorRate(fraction(errorRate))
                 .withItl(itl)
-                .withOutputTokens(number("--output-tokens", outputTokens, "a positive whole number of tokens"));
+                .withOutputTokens(number("--output-tokens", outputTokens, "a positive whole number of tokens"))
+                .withTokensPerChunk(number("--tokens-per-chunk", tokensPerChunk, "a positive whole number of tokens"));
+        try {
+            o = o.withPrefillRate(Double.parseDouble(prefillRate.trim()));
+        } catch (NumberFormatException e) {
+            throw new SimulatorOptionsException("Option --prefill-rate has the bad value '" + prefillRate
+                    + "': write prompt tokens per second (e.g. 5000), or 0 for a TTFT that ignores the prompt.");
+        }
         if (stall != null) {
             o = o.withStall(stall);
         }

@@ -17,10 +17,10 @@ public final class SimulatorOptions {
 
     /** Keys of {@link #parse(String)}; each mirrors the {@code simulate} flag of the same name. */
     public static final List<String> KEYS = List.of("host", "port", "latency", "capacity", "error-rate",
-            "stall", "ttft", "itl", "output-tokens");
+            "stall", "ttft", "itl", "output-tokens", "tokens-per-chunk", "prefill-rate");
 
     private static final SimulatorOptions DEFAULTS = new SimulatorOptions("127.0.0.1", 0,
-            LatencyDistribution.fixed(Duration.ZERO), 0, 0.0, null, null, Duration.ZERO, 16);
+            LatencyDistribution.fixed(Duration.ZERO), 0, 0.0, null, null, Duration.ZERO, 16, 1, 0);
 
     private final String host;
     private final int port;
@@ -31,9 +31,12 @@ public final class SimulatorOptions {
     private final LatencyDistribution ttft;
     private final Duration itl;
     private final int outputTokens;
+    private final int tokensPerChunk;
+    private final double prefillRate;
 
     private SimulatorOptions(String host, int port, LatencyDistribution latency, int capacity, double errorRate,
-            StallWindow stall, LatencyDistribution ttft, Duration itl, int outputTokens) {
+            StallWindow stall, LatencyDistribution ttft, Duration itl, int outputTokens, int tokensPerChunk,
+            double prefillRate) {
         this.host = host;
         this.port = port;
         this.latency = latency;
@@ -43,6 +46,8 @@ public final class SimulatorOptions {
         this.ttft = ttft;
         this.itl = itl;
         this.outputTokens = outputTokens;
+        this.tokensPerChunk = tokensPerChunk;
+        this.prefillRate = prefillRate;
     }
 
     /**
@@ -111,6 +116,10 @@ public final class SimulatorOptions {
                 return withItl(DurationText.parse(option, value));
             case "output-tokens":
                 return withOutputTokens(parseInt(option, value, "a positive whole number of tokens"));
+            case "tokens-per-chunk":
+                return withTokensPerChunk(parseInt(option, value, "a positive whole number of tokens"));
+            case "prefill-rate":
+                return withPrefillRate(parseRate(option, value));
             default:
                 throw new SimulatorOptionsException("Option --simulate has the unknown key '" + key
                         + "': use one of " + String.join(", ", KEYS) + ".");
@@ -124,6 +133,19 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option " + option + " has the bad value '" + value
                     + "': write " + expected + ".");
         }
+    }
+
+    private static double parseRate(String option, String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw prefillException(option, value);
+        }
+    }
+
+    private static SimulatorOptionsException prefillException(String option, Object value) {
+        return new SimulatorOptionsException("Option " + option + " has the bad value '" + value
+                + "': write prompt tokens per second (e.g. 5000), or 0 for a TTFT that ignores the prompt.");
     }
 
     private static double parseDouble(String option, String value) {
@@ -146,7 +168,7 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException(
                     "Option --host is empty: give an address to listen on, e.g. 127.0.0.1.");
         }
-        return new SimulatorOptions(host.trim(), port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host.trim(), port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     public SimulatorOptions withPort(int port) {
@@ -154,11 +176,11 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option --port has the bad value '" + port
                     + "': write a port number from 0 (any free port) to 65535.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     public SimulatorOptions withLatency(LatencyDistribution latency) {
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     /** @param text {@code 50ms}, {@code uniform:20ms-80ms} or {@code lognormal:50ms,0.5} */
@@ -172,7 +194,7 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option --capacity has the bad value '" + capacity
                     + "': write a whole number of requests, 0 for unlimited.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     /** @param errorRate fraction of requests answered with HTTP 500, 0 to 1 */
@@ -180,11 +202,11 @@ public final class SimulatorOptions {
         if (!(errorRate >= 0 && errorRate <= 1)) {
             throw errorRateException("--error-rate", errorRate);
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     public SimulatorOptions withStall(StallWindow stall) {
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     /** @param text {@code AT:FOR}, e.g. {@code 5s:3s} */
@@ -194,7 +216,7 @@ public final class SimulatorOptions {
 
     /** @param ttft time to first token of completions; null to use the latency distribution */
     public SimulatorOptions withTtft(LatencyDistribution ttft) {
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     public SimulatorOptions withTtft(String text) {
@@ -206,7 +228,7 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option --itl has the bad value '" + itl
                     + "': write a non-negative duration such as 20ms.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
     }
 
     public SimulatorOptions withItl(String text) {
@@ -219,10 +241,48 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option --output-tokens has the bad value '" + outputTokens
                     + "': write a positive whole number of tokens.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens);
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+    }
+
+    /**
+     * @param tokensPerChunk tokens a streamed chunk carries, as servers that batch their stream do; the
+     *                       stream still lasts TTFT + (tokens - 1) x ITL
+     */
+    public SimulatorOptions withTokensPerChunk(int tokensPerChunk) {
+        if (tokensPerChunk < 1) {
+            throw new SimulatorOptionsException("Option --tokens-per-chunk has the bad value '" + tokensPerChunk
+                    + "': write a positive whole number of tokens.");
+        }
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+    }
+
+    /**
+     * @param prefillRate prompt tokens the server reads per second: a completion's TTFT grows by
+     *                    prompt tokens / rate (0: TTFT ignores the prompt)
+     */
+    public SimulatorOptions withPrefillRate(double prefillRate) {
+        if (!(prefillRate >= 0) || Double.isInfinite(prefillRate)) {
+            throw prefillException("--prefill-rate", prefillRate);
+        }
+        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens,
+                tokensPerChunk, prefillRate);
     }
 
     // ---- accessors ----
+
+    /** Prompt tokens per second of prefill; 0 means none. */
+    public double prefillRate() {
+        return prefillRate;
+    }
+
+    /** The time the prompt of {@code promptTokens} adds to TTFT. */
+    long prefillNanos(int promptTokens) {
+        return prefillRate > 0 ? Math.round(promptTokens / prefillRate * 1e9) : 0;
+    }
+
+    public int tokensPerChunk() {
+        return tokensPerChunk;
+    }
 
     public String host() {
         return host;
@@ -280,6 +340,13 @@ public final class SimulatorOptions {
             b.append(", itl ").append(DurationText.format(itl));
         }
         b.append(", output tokens ").append(outputTokens);
+        if (prefillRate > 0) {
+            b.append(", prefill ").append(prefillRate % 1 == 0 ? Long.toString((long) prefillRate) : Double.toString(prefillRate))
+                    .append(" tokens/s");
+        }
+        if (tokensPerChunk > 1) {
+            b.append(", ").append(tokensPerChunk).append(" tokens per chunk");
+        }
         return b.toString();
     }
 

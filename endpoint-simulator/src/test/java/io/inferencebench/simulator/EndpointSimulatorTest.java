@@ -227,6 +227,58 @@ class EndpointSimulatorTest {
     }
 
     @Test
+    void severalTokensPerChunkSpreadOverTheSameStreamLengthWithUsageCountingTokens() throws Exception {
+        EndpointSimulator s = start(SimulatorOptions.parse("ttft=100ms,itl=20ms,tokens-per-chunk=4"));
+        HttpRequest request = post(s, "/v1/chat/completions", "{\"stream\": true, \"max_tokens\": 10, "
+                + "\"stream_options\": {\"include_usage\": true}, \"messages\": []}");
+        long sent = System.nanoTime();
+        HttpResponse<InputStream> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        List<String> contents = new ArrayList<>();
+        List<Long> contentMillis = new ArrayList<>();
+        String usage = null;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.contains("\"content\"")) {
+                    contentMillis.add((System.nanoTime() - sent) / 1_000_000);
+                    contents.add(JSON.readTree(line.substring(6)).get("choices").get(0).get("delta").get("content").asText());
+                } else if (line.contains("\"usage\"")) {
+                    usage = line.substring(6);
+                }
+            }
+        }
+        // 10 tokens as 4 + 4 + 2, the first at TTFT and the last at TTFT + 9 x ITL
+        assertThat(contents).extracting(c -> c.trim().split(" ").length).containsExactly(4, 4, 2);
+        assertThat(JSON.readTree(usage).get("usage").get("completion_tokens").asInt()).isEqualTo(10);
+        assertThat(contentMillis.get(0)).isBetween(95L, 1000L);
+        assertThat(contentMillis.get(2)).as("TTFT and nine gaps of 20 ms").isBetween(275L, 2000L);
+        assertThat(SimulatorOptions.parse("tokens-per-chunk=4").describe()).endsWith(", 4 tokens per chunk");
+    }
+
+    @Test
+    void aPrefillRateMakesTtftGrowWithThePrompt() throws Exception {
+        EndpointSimulator s = start(SimulatorOptions.parse("ttft=10ms,prefill-rate=1000"));
+        String words = "word ".repeat(300);
+        HttpRequest request = post(s, "/v1/chat/completions", "{\"stream\": true, \"max_tokens\": 1, "
+                + "\"messages\": [{\"role\": \"user\", \"content\": \"" + words + "\"}]}");
+        long sent = System.nanoTime();
+        HttpResponse<InputStream> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        long firstMillis = -1;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (firstMillis < 0 && line.contains("\"content\"")) {
+                    firstMillis = (System.nanoTime() - sent) / 1_000_000;
+                }
+            }
+        }
+        // 300 prompt tokens at 1000 tokens/s: 300 ms on top of the 10 ms TTFT
+        assertThat(firstMillis).isBetween(305L, 2000L);
+        assertThatThrownBy(() -> SimulatorOptions.parse("prefill-rate=fast"))
+                .hasMessageContaining("--simulate prefill-rate has the bad value 'fast'");
+    }
+
+    @Test
     void streamsWithoutUsageChunkUnlessAskedAndUsesOutputTokensByDefault() throws Exception {
         EndpointSimulator s = start(SimulatorOptions.defaults().withOutputTokens(4));
         String body = send(post(s, "/v1/completions", "{\"prompt\": \"x\", \"stream\": true}")).body();

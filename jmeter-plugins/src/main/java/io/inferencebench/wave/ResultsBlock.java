@@ -3,6 +3,8 @@ package io.inferencebench.wave;
 import java.util.List;
 import java.util.Locale;
 
+import io.inferencebench.outcome.Stats;
+import io.inferencebench.outcome.TokenMetrics;
 import io.inferencebench.outcome.WaveOutcome;
 
 /** The RESULTS block printed after a wave, in the original tool's layout, plus latency and pacing lines. */
@@ -38,6 +40,10 @@ public final class ResultsBlock {
                     ms(s.latencyFromIntendedMs().p50()), ms(s.latencyFromIntendedMs().p90()),
                     ms(s.latencyFromIntendedMs().p99()), ms(s.latencyFromIntendedMs().max())));
         }
+        TokenMetrics tokens = s.section(TokenMetrics.SECTION);
+        if (tokens != null) {
+            tokenLines(b, tokens);
+        }
         List<WaveOutcome.ErrorCount> errors = s.errors();
         if (!errors.isEmpty()) {
             b.append("   Errors:\n");
@@ -46,6 +52,32 @@ public final class ResultsBlock {
             }
         }
         return b.toString();
+    }
+
+    /** Shown only for an LLM wave: its token throughput and aiperf's per-request distributions. */
+    private static void tokenLines(StringBuilder b, TokenMetrics t) {
+        b.append(String.format(Locale.ROOT, "   Output tokens:    %s tok/s | total %s | per request p50 %s%s%n",
+                t.outputTokenThroughput() == null ? "N/A" : rate(t.outputTokenThroughput()),
+                t.totalOutputTokens() == null ? "N/A" : t.totalOutputTokens().toString(),
+                t.outputTokens() == null ? "N/A" : String.format(Locale.ROOT, "%.0f", t.outputTokens().p50()),
+                t.tokensCountedAs() == null ? "" : " (counted as " + t.tokensCountedAs() + ")"));
+        distribution(b, "TTFT (ms):", t.timeToFirstTokenMs());
+        distribution(b, "ITL (ms):", t.interTokenLatencyMs());
+        if (t.goodput() != null) {
+            b.append(String.format(Locale.ROOT, "   Goodput:          %s req/s (%d requests met every SLO)%n",
+                    rate(t.goodput()), t.goodRequests()));
+        }
+    }
+
+    private static void distribution(StringBuilder b, String name, Stats s) {
+        if (s != null) {
+            b.append(String.format(Locale.ROOT, "   %-18sp50 %s | p90 %s | p99 %s | max %s%n", name,
+                    ms2(s.p50()), ms2(s.p90()), ms2(s.p99()), ms2(s.max())));
+        }
+    }
+
+    private static String ms2(Double v) {
+        return v == null ? "N/A" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String rate(double r) {

@@ -27,11 +27,21 @@ public final class SampleFields {
     public static final String INPUT_TOKENS = "ib_input_tokens";
     public static final String OUTPUT_TOKENS = "ib_output_tokens";
     public static final String TTFT_MS = "ib_ttft_ms";
+    /** Token figures of a streamed LLM answer, with aiperf's definitions (docs/summary-json.md, {@code tokens}). */
+    public static final String TTST_MS = "ib_ttst_ms";
+    public static final String ITL_MS = "ib_itl_ms";
+    /** Request start to the last content chunk (aiperf's request latency), ms with microsecond decimals. */
+    public static final String REQUEST_LATENCY_MS = "ib_request_latency_ms";
+    /** {@code usage} (the server's count) or {@code chunks} (content chunks counted by the client). */
+    public static final String TOKENS_COUNTED_AS = "ib_tokens_counted_as";
+    /** {@code 1} when the request met every SLO it was given, {@code 0} when not; empty without SLOs (goodput). */
+    public static final String SLO_MET = "ib_slo_met";
 
     /** Every field, in JTL column order. */
     public static final List<String> ALL = List.of(
             INTENDED_START_MS, LATENESS_MS, DROPPED, QUEUE_MS,
-            STATUS, RESPONSE_BYTES, INPUT_TOKENS, OUTPUT_TOKENS, TTFT_MS);
+            STATUS, RESPONSE_BYTES, INPUT_TOKENS, OUTPUT_TOKENS, TTFT_MS,
+            TTST_MS, ITL_MS, REQUEST_LATENCY_MS, TOKENS_COUNTED_AS, SLO_MET);
 
     private static final java.util.Map<String, Integer> POSITION = positions();
 

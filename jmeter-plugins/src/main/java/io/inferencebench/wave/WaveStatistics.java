@@ -17,6 +17,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.jmeter.samplers.SampleResult;
 
 import io.inferencebench.outcome.Stats;
+import io.inferencebench.outcome.TokenMetrics;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.PacingReport;
@@ -44,6 +45,7 @@ public final class WaveStatistics {
     private final Map<String, DoubleHistogram> measurements = new ConcurrentHashMap<>();
     private final Map<String, DoubleAdder> measurementSums = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final TokenStatistics tokens = new TokenStatistics();
     private final AtomicLong firstStartMs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong firstIntendedMicros = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastStartMs = new AtomicLong(Long.MIN_VALUE);
@@ -116,6 +118,9 @@ public final class WaveStatistics {
                 measurementSums.computeIfAbsent(key, k -> new DoubleAdder()).add(v);
             }
         }
+        if (r.isSuccessful()) {
+            tokens.record(fields);
+        }
     }
 
     static String errorMessage(SampleResult r) {
@@ -127,7 +132,7 @@ public final class WaveStatistics {
         return msg == null || msg.isEmpty() ? code : code + "/" + msg;
     }
 
-    private static double number(String s) {
+    static double number(String s) {
         if (s == null || s.isEmpty()) {
             return Double.NaN;
         }
@@ -256,13 +261,17 @@ public final class WaveStatistics {
         }
         WaveOutcome.Threads threads = pacing == null ? null : new WaveOutcome.Threads(pacing.threads(),
                 pacing.maxThreads(), pacing.capReached(), pacing.lateWhileCapped());
-        return new WaveOutcome(WaveOutcome.SCHEMA_VERSION, WaveOutcome.TOOL, version(), null, setup, fired, completed,
+        WaveOutcome outcome = new WaveOutcome(WaveOutcome.SCHEMA_VERSION, WaveOutcome.TOOL, version(), null, setup, fired, completed,
                 completed - failed, failed, Stats.round(duration), Stats.round(clientRps),
                 Stats.round(duration > 0 ? completed / duration : 0), Math.round(successRate * 100000.0) / 100000.0,
                 completed > 0 && successRate >= setup.successThreshold(), start, end, latency(), latencyFromIntended(),
                 pacing == null ? lateStarts() : pacing.lateStarts(),
                 pacing == null ? droppedStarts() : pacing.droppedStarts(), lateness(), threads, queue(),
                 measurements(), errors, null, WaveOutcome.Verdict.NOT_JUDGED, false, null, null);
+        // aiperf's duration for token throughput: first request start to last response end
+        long firstStart = firstStartMs.get();
+        TokenMetrics tokenMetrics = tokens.summary(firstStart == Long.MAX_VALUE ? 0 : (end - firstStart) / 1000.0);
+        return tokenMetrics == null ? outcome : outcome.withSection(TokenMetrics.SECTION, tokenMetrics);
     }
 
     private static String version() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencebench.outcome.ServerMetricsReport;
 import io.inferencebench.outcome.Stats;
 import io.inferencebench.outcome.SummaryV1;
+import io.inferencebench.outcome.TokenMetrics;
 import io.inferencebench.outcome.WaveOutcome;
 
 import java.io.IOException;
@@ -42,6 +43,8 @@ public final class RunSummary {
     private static final Set<String> AIPERF_NON_STATISTICS = Set.of("unit", "tag", "header");
     /** Per-request measurements whose mean means nothing (an HTTP status code). */
     private static final Set<String> UNPLOTTED_MEASUREMENTS = Set.of("status");
+    /** Measurements the {@code tokens} section shows, when a wave has one. */
+    private static final Set<String> TOKEN_MEASUREMENTS = Set.of("ttft_ms", "output_tokens", "input_tokens");
 
     private final Path directory;
     private final WaveOutcome outcome;
@@ -54,6 +57,7 @@ public final class RunSummary {
         this.metrics = new ArrayList<>();
         this.notes = new ArrayList<>();
         readWave();
+        readTokens();
         readAiperf();
         readServerMetrics();
     }
@@ -205,11 +209,38 @@ public final class RunSummary {
                         + ": the client, not the endpoint, limited that wave, so its figures understate the endpoint");
             }
         }
+        // an LLM wave's token section plots these with aiperf's definitions: one panel each, not two
+        boolean tokens = o.section(TokenMetrics.SECTION) != null;
         o.measurements().forEach((key, stats) -> {
             String[] nameAndUnit = measurementNameAndUnit(key);
             distribution("measurement:" + key, stats, nameAndUnit[0], nameAndUnit[1],
-                    !UNPLOTTED_MEASUREMENTS.contains(key), List.of(key));
+                    !UNPLOTTED_MEASUREMENTS.contains(key) && !(tokens && TOKEN_MEASUREMENTS.contains(key)), List.of(key));
         });
+    }
+
+    /** The {@code tokens} section: a panel per token figure, named as aiperf names them. */
+    private void readTokens() {
+        TokenMetrics t = outcome.section(TokenMetrics.SECTION);
+        if (t == null) {
+            return;
+        }
+        single("tokens:output_token_throughput", t.outputTokenThroughput(), "Output token throughput", "tokens/s",
+                ValueStyle.DECIMAL, true, "output_token_throughput");
+        single("tokens:goodput", t.goodput(), "Goodput", "req/s", ValueStyle.DECIMAL, true, "goodput");
+        distribution("tokens:time_to_first_token", t.timeToFirstTokenMs(), "Time to first token", "ms", true,
+                List.of("time_to_first_token", "ttft"));
+        distribution("tokens:inter_token_latency", t.interTokenLatencyMs(), "Inter-token latency", "ms", true,
+                List.of("inter_token_latency", "itl"));
+        distribution("tokens:time_to_second_token", t.timeToSecondTokenMs(), "Time to second token", "ms", true,
+                List.of("time_to_second_token"));
+        distribution("tokens:request_latency", t.requestLatencyMs(), "Request latency to the last token", "ms", false,
+                List.of("request_latency"));
+        distribution("tokens:output_tokens", t.outputTokens(), "Output tokens per request", "tokens", true,
+                List.of("output_sequence_length"));
+        distribution("tokens:input_tokens", t.inputTokens(), "Input tokens per request", "tokens", false,
+                List.of("input_sequence_length"));
+        distribution("tokens:output_token_throughput_per_user", t.outputTokenThroughputPerUser(),
+                "Output token throughput per user", "tokens/s", true, List.of("output_token_throughput_per_user"));
     }
 
     private void readAiperf() {

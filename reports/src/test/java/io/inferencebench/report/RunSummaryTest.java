@@ -159,6 +159,31 @@ class RunSummaryTest {
     }
 
     @Test
+    void anLlmWavesTokensSectionGetsAPanelPerTokenFigureAndNoDuplicateOfItsMeasurements() throws IOException {
+        Path run = Files.createDirectories(temp.resolve("20261204_130000_benchmark"));
+        io.inferencebench.outcome.Stats ttft = new io.inferencebench.outcome.Stats(100L, 20000.0, 200.0, 199.0, 200.0, 202.0, 206.0, 210.0);
+        io.inferencebench.outcome.Stats itl = new io.inferencebench.outcome.Stats(100L, 2000.0, 20.0, 19.9, 20.0, 20.1, 20.2, 20.3);
+        io.inferencebench.outcome.Stats tokens = new io.inferencebench.outcome.Stats(100L, 6400.0, 64.0, 64.0, 64.0, 64.0, 64.0, 64.0);
+        io.inferencebench.outcome.WaveOutcome written = new io.inferencebench.outcome.WaveOutcome(2, "InferenceBench for JMeter",
+                "test", run.getFileName().toString(), null, 100, 100, 100, 0, 10.0, 10.0, 10.0, 1.0, true, 1L, 10_001L,
+                ttft, ttft, 0, 0, null, null, null, Map.of("ttft_ms", ttft, "output_tokens", tokens), List.of(), null,
+                io.inferencebench.outcome.WaveOutcome.Verdict.NOT_JUDGED, false, null, null)
+                .withSection(io.inferencebench.outcome.TokenMetrics.SECTION, new io.inferencebench.outcome.TokenMetrics(100,
+                        "usage", 640.0, 6400L, 12800L, null, null, ttft, itl, itl, ttft, tokens, tokens, itl));
+        written.write(run);
+
+        RunSummary summary = RunSummary.read(run);
+
+        assertThat(metric(summary, "tokens:time_to_first_token").orElseThrow().plotted()).isTrue();
+        assertThat(metric(summary, "tokens:inter_token_latency").orElseThrow().statistics()).containsEntry("p50", 20.0);
+        assertThat(metric(summary, "tokens:output_token_throughput").orElseThrow().statistics())
+                .containsEntry(Metric.VALUE, 640.0);
+        assertThat(metric(summary, "tokens:goodput")).as("no SLO, no goodput").isEmpty();
+        assertThat(metric(summary, "measurement:ttft_ms").orElseThrow().plotted()).isFalse();
+        assertThat(metric(summary, "measurement:output_tokens").orElseThrow().plotted()).isFalse();
+    }
+
+    @Test
     void aMissingDirectoryIsNamed() {
         Path missing = temp.resolve("no_such_run");
         assertThatThrownBy(() -> RunSummary.read(missing))

@@ -22,6 +22,7 @@ import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.inferencebench.outcome.TokenMetrics;
 import io.inferencebench.wave.SampleFields;
 
 /**
@@ -203,6 +204,18 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
             variables.put(SampleFields.INPUT_TOKENS, invocation.measurement("input_tokens"));
             variables.put(SampleFields.OUTPUT_TOKENS, invocation.measurement("output_tokens"));
             variables.put(SampleFields.TTFT_MS, ttft);
+            // the token figures of a streamed answer (token_times_ms), with the native sampler's definitions
+            String latency = invocation.measurement("request_latency_ms");
+            String output = invocation.measurement("output_tokens");
+            double itl = latency.isEmpty() || ttft.isEmpty() || output.isEmpty() ? Double.NaN
+                    : TokenMetrics.interTokenLatencyMs(parseOr(latency, Double.NaN), parseOr(ttft, Double.NaN),
+                            parseOr(output, Double.NaN));
+            variables.put(SampleFields.TTST_MS, invocation.measurement("ttst_ms"));
+            variables.put(SampleFields.REQUEST_LATENCY_MS, latency);
+            variables.put(SampleFields.ITL_MS, Double.isNaN(itl) ? "" : Double.toString(itl));
+            variables.put(SampleFields.TOKENS_COUNTED_AS, output.isEmpty() ? ""
+                    : invocation.measurement("tokens_counted_as_chunks").isEmpty() ? TokenMetrics.COUNTED_AS_USAGE
+                    : TokenMetrics.COUNTED_AS_CHUNKS);
         }
         return result;
     }

@@ -25,7 +25,8 @@ MIN_PYTHON = (3, 9)
 REQUEST_SIZE = 13
 OK, INVOKE_FAILED, PAYLOAD_FAILED = 1, 0, 2
 # Keys an invoke may return; any other numeric key is kept too (see docs/python-factories.md).
-KNOWN_MEASUREMENTS = ("status", "response_bytes", "input_tokens", "output_tokens", "ttft_ms")
+KNOWN_MEASUREMENTS = ("status", "response_bytes", "input_tokens", "output_tokens", "ttft_ms", "token_times_ms",
+                      "tokens_counted_as")
 
 
 class ContractError(Exception):
@@ -54,6 +55,21 @@ def encode_measurements(result):
     """invoke's return value as 'key=value' lines; only a dict's numeric values count."""
     if result is None or not isinstance(result, dict):
         return b""
+    times = result.get("token_times_ms")
+    if isinstance(times, (list, tuple)) and times and all(
+            isinstance(t, (int, float)) and not isinstance(t, bool) for t in times):
+        # aiperf's figures from the content chunks' arrival times; ITL needs the token count, so Java derives it
+        derived = {"request_latency_ms": times[-1], "content_chunks": len(times)}
+        if len(times) > 1:
+            derived["ttst_ms"] = times[1] - times[0]
+        derived.setdefault("ttft_ms", times[0])
+        if "output_tokens" not in result or result["output_tokens"] is None:
+            derived["output_tokens"] = len(times)
+            derived["tokens_counted_as_chunks"] = 1
+        derived.update((k, v) for k, v in result.items() if v is not None)
+        result = derived
+    if result.get("tokens_counted_as") == "chunks":
+        result = dict(result, tokens_counted_as_chunks=1)
     lines = []
     for key, value in result.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -76,9 +76,14 @@ class ExampleFactoriesTest {
         assertThat(results).allSatisfy(i -> {
             assertThat(i.ok()).as(i.error()).isTrue();
             assertThat(i.measurement("status")).isEqualTo("200");
-            assertThat(i.measurement("output_tokens")).isEqualTo("32");
+            assertThat(i.measurement("output_tokens")).as("the --openai default max_tokens").isEqualTo("64");
             assertThat(Integer.parseInt(i.measurement("input_tokens"))).isPositive();
             assertThat(Double.parseDouble(i.measurement("ttft_ms"))).isBetween(20.0, 1000.0);
+            // token_times_ms became the figures the native sampler reports
+            assertThat(i.measurement("content_chunks")).isEqualTo("64");
+            assertThat(Double.parseDouble(i.measurement("request_latency_ms"))).as("TTFT 20 ms + 63 x 1 ms")
+                    .isGreaterThanOrEqualTo(82.0);
+            assertThat(Double.parseDouble(i.measurement("ttst_ms"))).isBetween(0.0, 1000.0);
         });
     }
 

@@ -1,0 +1,42 @@
+"""The LLM benchmark's table, from the waves' summary.json and results.jtl (bench/llm/run)."""
+import csv
+import json
+import os
+import statistics
+import sys
+
+out = sys.argv[1]
+rows = []
+loads = {}
+with open(os.path.join(out, "waves.txt")) as f:
+    for line in f:
+        route, rate, ticks, hz, *load = line.split()
+        loads[(route, rate)] = (" ".join(load), int(ticks) * 1000.0 / int(hz))
+print("%-7s %7s %9s %7s %8s %11s %9s %10s %9s %s" % ("route", "target", "achieved", "% hit", "CV 1s", "CPU ms/req",
+                                                       "sim ms/req", "TTFT p99", "ITL p50", "load avg (1, 5, 15 min) at the end"))
+for (route, rate), (load, sim_ms) in loads.items():
+    runs = os.path.join(out, "%s-%s" % (route, rate))
+    dirs = sorted(d for d in os.listdir(runs)) if os.path.isdir(runs) else []
+    if not dirs:
+        print("%-7s %7s  no run (see %s.log)" % (route, rate, runs))
+        continue
+    run = os.path.join(runs, dirs[-1])
+    s = json.load(open(os.path.join(run, "summary.json")))
+    hw = s.get("client_hw") or {}
+    cpu = (hw.get("process_cpu_percent") or {}).get("avg")
+    cpu_ms = cpu / 100.0 * s["duration_s"] * 1000.0 / max(1, s["completed"]) if cpu is not None else float("nan")
+    tokens = s.get("tokens") or {}
+    ttft = (tokens.get("time_to_first_token_ms") or {}).get("p99", float("nan"))
+    itl = (tokens.get("inter_token_latency_ms") or {}).get("p50", float("nan"))
+    starts = {}
+    with open(os.path.join(run, "results.jtl")) as f:
+        for r in csv.DictReader(f):
+            second = int(r["timeStamp"]) // 1000
+            starts[second] = starts.get(second, 0) + 1
+    seconds = sorted(starts)[1:-1]  # whole seconds inside the wave
+    counts = [starts[x] for x in seconds]
+    cv = statistics.pstdev(counts) / statistics.mean(counts) if len(counts) > 1 else float("nan")
+    target = float(rate)
+    print("%-7s %7.0f %9.1f %6.1f%% %7.1f%% %11.3f %9.3f %10.1f %9.2f %s" % (
+        route, target, s["client_rps"], 100.0 * s["client_rps"] / target, 100 * cv, cpu_ms,
+        sim_ms / max(1, s["completed"]), ttft, itl, load))

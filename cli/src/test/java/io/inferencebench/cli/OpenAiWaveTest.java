@@ -1,0 +1,101 @@
+package io.inferencebench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.inferencebench.testsupport.CapturedConsole;
+
+/** LLM waves through the command line, with the real simulator streaming tokens. */
+class OpenAiWaveTest {
+    private static final String KEY = "sk-test-DO-NOT-LEAK-4711";
+
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
+    @TempDir
+    Path tmp;
+    private Path results;
+
+    @BeforeEach
+    void resultsDirectory() {
+        results = tmp.resolve("results");
+    }
+
+    private int benchmark(String... args) {
+        return Benchmark.execute(Stream.concat(Stream.of(args), Stream.of("--results-dir", results.toString()))
+                .toArray(String[]::new));
+    }
+
+    private Path run() throws Exception {
+        try (Stream<Path> runs = Files.list(results)) {
+            List<Path> dirs = runs.sorted().toList();
+            return dirs.get(dirs.size() - 1);
+        }
+    }
+
+    @Test
+    void aStreamedWaveHasATokensSectionTokenLinesAndTokenColumnsAndNoKeyInAnyFile() throws Exception {
+        int code = benchmark("--simulate=ttft=100ms,itl=5ms", "--openai", "chat", "--model", "sim-7b",
+                "--max-tokens", "32", "--synthetic-input-tokens", "50", "--api-key", KEY, "--slo", "ttft=5s,itl=1s",
+                "--client-rps", "10", "--num-requests", "20");
+        assertThat(code).as(console.out()).isEqualTo(0);
+        Path run = run();
+        JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertThat(s.get("spec").get("mode").asText()).isEqualTo("openai");
+        assertThat(s.get("spec").get("target").asText()).endsWith("/v1/chat/completions");
+        JsonNode tokens = s.get("tokens");
+        assertThat(tokens.get("requests").asLong()).isEqualTo(20);
+        assertThat(tokens.get("tokens_counted_as").asText()).isEqualTo("usage");
+        assertThat(tokens.get("total_output_tokens").asLong()).isEqualTo(20 * 32);
+        assertThat(tokens.get("total_input_tokens").asLong()).isEqualTo(20 * 50);
+        assertThat(tokens.get("output_tokens").get("p50").asDouble()).isEqualTo(32);
+        assertThat(tokens.get("time_to_first_token_ms").get("p50").asDouble()).isBetween(99.0, 300.0);
+        assertThat(tokens.get("inter_token_latency_ms").get("p50").asDouble()).isBetween(4.5, 15.0);
+        assertThat(tokens.get("output_token_throughput").asDouble()).isGreaterThan(0);
+        assertThat(tokens.get("good_requests").asLong()).as("every request within the SLOs").isEqualTo(20);
+        assertThat(tokens.get("goodput").asDouble()).isGreaterThan(0);
+        assertThat(console.out()).contains("Output tokens:").contains("TTFT (ms):").contains("ITL (ms):").contains("Goodput:")
+                .contains("(counted as usage)").doesNotContain(KEY);
+        assertThat(Files.readString(run.resolve("results.jtl")).lines().findFirst().orElseThrow())
+                .contains("\"ib_ttft_ms\"", "\"ib_itl_ms\"", "\"ib_ttst_ms\"", "\"ib_request_latency_ms\"");
+        try (Stream<Path> files = Files.walk(run)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain(KEY);
+            }
+        }
+        assertThat(Files.readString(run.resolve("plan.jmx"))).contains("${__P(ib.header.1)}");
+    }
+
+    @Test
+    void aNonStreamedWaveHasLatencyAndUsageTokensOnly() throws Exception {
+        int code = benchmark("--simulate=ttft=20ms,itl=1ms", "--openai", "completions", "--model", "m", "--no-stream",
+                "--max-tokens", "8", "--client-rps", "10", "--num-requests", "5", "--no-warmup");
+        assertThat(code).as(console.out()).isEqualTo(0);
+        JsonNode tokens = new ObjectMapper().readTree(run().resolve("summary.json").toFile()).get("tokens");
+        assertThat(tokens.get("total_output_tokens").asLong()).isEqualTo(40);
+        assertThat(tokens.has("time_to_first_token_ms")).isFalse();
+        assertThat(tokens.has("goodput")).as("no --slo, no goodput").isFalse();
+        assertThat(tokens.get("request_latency_ms").get("p50").asDouble()).isGreaterThanOrEqualTo(27.0);
+        assertThat(console.out()).doesNotContain("TTFT (ms):");
+    }
+
+    @Test
+    void anHttpWaveHasNoTokensSection() throws Exception {
+        int code = benchmark("--simulate=latency=5ms", "--client-rps", "10", "--num-requests", "5", "--no-warmup");
+        assertThat(code).as(console.out()).isEqualTo(0);
+        assertThat(new ObjectMapper().readTree(run().resolve("summary.json").toFile()).has("tokens")).isFalse();
+        assertThat(console.out()).doesNotContain("Output tokens:");
+    }
+}

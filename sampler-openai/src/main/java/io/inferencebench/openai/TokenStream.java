@@ -1,0 +1,249 @@
+package io.inferencebench.openai;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a {@code text/event-stream} answer as its bytes arrive, and times every server-sent event at
+ * the moment its first byte arrived (aiperf's definition). Events are split at a blank line ({@code \n\n} or {@code \r\n\r\n}); only their
+ * {@code data:} lines matter. A content event counts as a chunk; the usage, error and {@code [DONE]}
+ * events say how many tokens there were and how the stream ended.
+ *
+ * <p>One instance per request, fed by the thread that reads the connection.
+ */
+final class TokenStream {
+    private final long startNanos;
+    /** A non-streamed answer: its body, kept whole; {@code null} for a stream. */
+    private final ByteArrayOutputStream whole;
+
+    /** The event being read: its bytes so far and when its first byte arrived. */
+    private byte[] event = new byte[512];
+    private int eventLength;
+    private long eventNanos;
+    /** Trailing line ends of the event being read, to find the blank line that ends it. */
+    private int newlines;
+
+    private long bytes;
+    private int contentChunks;
+    private long firstContentNanos = -1;
+    private long secondContentNanos = -1;
+    private long lastContentNanos = -1;
+    private int usageOutputTokens = -1;
+    private int usagePromptTokens = -1;
+    private boolean doneSeen;
+    private String error;
+    /** Not 0 when the server answered with an error status: the body is then its explanation, not a stream. */
+    private int failedStatus;
+    private java.io.ByteArrayOutputStream failedBody;
+
+    TokenStream(long startNanos) {
+        this(startNanos, false);
+    }
+
+    /** @param whole the answer is one JSON document (a non-streamed request), not events */
+    TokenStream(long startNanos, boolean whole) {
+        this.startNanos = startNanos;
+        this.whole = whole ? new ByteArrayOutputStream(1024) : null;
+    }
+
+    /** Feeds bytes that arrived at {@code nanos}. */
+    void accept(byte[] data, long nanos) {
+        accept(data, 0, data.length, nanos);
+    }
+
+    void accept(byte[] data, int offset, int length, long nanos) {
+        bytes += length;
+        if (whole != null && failedStatus == 0) {
+            whole.write(data, offset, length);
+            return;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            accept(data[i], nanos);
+        }
+    }
+
+    /** The body of a non-streamed answer. */
+    byte[] wholeBody() {
+        return whole == null ? new byte[0] : whole.toByteArray();
+    }
+
+    /** The server answered with {@code status} instead of a stream: keep its body for the message. */
+    TokenStream failedWith(int status) {
+        failedStatus = status;
+        failedBody = new java.io.ByteArrayOutputStream();
+        return this;
+    }
+
+    private void accept(byte b, long now) {
+        if (failedStatus != 0) {
+            if (failedBody.size() < 4096) {
+                failedBody.write(b);
+            }
+            return;
+        }
+        if (b == '\r') {
+            return; // CRLF line ends: the LF decides
+        }
+        if (b == '\n') {
+            if (eventLength == 0) {
+                return; // blank lines between events
+            }
+            if (++newlines == 2) {
+                eventEnded();
+                return;
+            }
+        } else {
+            newlines = 0;
+        }
+        if (eventLength == 0) {
+            eventNanos = now;
+        }
+        if (eventLength == event.length) {
+            event = java.util.Arrays.copyOf(event, event.length * 2);
+        }
+        event[eventLength++] = b;
+    }
+
+    private void eventEnded() {
+        int length = eventLength;
+        eventLength = 0;
+        newlines = 0;
+        boolean errorEvent = false;
+        StringBuilder data = null;
+        String single = null;
+        int lineStart = 0;
+        for (int i = 0; i <= length; i++) {
+            if (i == length || event[i] == '\n') {
+                if (startsWith(lineStart, i, "data:")) {
+                    int from = lineStart + 5;
+                    if (from < i && event[from] == ' ') {
+                        from++;
+                    }
+                    String line = new String(event, from, i - from, StandardCharsets.UTF_8);
+                    if (single == null && data == null) {
+                        single = line;
+                    } else {
+                        if (data == null) {
+                            data = new StringBuilder(single);
+                        }
+                        data.append('\n').append(line);
+                    }
+                } else if (startsWith(lineStart, i, "event:")) {
+                    errorEvent = new String(event, lineStart + 6, i - lineStart - 6, StandardCharsets.UTF_8).trim()
+                            .equals("error");
+                }
+                lineStart = i + 1;
+            }
+        }
+        String payload = data != null ? data.toString() : single;
+        if (payload != null) {
+            data(payload, errorEvent, eventNanos);
+        }
+    }
+
+    private boolean startsWith(int from, int to, String prefix) {
+        if (to - from < prefix.length()) {
+            return false;
+        }
+        for (int k = 0; k < prefix.length(); k++) {
+            if (event[from + k] != prefix.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void data(String payload, boolean errorEvent, long nanos) {
+        if (payload.equals("[DONE]")) {
+            doneSeen = true;
+            return;
+        }
+        if (errorEvent || Chunks.isError(payload)) {
+            if (error == null) {
+                error = Chunks.errorMessage(payload);
+            }
+            return;
+        }
+        if (Chunks.hasContent(payload)) {
+            contentChunks++;
+            if (firstContentNanos < 0) {
+                firstContentNanos = nanos;
+            } else if (secondContentNanos < 0) {
+                secondContentNanos = nanos;
+            }
+            lastContentNanos = nanos;
+        }
+        if (Chunks.mayHaveUsage(payload)) {
+            int[] usage = Chunks.usage(payload);
+            if (usage != null) {
+                usagePromptTokens = usage[0];
+                usageOutputTokens = usage[1];
+            }
+        }
+    }
+
+    /** The connection broke or timed out: the request fails with {@code why}, keeping what arrived. */
+    void broken(String why) {
+        if (error == null) {
+            error = whole != null || failedStatus != 0 ? why
+                    : "the stream broke after " + contentChunks + " chunks: " + why;
+        }
+    }
+
+    /** The answer ended. */
+    TokenStream end() {
+        if (failedStatus != 0) {
+            error = Chunks.statusMessage(failedStatus, failedBody.toString(StandardCharsets.UTF_8));
+            return this;
+        }
+        if (whole != null) {
+            return this;
+        }
+        if (eventLength > 0) {
+            eventEnded(); // a last event without its blank line still counts
+        }
+        if (error == null && !doneSeen) {
+            error = "the stream ended without data: [DONE] after " + contentChunks + " chunks";
+        }
+        return this;
+    }
+
+    String error() {
+        return error;
+    }
+
+    /** The request's token figures; {@code endNanos} is when the answer ended. */
+    TokenMeasurement measurement(long endNanos) {
+        int output = usageOutputTokens >= 0 ? usageOutputTokens : contentChunks;
+        return TokenMeasurement.of(startNanos, firstContentNanos, secondContentNanos, lastContentNanos, endNanos,
+                output, usagePromptTokens, usageOutputTokens >= 0 ? TokenMeasurement.COUNTED_AS_USAGE
+                        : TokenMeasurement.COUNTED_AS_CHUNKS, bytes, error);
+    }
+
+    /**
+     * Loads and compiles the reading of a stream before the first request, so the first requests of a
+     * wave are not timed by a cold JVM (their TTFT read up to 100 ms high without it).
+     */
+    static void warmUp() {
+        byte[] chunk = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" the\"},\"finish_reason\":null}]}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] end = ("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":64}}\n\ndata: [DONE]\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 200; i++) {
+            TokenStream s = new TokenStream(0);
+            for (int k = 0; k < 64; k++) {
+                s.accept(chunk, k);
+            }
+            s.accept(end, 64);
+            s.end().measurement(65);
+        }
+    }
+
+    int contentChunks() {
+        return contentChunks;
+    }
+
+    int failedStatus() {
+        return failedStatus;
+    }
+}

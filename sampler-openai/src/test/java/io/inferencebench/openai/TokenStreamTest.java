@@ -1,0 +1,160 @@
+package io.inferencebench.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+/** The stream reader fed bytes with their arrival times, as the HTTP client hands them over. */
+class TokenStreamTest {
+    private static final long MS = 1_000_000L;
+
+    private static String chunk(String content) {
+        return "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                + content + "\"},\"finish_reason\":null}]}\n\n";
+    }
+
+    private static final String ROLE = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+
+    private static String usage(int prompt, int completion) {
+        return "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + "}}\n\n";
+    }
+
+    private static void feed(TokenStream s, String text, long atMs) {
+        s.accept(text.getBytes(StandardCharsets.UTF_8), atMs * MS);
+    }
+
+    @Test
+    void timesEachContentChunkAndTakesTokensFromUsage() {
+        TokenStream s = new TokenStream(0);
+        feed(s, ROLE, 100); // role-only: ignored, as aiperf does
+        feed(s, chunk(" the"), 200);
+        feed(s, chunk(" of"), 220);
+        feed(s, chunk(" and"), 240);
+        feed(s, usage(12, 3) + "data: [DONE]\n\n", 241);
+        TokenMeasurement m = s.end().measurement(242 * MS);
+
+        assertThat(m.ok()).isTrue();
+        assertThat(m.ttftMs()).isEqualTo(200.0);
+        assertThat(m.ttstMs()).isEqualTo(20.0);
+        assertThat(m.latencyMs()).isEqualTo(240.0);
+        assertThat(m.itlMs()).isEqualTo(20.0);
+        assertThat(m.outputTokens()).isEqualTo(3);
+        assertThat(m.inputTokens()).isEqualTo(12);
+        assertThat(m.countedAs()).isEqualTo("usage");
+        assertThat(m.elapsedNanos()).isEqualTo(242 * MS);
+    }
+
+    @Test
+    void severalTokensPerChunkDoNotDistortInterTokenLatency() {
+        // 8 tokens in 2 chunks of 4: the server's usage says 8, so ITL spreads the span over 7 gaps
+        TokenStream s = new TokenStream(0);
+        feed(s, chunk(" a b c d"), 200);
+        feed(s, chunk(" e f g h"), 340);
+        feed(s, usage(5, 8) + "data: [DONE]\n\n", 341);
+        TokenMeasurement m = s.end().measurement(341 * MS);
+
+        assertThat(m.outputTokens()).isEqualTo(8);
+        assertThat(m.itlMs()).isEqualTo(20.0);
+    }
+
+    @Test
+    void withoutUsageContentChunksAreCountedAndSaidSo() {
+        TokenStream s = new TokenStream(0);
+        feed(s, chunk("x") + chunk("y"), 50);
+        feed(s, chunk("z") + "data: [DONE]\n\n", 90);
+        TokenMeasurement m = s.end().measurement(91 * MS);
+
+        assertThat(m.outputTokens()).isEqualTo(3);
+        assertThat(m.countedAs()).isEqualTo("chunks");
+        assertThat(m.ttftMs()).isEqualTo(50.0);
+        assertThat(m.ttstMs()).as("two events in one read arrived together").isEqualTo(0.0);
+        assertThat(m.itlMs()).isEqualTo(20.0);
+    }
+
+    @Test
+    void anEventIsTimedAtItsFirstByteEvenWhenSplitAcrossReads() {
+        TokenStream s = new TokenStream(0);
+        String one = chunk("hello");
+        feed(s, one.substring(0, 10), 100);
+        feed(s, one.substring(10) + chunk("world").substring(0, 3), 130);
+        feed(s, chunk("world").substring(3) + "data: [DONE]\r\n\r\n", 170);
+        TokenMeasurement m = s.end().measurement(171 * MS);
+
+        assertThat(m.ttftMs()).isEqualTo(100.0);
+        assertThat(m.ttstMs()).isEqualTo(30.0);
+        assertThat(m.ok()).isTrue();
+    }
+
+    @Test
+    void crlfEventsAndCompletionsTextAreRead() {
+        TokenStream s = new TokenStream(0);
+        feed(s, "data: {\"choices\":[{\"text\":\" the\"}]}\r\n\r\n", 10);
+        feed(s, "data: {\"choices\":[{\"text\":\" end\"}]}\r\n\r\ndata: [DONE]\r\n\r\n", 30);
+        TokenMeasurement m = s.end().measurement(30 * MS);
+
+        assertThat(m.outputTokens()).isEqualTo(2);
+        assertThat(m.itlMs()).isEqualTo(20.0);
+        assertThat(m.ok()).isTrue();
+    }
+
+    @Test
+    void anErrorEventFailsTheRequestAndKeepsTheTokensReceived() {
+        TokenStream s = new TokenStream(0);
+        feed(s, chunk("a") + chunk("b"), 10);
+        feed(s, "data: {\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}\n\n", 20);
+        TokenMeasurement m = s.end().measurement(21 * MS);
+
+        assertThat(m.ok()).isFalse();
+        assertThat(m.error()).isEqualTo("the stream sent an error: model overloaded");
+        assertThat(m.outputTokens()).isEqualTo(2);
+    }
+
+    @Test
+    void anSseErrorEventTypeFailsTheRequest() {
+        TokenStream s = new TokenStream(0);
+        feed(s, chunk("a") + "event: error\ndata: {\"message\":\"upstream reset\"}\n\n", 10);
+        assertThat(s.end().measurement(11 * MS).error()).isEqualTo("the stream sent an error: upstream reset");
+    }
+
+    @Test
+    void aStreamThatEndsWithoutDoneFails() {
+        TokenStream s = new TokenStream(0);
+        feed(s, chunk("a") + chunk("b") + chunk("c"), 10);
+        TokenMeasurement m = s.end().measurement(11 * MS);
+
+        assertThat(m.ok()).isFalse();
+        assertThat(m.error()).isEqualTo("the stream ended without data: [DONE] after 3 chunks");
+        assertThat(m.outputTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void aDroppedConnectionFailsWithItsCauseAndKeepsTheTokens() {
+        TokenStream s = new TokenStream(0);
+        feed(s, chunk("a") + chunk("b"), 10);
+        s.broken("connection reset");
+        TokenMeasurement m = s.measurement(11 * MS);
+
+        assertThat(m.error()).isEqualTo("the stream broke after 2 chunks: connection reset");
+        assertThat(m.outputTokens()).isEqualTo(2);
+    }
+
+    @Test
+    void anErrorStatusKeepsTheServersMessage() {
+        TokenStream s = new TokenStream(0).failedWith(400);
+        feed(s, "{\"object\":\"error\",\"message\":\"max_tokens is too large\"}", 5);
+        assertThat(s.end().measurement(5 * MS).error()).isEqualTo("HTTP 400: max_tokens is too large");
+    }
+
+    @Test
+    void contentIsRecognisedWithoutParsingEveryChunk() {
+        assertThat(Chunks.hasContent("{\"delta\":{\"content\":\"hi\"}}")).isTrue();
+        assertThat(Chunks.hasContent("{\"delta\":{\"content\": \"hi\"}}")).isTrue();
+        assertThat(Chunks.hasContent("{\"delta\":{\"content\":\"\"}}")).isFalse();
+        assertThat(Chunks.hasContent("{\"delta\":{\"content\":null,\"reasoning_content\":\"\"}}")).isFalse();
+        assertThat(Chunks.hasContent("{\"delta\":{\"role\":\"assistant\"}}")).isFalse();
+        assertThat(Chunks.hasContent("{\"choices\":[],\"usage\":{\"completion_tokens\":3}}")).isFalse();
+        assertThat(Chunks.isError("{\"delta\":{\"content\":\"an \\\"error\\\" word\"}}")).isFalse();
+    }
+}
