@@ -32,7 +32,7 @@ public class OpenAiOptions {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Sent as Authorization: Bearer with --openai; never written to plan.jmx, logs or summary.json.")
     String apiKey;
 
-    @Option(names = "--slo", paramLabel = "KEY=DURATION,...", description = "Per-request limits for goodput with --openai, e.g. ttft=300ms,itl=25ms,latency=2s (keys ttft, ttst, itl, latency).")
+    @Option(names = "--slo", paramLabel = "LIMIT,...", description = "Per-request limits for goodput with --openai, in --threshold's syntax, e.g. ttft<300ms,itl<25ms,latency<2s (figures ttft, ttst, itl, latency; aiperf's ttft=300ms means ttft<=300ms).")
     String slo;
 
     @Option(names = "--stream", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Stream the --openai answers (default); --no-stream: one JSON answer each, latency and usage tokens only.")

@@ -222,7 +222,7 @@ class BadInputTest {
                 wave("does not exist; give a JSONL file", "--openai", "chat", "--model", "m", "--prompts", "{missing}"),
                 wave("Line 1 of the prompts file", "--openai", "chat", "--model", "m", "--prompts", "{file}"),
                 python("--openai and --factories-file are two kinds of wave", "--openai", "chat", "--model", "m"),
-                wave("--slo part 'ttft=soon' is not KEY=DURATION", "--openai", "chat", "--model", "m", "--slo", "ttft=soon"),
+                wave("--slo part 'ttft=soon' is not FIGURE<TIME", "--openai", "chat", "--model", "m", "--slo", "ttft=soon"),
                 wave("--slo is for an LLM wave", "--slo", "ttft=1s"));
     }
 

@@ -48,7 +48,7 @@ class OpenAiWaveTest {
     @Test
     void aStreamedWaveHasATokensSectionTokenLinesAndTokenColumnsAndNoKeyInAnyFile() throws Exception {
         int code = benchmark("--simulate=ttft=100ms,itl=5ms", "--openai", "chat", "--model", "sim-7b",
-                "--max-tokens", "32", "--synthetic-input-tokens", "50", "--api-key", KEY, "--slo", "ttft=5s,itl=1s",
+                "--max-tokens", "32", "--synthetic-input-tokens", "50", "--api-key", KEY, "--slo", "ttft<5s,itl<1s",
                 "--client-rps", "10", "--num-requests", "20");
         assertThat(code).as(console.out()).isEqualTo(0);
         Path run = run();

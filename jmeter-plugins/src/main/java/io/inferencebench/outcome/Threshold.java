@@ -37,7 +37,7 @@ public record Threshold(String text, String figure, Op op, double value, boolean
             this.symbol = symbol;
         }
 
-        boolean holds(double measured, double limit) {
+        public boolean holds(double measured, double limit) {
             return switch (this) {
                 case LT -> measured < limit;
                 case LE -> measured <= limit;
@@ -149,6 +149,29 @@ public record Threshold(String text, String figure, Op op, double value, boolean
             value /= 100;
         }
         return new Threshold(text.trim(), figure, op, value, false);
+    }
+
+    /**
+     * A limit on one request's own figure in the same syntax, {@code FIGURE OP TIME} ({@code ttft<300ms}):
+     * what a goodput SLO is. The caller says which figures a request has.
+     *
+     * @param valueMs the limit in milliseconds (a bare number is milliseconds)
+     */
+    public record RequestLimit(String figure, Op op, double valueMs) {
+        /** Reads one limit; {@code figures} are the names a request has. */
+        public static RequestLimit parse(String text, java.util.Set<String> figures) {
+            Matcher m = SYNTAX.matcher(text == null ? "" : text.toLowerCase(Locale.ROOT));
+            if (!m.matches() || m.group(4) == null || "%".equals(m.group(5)) || !figures.contains(m.group(1))) {
+                throw new Invalid("SLO '" + text + "' is not FIGURE OP TIME with a figure of "
+                        + String.join(", ", new java.util.TreeSet<>(figures)) + ": write e.g. 'ttft<300ms'.");
+            }
+            double value = Double.parseDouble(m.group(4)) * ("s".equals(m.group(5)) ? 1000 : 1);
+            return new RequestLimit(m.group(1), Op.of(m.group(2)), value);
+        }
+
+        public boolean holds(double measuredMs) {
+            return op.holds(measuredMs, valueMs);
+        }
     }
 
     /** This threshold against an outcome. */

@@ -1,61 +1,64 @@
 package io.inferencebench.openai;
 
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.inferencebench.outcome.Threshold;
 
 /**
- * Per-request limits for goodput, as aiperf's {@code --goodput}: {@code ttft=300ms,itl=25ms,latency=2s}
- * (keys {@code ttft}, {@code ttst}, {@code itl}, {@code latency}; a bare number is milliseconds). A request
- * counts as good when it succeeded and met every limit; a figure it lacks (ITL of a one-token answer)
- * does not meet its limit.
+ * Per-request limits for goodput, in the one syntax of {@code --threshold} and the capacity search:
+ * {@code ttft<300ms,itl<25ms,latency<2s} (figures {@code ttft}, {@code ttst}, {@code itl}, {@code latency};
+ * a bare number is milliseconds). aiperf's {@code ttft=300ms} form is read as {@code ttft<=300ms}. A
+ * request counts as good when it succeeded and met every limit; a figure it lacks (ITL of a one-token
+ * answer) does not meet its limit.
  */
-record ServiceLevels(Map<String, Double> limitsMs) {
-    static final ServiceLevels NONE = new ServiceLevels(Map.of());
+record ServiceLevels(List<Threshold.RequestLimit> limits) {
+    static final ServiceLevels NONE = new ServiceLevels(List.of());
+    private static final Set<String> FIGURES = Set.of("ttft", "ttst", "itl", "latency");
 
     static ServiceLevels parse(String text) throws OpenAiSettingsException {
         if (text == null || text.isBlank()) {
             return NONE;
         }
-        Map<String, Double> limits = new LinkedHashMap<>();
+        List<Threshold.RequestLimit> limits = new ArrayList<>();
         for (String part : text.split(",")) {
-            int eq = part.indexOf('=');
-            String key = eq < 0 ? part.strip() : part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            String value = eq < 0 ? "" : part.substring(eq + 1).strip().toLowerCase(Locale.ROOT);
-            double ms;
+            String limit = part.strip();
+            // aiperf writes a limit as KEY=VALUE: at most VALUE
+            String expression = limit.matches("[A-Za-z_]+\\s*=[^=].*") ? limit.replaceFirst("=", "<=") : limit;
+            Threshold.RequestLimit parsed;
             try {
-                ms = value.endsWith("ms") ? Double.parseDouble(value.substring(0, value.length() - 2))
-                        : value.endsWith("s") ? Double.parseDouble(value.substring(0, value.length() - 1)) * 1000
-                        : Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                ms = Double.NaN;
+                parsed = Threshold.RequestLimit.parse(expression, FIGURES);
+            } catch (Threshold.Invalid e) {
+                parsed = null;
             }
-            if (!(key.equals("ttft") || key.equals("ttst") || key.equals("itl") || key.equals("latency"))
-                    || !(ms > 0) || Double.isInfinite(ms)) {
-                throw new OpenAiSettingsException("The OpenAI Streaming Sampler's 'SLOs' part '" + part.strip()
-                        + "' is not KEY=DURATION with a key of ttft, ttst, itl or latency: write e.g. ttft=300ms,itl=25ms.");
+            // goodput counts requests under their limits: only upper limits of a positive time make sense
+            if (parsed == null || !(parsed.valueMs() > 0) || Double.isInfinite(parsed.valueMs())
+                    || parsed.op() != Threshold.Op.LT && parsed.op() != Threshold.Op.LE) {
+                throw new OpenAiSettingsException("The OpenAI Streaming Sampler's 'SLOs' part '" + limit
+                        + "' is not FIGURE<TIME with a figure of ttft, ttst, itl or latency: write e.g. ttft<300ms,itl<25ms.");
             }
-            limits.put(key, ms);
+            limits.add(parsed);
         }
-        return new ServiceLevels(Map.copyOf(limits));
+        return new ServiceLevels(List.copyOf(limits));
     }
 
     /** {@code 1} when the request met every limit, {@code 0} when not, empty without limits. */
     String met(TokenMeasurement m) {
-        if (limitsMs.isEmpty()) {
+        if (limits.isEmpty()) {
             return "";
         }
         if (!m.ok()) {
             return "0";
         }
-        for (Map.Entry<String, Double> limit : limitsMs.entrySet()) {
-            double value = switch (limit.getKey()) {
+        for (Threshold.RequestLimit limit : limits) {
+            double value = switch (limit.figure()) {
                 case "ttft" -> m.ttftMs();
                 case "ttst" -> m.ttstMs();
                 case "itl" -> m.itlMs();
                 default -> m.latencyMs();
             };
-            if (!(value <= limit.getValue())) {
+            if (Double.isNaN(value) || !limit.holds(value)) {
                 return "0";
             }
         }
