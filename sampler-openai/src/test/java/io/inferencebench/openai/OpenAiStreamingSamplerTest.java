@@ -1,5 +1,7 @@
 package io.inferencebench.openai;
 
+import io.inferencebench.testsupport.EmbeddedJMeter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -8,7 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.inferencebench.openai.EmbeddedJMeter.Sample;
+import io.inferencebench.testsupport.EmbeddedJMeter.Sample;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.wave.SampleFields;

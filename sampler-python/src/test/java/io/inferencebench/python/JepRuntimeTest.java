@@ -1,5 +1,7 @@
 package io.inferencebench.python;
 
+import io.inferencebench.testsupport.EmbeddedJMeter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,7 @@
 package io.inferencebench.python;
 
+import io.inferencebench.testsupport.EmbeddedJMeter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
 
-import io.inferencebench.python.EmbeddedJMeter.Sample;
+import io.inferencebench.testsupport.EmbeddedJMeter.Sample;
 import io.inferencebench.wave.SampleFields;
 
 /** The sampler in a real JMeter engine, with real CPython workers. */

@@ -1,4 +1,4 @@
-package io.inferencebench.openai;
+package io.inferencebench.testsupport;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,20 +19,18 @@ import org.apache.jmeter.threads.ThreadGroup;
 import org.apache.jorphan.collections.HashTree;
 import org.apache.jorphan.collections.ListedHashTree;
 
-import io.inferencebench.testsupport.EmbeddedJMeterHome;
-
-/** A real JMeter engine in the test JVM, running one thread group around a sampler. */
-final class EmbeddedJMeter {
+/** A real JMeter engine in the test JVM, running one thread group around a sampler (the samplers' tests). */
+public final class EmbeddedJMeter {
 
     /** A sample as a listener received it, with the per-sample variables it carried. */
-    record Sample(SampleResult result, Map<String, String> fields) {
+    public record Sample(SampleResult result, Map<String, String> fields) {
     }
 
     private EmbeddedJMeter() {
     }
 
     /** Runs {@code threads} threads, each sampling {@code loops} times, and returns every sample. */
-    static List<Sample> run(TestElement sampler, int threads, int loops) {
+    public static List<Sample> run(TestElement sampler, int threads, int loops) {
         EmbeddedJMeterHome.initialise();
         Collector collector = new Collector();
         LoopController loop = new LoopController();
