@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
@@ -26,9 +24,7 @@ class CutOffTest {
     Path results;
 
     private JsonNode summary() throws Exception {
-        try (Stream<Path> runs = Files.list(results)) {
-            return new ObjectMapper().readTree(runs.findFirst().orElseThrow().resolve("summary.json").toFile());
-        }
+        return RunDirectories.latestSummary(results);
     }
 
     @Test
@@ -73,10 +69,7 @@ class CutOffTest {
         String errors = s.get("errors").toString();
         assertThat(errors).contains("cut off after the grace period").contains("503/");
         assertThat(s.get("latency_ms").get("max").asDouble()).isGreaterThan(2500.0);
-        Path jtl;
-        try (Stream<Path> runs = Files.list(results)) {
-            jtl = runs.findFirst().orElseThrow().resolve("results.jtl");
-        }
+        Path jtl = RunDirectories.latest(results).resolve("results.jtl");
         assertThat(Files.readAllLines(jtl)).anySatisfy(line -> assertThat(line).contains(",503,"));
     }
 }

@@ -2,17 +2,13 @@ package io.inferencebench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
@@ -27,10 +23,7 @@ class GatesTest {
     Path results;
 
     private JsonNode lastSummary() throws Exception {
-        try (Stream<Path> runs = Files.list(results)) {
-            List<Path> dirs = runs.sorted().toList();
-            return new ObjectMapper().readTree(dirs.get(dirs.size() - 1).resolve("summary.json").toFile());
-        }
+        return RunDirectories.latestSummary(results);
     }
 
     @Test

@@ -7,13 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Ctrl-C and SIGTERM sent to a real {@code benchmark} process group mid-wave, as a terminal or a CI
@@ -55,9 +53,7 @@ class InterruptTest {
     }
 
     private JsonNode summary() throws Exception {
-        try (Stream<Path> runs = Files.list(work.resolve("results"))) {
-            return new ObjectMapper().readTree(runs.findFirst().orElseThrow().resolve("summary.json").toFile());
-        }
+        return RunDirectories.latestSummary(work.resolve("results"));
     }
 
     @Test

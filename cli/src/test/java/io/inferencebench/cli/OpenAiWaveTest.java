@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -39,10 +38,7 @@ class OpenAiWaveTest {
     }
 
     private Path run() throws Exception {
-        try (Stream<Path> runs = Files.list(results)) {
-            List<Path> dirs = runs.sorted().toList();
-            return dirs.get(dirs.size() - 1);
-        }
+        return RunDirectories.latest(results);
     }
 
     @Test

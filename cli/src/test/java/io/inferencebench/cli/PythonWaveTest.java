@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.testsupport.CapturedConsole;
 
@@ -37,10 +36,7 @@ class PythonWaveTest {
     }
 
     private JsonNode summary() throws Exception {
-        try (Stream<Path> runs = Files.list(results)) {
-            List<Path> dirs = runs.sorted().toList();
-            return new ObjectMapper().readTree(dirs.get(dirs.size() - 1).resolve("summary.json").toFile());
-        }
+        return RunDirectories.latestSummary(results);
     }
 
     private static Path repoFile(String relative) {

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.inferencebench.testsupport.CapturedConsole;
 
@@ -34,10 +33,7 @@ class TokenAgreementTest {
         int code = Benchmark.execute(Stream.concat(Stream.of(args), Stream.of("--client-rps", "10", "--num-requests", "30",
                 "--results-dir", results.toString())).toArray(String[]::new));
         assertThat(code).as(console.out()).isEqualTo(0);
-        try (Stream<Path> runs = Files.list(results)) {
-            List<Path> dirs = runs.sorted().toList();
-            return new ObjectMapper().readTree(dirs.get(dirs.size() - 1).resolve("summary.json").toFile()).get("tokens");
-        }
+        return RunDirectories.latestSummary(results).get("tokens");
     }
 
     private static Path repoFile(String relative) {
