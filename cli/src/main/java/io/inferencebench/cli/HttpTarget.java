@@ -51,11 +51,6 @@ public record HttpTarget(URI url, String body, List<String> headers, Duration ti
     }
 
     @Override
-    public String describe() {
-        return url == null ? "simulator /invocations" : url.toString();
-    }
-
-    @Override
     public Open open(String endpointUrl, Console console) {
         URI to = url != null ? url : URI.create(endpointUrl + "/invocations");
         return new Open() {

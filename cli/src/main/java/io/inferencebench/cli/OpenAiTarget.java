@@ -29,11 +29,6 @@ public record OpenAiTarget(URI url, String api, String model, int maxTokens, boo
         return "openai";
     }
 
-    @Override
-    public String describe() {
-        return url == null ? "simulator " + path() : url.toString();
-    }
-
     private String path() {
         return api.equals("chat") ? "/v1/chat/completions" : "/v1/completions";
     }

@@ -38,7 +38,7 @@ final class Progress {
     }
 
     static Progress silent() {
-        return new Progress(null, false, Double.MAX_VALUE / 1e10, null, null);
+        return new Progress(null, false, 1, null, null); // no console: update() shows nothing
     }
 
     /** Shows the figures when a line is due. */

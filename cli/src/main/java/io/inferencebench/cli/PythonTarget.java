@@ -24,11 +24,6 @@ public record PythonTarget(PythonOptions options, String endpointUrl) implements
         return "python";
     }
 
-    @Override
-    public String describe() {
-        return options.factoriesFile().toString();
-    }
-
     /**
      * Starts the runtime: every factories problem (file, syntax, contract, invoke_factory raising, Python
      * too old) is bad input, before the run directory exists.

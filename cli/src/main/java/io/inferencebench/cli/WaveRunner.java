@@ -88,7 +88,7 @@ public final class WaveRunner {
             WaveRun run = interrupts.interrupted() ? new WaveRun(new WaveStatistics(), null)
                     : spec.engine().run(plan, console, interrupts, progress());
             WaveOutcome outcome = target.contribute(run.statistics().outcome(run.pacing(),
-                    spec.setup().withTarget(target.target())).withRun(runDir.getFileName().toString()));
+                    spec.setup(target.target())).withRun(runDir.getFileName().toString()));
             if (interrupts.interrupted()) {
                 outcome = outcome.withInterruption(interrupts.firstEpochMs());
                 interruptExit = interrupts.exitCode();

@@ -49,9 +49,13 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
         return new Builder();
     }
 
-    /** What the outcome records of this spec (never a secret). */
-    public WaveSetup setup() {
-        return new WaveSetup(target.mode(), target.describe(), profile.meanRate(), loadProfileText, arrivals, seed,
+    /**
+     * What the outcome records of this spec (never a secret).
+     *
+     * @param target the URL or file the opened target drives (the simulator's URL is known only then)
+     */
+    public WaveSetup setup(String target) {
+        return new WaveSetup(this.target.mode(), target, profile.meanRate(), loadProfileText, arrivals, seed,
                 obsTimeS, numRequests, maxThreads, latePolicy, graceS, successThreshold, engine.describe());
     }
 

@@ -14,9 +14,6 @@ public interface WaveTarget {
     /** {@code http} or {@code python}: the outcome's {@code spec.mode}. */
     String mode();
 
-    /** The URL or file the wave drives, as the outcome records it (never with a secret). */
-    String describe();
-
     /** The endpoint's base URL the user gave ({@code --url}), exported as {@code IB_ENDPOINT_URL}; or null. */
     default String endpointUrl() {
         return null;

@@ -122,10 +122,7 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
 
     /** The outcome of a wave a signal stopped at {@code epochMs}. */
     public WaveOutcome withInterruption(long epochMs) {
-        return new WaveOutcome(schemaVersion, tool, toolVersion, runName, spec, fired, completed, succeeded, failed,
-                durationS, clientRps, serverRps, successRate, passed, waveStartEpochMs, waveEndEpochMs, latencyMs,
-                latencyFromIntendedMs, lateStarts, droppedStarts, latenessMs, threads, queueMs, measurements, errors,
-                python, clientBottleneck, true, epochMs, sections);
+        return copy(runName, spec, python, clientBottleneck, true, epochMs, sections);
     }
 
     public WaveOutcome withVerdict(Verdict verdict) {
@@ -141,10 +138,15 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
     }
 
     private WaveOutcome copy(String name, WaveSetup setup, Python py, Verdict verdict, Map<String, Object> s) {
+        return copy(name, setup, py, verdict, interrupted, interruptedAtEpochMs, s);
+    }
+
+    private WaveOutcome copy(String name, WaveSetup setup, Python py, Verdict verdict, boolean stopped, Long stoppedAt,
+                             Map<String, Object> s) {
         return new WaveOutcome(schemaVersion, tool, toolVersion, name, setup, fired, completed, succeeded, failed,
                 durationS, clientRps, serverRps, successRate, passed, waveStartEpochMs, waveEndEpochMs, latencyMs,
                 latencyFromIntendedMs, lateStarts, droppedStarts, latenessMs, threads, queueMs, measurements, errors,
-                py, verdict, interrupted, interruptedAtEpochMs, s);
+                py, verdict, stopped, stoppedAt, s);
     }
 
     /** The requested rate, or {@code null} when unpaced. */

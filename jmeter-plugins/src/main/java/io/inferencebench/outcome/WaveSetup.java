@@ -32,11 +32,6 @@ public record WaveSetup(String mode, String target, Double targetRps, String loa
         }
     }
 
-    public WaveSetup withTarget(String value) {
-        return new WaveSetup(mode, value, targetRps, loadProfile, arrivals, seed, obsTimeS, numRequests, maxThreads,
-                latePolicy, graceS, successThreshold, engine);
-    }
-
     public WaveSetup withTargetRps(Double value) {
         return new WaveSetup(mode, target, value, loadProfile, arrivals, seed, obsTimeS, numRequests, maxThreads,
                 latePolicy, graceS, successThreshold, engine);
