@@ -41,10 +41,17 @@ final class Completion {
 
     private Completion(boolean chat, String model, int tokens, boolean maxTokensGiven, boolean stream,
             boolean includeUsage, int promptTokens) {
+        this(chat, (chat ? "chatcmpl-sim-" : "cmpl-sim-") + IDS.incrementAndGet(), System.currentTimeMillis() / 1000,
+                new String(JsonStringEncoder.getInstance().quoteAsString(model)), tokens, maxTokensGiven, stream,
+                includeUsage, promptTokens);
+    }
+
+    private Completion(boolean chat, String id, long created, String quotedModel, int tokens, boolean maxTokensGiven,
+            boolean stream, boolean includeUsage, int promptTokens) {
         this.chat = chat;
-        this.id = (chat ? "chatcmpl-sim-" : "cmpl-sim-") + IDS.incrementAndGet();
-        this.created = System.currentTimeMillis() / 1000;
-        this.quotedModel = new String(JsonStringEncoder.getInstance().quoteAsString(model));
+        this.id = id;
+        this.created = created;
+        this.quotedModel = quotedModel;
         this.tokens = tokens;
         this.maxTokensGiven = maxTokensGiven;
         this.stream = stream;
@@ -126,6 +133,12 @@ final class Completion {
             inWord = !space;
         }
         return n;
+    }
+
+    /** The same completion, streamed whatever the request said (SageMaker's response-stream path). */
+    Completion streamed() {
+        return stream ? this : new Completion(chat, id, created, quotedModel, tokens, maxTokensGiven, true, includeUsage,
+                promptTokens);
     }
 
     int tokens() {

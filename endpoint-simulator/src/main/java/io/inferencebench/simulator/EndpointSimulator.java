@@ -57,7 +57,11 @@ public final class EndpointSimulator implements AutoCloseable {
     private static final byte[] SIMULATED_ERROR_OPENAI = ("{\"error\":{\"message\":\"Simulated server error.\","
             + "\"type\":\"server_error\",\"param\":null,\"code\":null}}").getBytes(StandardCharsets.UTF_8);
     private static final String PATHS = "POST /invocations, POST /endpoints/{name}/invocations, "
+            + "POST /endpoints/{name}/invocations-response-stream, "
             + "POST /v1/chat/completions, POST /v1/completions or GET /metrics";
+    /** The header boto3 sends for {@code InferenceComponentName}. */
+    static final String INFERENCE_COMPONENT = "X-Amzn-SageMaker-Inference-Component";
+    private static final String RESPONSE_STREAM = "/invocations-response-stream";
 
     private final SimulatorOptions options;
     private final HttpServer server;
@@ -169,9 +173,10 @@ public final class EndpointSimulator implements AutoCloseable {
                 return;
             }
             String endpointName = invocationEndpoint(path);
+            String streamingEndpoint = endpointName == null ? responseStreamEndpoint(path) : null;
             boolean chat = path.equals("/v1/chat/completions");
             boolean completion = chat || path.equals("/v1/completions");
-            if (endpointName == null && !completion) {
+            if (endpointName == null && streamingEndpoint == null && !completion) {
                 exchange.getRequestBody().readAllBytes();
                 send(exchange, 404, JSON_TYPE, errorJson("No such path " + path + "; use " + PATHS + "."));
                 return;
@@ -182,7 +187,17 @@ public final class EndpointSimulator implements AutoCloseable {
                 answerNow(exchange, arrival, 405, errorJson("Use POST on " + path + "."));
                 return;
             }
-            if (completion) {
+            if (streamingEndpoint != null) {
+                Completion c;
+                try {
+                    c = Completion.parse(body, true, options.outputTokens()).streamed();
+                } catch (Completion.BadRequest e) {
+                    answerSageMakerError(exchange, arrival, 400, "ValidationError", e.getMessage());
+                    return;
+                }
+                exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
+                queue.submit(new TokenStream(exchange, arrival, c, true));
+            } else if (completion) {
                 Completion c;
                 try {
                     c = Completion.parse(body, chat, options.outputTokens());
@@ -190,12 +205,21 @@ public final class EndpointSimulator implements AutoCloseable {
                     answerNow(exchange, arrival, 400, errorJson(e.getMessage()));
                     return;
                 }
-                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c)
+                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c, false)
                         : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false,
                                 options.prefillNanos(c.promptTokens())));
             } else {
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                queue.submit(new Reply(exchange, arrival, options.latency(), predictions(body, endpointName), 0, true, 0));
+                Completion chatInvocation = chatInvocation(body);
+                if (chatInvocation != null) {
+                    // an LLM container's Messages API (TGI, LMI): answered as a chat completion, timed as one
+                    queue.submit(new Reply(exchange, arrival, options.ttft(), chatInvocation.json(),
+                            chatInvocation.tokens(), true, options.prefillNanos(chatInvocation.promptTokens())));
+                } else {
+                    String component = exchange.getRequestHeaders().getFirst(INFERENCE_COMPONENT);
+                    queue.submit(new Reply(exchange, arrival, options.latency(),
+                            predictions(body, endpointName, component), 0, true, 0));
+                }
             }
         } catch (IOException | RuntimeException e) {
             exchange.close();
@@ -216,18 +240,67 @@ public final class EndpointSimulator implements AutoCloseable {
         return null;
     }
 
+    /** The endpoint name of a SageMaker-runtime response-stream path, or null for any other path. */
+    private static String responseStreamEndpoint(String path) {
+        if (path.startsWith("/endpoints/") && path.endsWith(RESPONSE_STREAM)) {
+            String name = path.substring("/endpoints/".length(), path.length() - RESPONSE_STREAM.length());
+            if (!name.isEmpty() && name.indexOf('/') < 0) {
+                return URLDecoder.decode(name, StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** The chat completion an invocation body with top-level {@code messages} asks for, else null. */
+    private Completion chatInvocation(byte[] body) {
+        if (!hasMessages(body)) {
+            return null;
+        }
+        try {
+            return Completion.parse(body, true, options.outputTokens());
+        } catch (Completion.BadRequest e) {
+            return null; // a model would answer whatever it makes of it: predictions, as for any other body
+        }
+    }
+
+    /** Whether the body is a JSON object with a top-level {@code messages} field. */
+    static boolean hasMessages(byte[] body) {
+        if (body.length == 0 || body[0] != '{' && !Character.isWhitespace(body[0])) {
+            return false;
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (p.currentName().equals("messages")) {
+                    return true;
+                }
+                p.nextToken();
+                p.skipChildren();
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * One prediction per input instance ({@code {"instances": [...]}} or a JSON array), else one;
      * bodies that are not JSON (CSV, images) are accepted as one instance, as real models do.
      */
-    private static byte[] predictions(byte[] body, String endpointName) {
+    private static byte[] predictions(byte[] body, String endpointName, String inferenceComponent) {
         int n = Math.max(1, instances(body));
         StringBuilder b = new StringBuilder(48 + 5 * n).append("{\"predictions\":[");
         for (int i = 0; i < n; i++) {
             b.append(i == 0 ? "0.5" : ",0.5");
         }
-        b.append("],\"endpoint\":\"").append(JsonStringEncoder.getInstance().quoteAsString(endpointName))
-                .append("\"}");
+        b.append("],\"endpoint\":\"").append(JsonStringEncoder.getInstance().quoteAsString(endpointName)).append('"');
+        if (inferenceComponent != null) {
+            b.append(",\"inference_component\":\"")
+                    .append(JsonStringEncoder.getInstance().quoteAsString(inferenceComponent)).append('"');
+        }
+        b.append('}');
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -268,6 +341,13 @@ public final class EndpointSimulator implements AutoCloseable {
     private static byte[] errorJson(String message) {
         return ("{\"error\":{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message))
                 + "\",\"type\":\"invalid_request_error\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An error in SageMaker-runtime's shape, which boto3 raises as a ClientError with this code and message. */
+    private void answerSageMakerError(HttpExchange exchange, long arrival, int status, String code, String message) {
+        exchange.getResponseHeaders().set("x-Amzn-ErrorType", code);
+        answerNow(exchange, arrival, status, ("{\"message\":\""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     private void answerNow(HttpExchange exchange, long arrival, int status, byte[] body) {
@@ -345,9 +425,7 @@ public final class EndpointSimulator implements AutoCloseable {
             try {
                 if (fails()) {
                     if (sageMaker) {
-                        exchange.getResponseHeaders().set("x-Amzn-ErrorType", "InternalFailure");
-                        answerNow(exchange, arrival, 500, "{\"message\":\"Simulated server error.\"}"
-                                .getBytes(StandardCharsets.UTF_8));
+                        answerSageMakerError(exchange, arrival, 500, "InternalFailure", "Simulated server error.");
                     } else {
                         answerNow(exchange, arrival, 500, SIMULATED_ERROR_OPENAI);
                     }
@@ -361,17 +439,23 @@ public final class EndpointSimulator implements AutoCloseable {
         }
     }
 
-    /** A server-sent event stream: the first token after TTFT, then one every ITL. */
+    /**
+     * A token stream: the first token after TTFT, then one every ITL. Server-sent events, or for
+     * SageMaker's response stream the same events each carried by an event-stream PayloadPart, as an
+     * LLM container's Messages API streams them through SageMaker.
+     */
     private final class TokenStream implements ServiceQueue.Job {
         private final HttpExchange exchange;
         private final long arrival;
         private final Completion completion;
+        private final boolean sageMaker;
         private long begin;
         private long ttft;
         private OutputStream out;
         private boolean answered;
 
-        TokenStream(HttpExchange exchange, long arrival, Completion completion) {
+        TokenStream(HttpExchange exchange, long arrival, Completion completion, boolean sageMaker) {
+            this.sageMaker = sageMaker;
             this.exchange = exchange;
             this.arrival = arrival;
             this.completion = completion;
@@ -396,13 +480,22 @@ public final class EndpointSimulator implements AutoCloseable {
                     if (fails()) {
                         answered = true;
                         try {
-                            answerNow(exchange, arrival, 500, SIMULATED_ERROR_OPENAI);
+                            if (sageMaker) {
+                                answerSageMakerError(exchange, arrival, 500, "InternalFailure", "Simulated server error.");
+                            } else {
+                                answerNow(exchange, arrival, 500, SIMULATED_ERROR_OPENAI);
+                            }
                         } finally {
                             queue.release();
                         }
                         return;
                     }
-                    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+                    if (sageMaker) {
+                        exchange.getResponseHeaders().set("Content-Type", "application/vnd.amazon.eventstream");
+                        exchange.getResponseHeaders().set("X-Amzn-SageMaker-Content-Type", "text/event-stream");
+                    } else {
+                        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+                    }
                     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
                     exchange.sendResponseHeaders(200, 0);
                     out = exchange.getResponseBody();
@@ -414,7 +507,7 @@ public final class EndpointSimulator implements AutoCloseable {
                 long span = (tokens - 1) * itl;
                 while (true) {
                     int first = c * perChunk;
-                    out.write(completion.chunk(first, Math.min(perChunk, tokens - first)));
+                    out.write(framed(completion.chunk(first, Math.min(perChunk, tokens - first))));
                     c++;
                     if (c == chunks) {
                         finish();
@@ -437,8 +530,12 @@ public final class EndpointSimulator implements AutoCloseable {
             metrics.tokensGenerated(completion.tokens());
             answered();
             try (exchange) {
-                out.write(completion.end());
+                out.write(framed(completion.end()));
             }
+        }
+
+        private byte[] framed(byte[] events) {
+            return sageMaker ? EventStreamMessage.payloadPart(events) : events;
         }
 
         /** The client went away mid-stream: count the answer as it began, and free the slot. */

@@ -430,7 +430,8 @@ class EndpointSimulatorTest {
         assertThat(m.get("ib_sim_requests_total{status=\"200\"}")).isEqualTo(12.0);
         assertThat(m.get("ib_sim_requests_total{status=\"400\"}")).isEqualTo(1.0);
         assertThat(m.get("ib_sim_requests_in_flight")).isZero();
-        assertThat(m.get("ib_sim_output_tokens_total")).isEqualTo(16.0);
+        // a chat body is a chat completion on the invocation path too (an LLM container's Messages API)
+        assertThat(m.get("ib_sim_output_tokens_total")).isEqualTo(24.0);
         assertThat(m.get("ib_sim_request_duration_seconds_count")).isEqualTo(13.0);
         assertThat(m.get("ib_sim_request_duration_seconds_bucket{le=\"+Inf\"}")).isEqualTo(13.0);
         assertThat(m.get("ib_sim_request_duration_seconds_bucket{le=\"0.001\"}")).isNull();
