@@ -136,7 +136,7 @@ public final class BridgeBench {
 
     static void endToEnd(String[] args) throws Exception {
         double seconds = Double.parseDouble(args[1]);
-        Path factories = Path.of(System.getenv().getOrDefault("BENCH_FACTORIES", "factories/sagemaker_invocations.py")).toAbsolutePath();
+        Path factories = Path.of(System.getenv().getOrDefault("BENCH_FACTORIES", "factories/http/factories_json_stdlib.py")).toAbsolutePath();
         List<Wave> waves = new ArrayList<>();
         // the simulator in its own JVM, so the client CPU measured is the client's alone
         try (SimulatorProcess simulator = SimulatorProcess.start("50ms", null,
@@ -162,7 +162,7 @@ public final class BridgeBench {
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "End to end: JMeter (Constant RPS Timer + Python Factory Sampler) -> factories/sagemaker_invocations.py%n");
+        System.out.printf(Locale.ROOT, "End to end: JMeter (Constant RPS Timer + Python Factory Sampler) -> factories/http/factories_json_stdlib.py%n");
         System.out.printf(Locale.ROOT, "(http.client keep-alive) -> endpoint simulator (50 ms, own JVM); %.0f s per rate%n", seconds);
         System.out.println();
         System.out.println("| workers | target/s | fired | ok | server/s mean (min-max per s) | start lateness p99 | Python queue p99 | latency p50 / p99 | client CPU/request (JVM part) | JMeter threads | sustained |");

@@ -49,7 +49,7 @@ class PythonWaveTest {
 
     @Test
     void theExampleFactoriesRunAgainstTheSimulatorAndAHealthyWaveRaisesNoAlarm() throws Exception {
-        int code = benchmark("--factories-file", repoFile("factories/sagemaker_invocations.py").toString(),
+        int code = benchmark("--factories-file", repoFile("factories/http/factories_json_stdlib.py").toString(),
                 "--simulate=latency=20ms", "--client-rps", "20", "--obs-time", "3", "--sample-client-hw");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode s = summary();

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencebench.testsupport.CapturedConsole;
 
 /**
- * The native sampler and the Python factories route (factories/openai_chat_stream.py on real CPython)
+ * The native sampler and the Python factories route (factories/openai_compatible/factories_chat_stdlib.py on real CPython)
  * over the same simulated streams, 64 tokens with TTFT 200 ms and ITL 20 ms, one and four tokens per
  * chunk: both report TTFT and ITL within 2% of what the simulator was told, and exactly its tokens.
  */
@@ -50,7 +50,7 @@ class TokenAgreementTest {
         String simulate = "--simulate=ttft=200ms,itl=20ms,tokens-per-chunk=" + tokensPerChunk;
         JsonNode ours = tokens(tmp.resolve("native"), simulate, "--openai", "chat", "--model", "sim");
         JsonNode python = tokens(tmp.resolve("python"), simulate, "--factories-file",
-                repoFile("factories/openai_chat_stream.py").toString());
+                repoFile("factories/openai_compatible/factories_chat_stdlib.py").toString());
 
         String figures = String.format(java.util.Locale.ROOT,
                 "%d tokens per chunk: TTFT p50 ours %.2f python %.2f; ITL p50 ours %.3f python %.3f",

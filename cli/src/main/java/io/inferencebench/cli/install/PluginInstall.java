@@ -30,7 +30,7 @@ public final class PluginInstall {
     public static final String TEMPLATES_XML_FROM_HOME = "/" + TEMPLATES_XML;
     /** Files of the templates module, under its resource folder. */
     static final List<String> TEMPLATE_FILES = List.of("http-constant-rate.jmx", "python-factories-constant-rate.jmx",
-            "sagemaker_invocations.py");
+            "factories_json_stdlib.py");
     private static final String TEMPLATE_RESOURCES = "/io/inferencebench/templates/";
 
     private final JMeterHomeDir home;

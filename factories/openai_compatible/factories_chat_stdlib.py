@@ -1,14 +1,20 @@
-"""OpenAI-compatible chat completions, streamed, reporting their token figures.
+"""An OpenAI-compatible server, streamed chat completions with the standard library only.
 
-POST {IB_ENDPOINT_URL}/v1/chat/completions with "stream": true. invoke returns a dict of
-measurements that the benchmark records per request and summarises (percentiles) in summary.json:
-status, response_bytes, input_tokens, output_tokens (the server's usage), and token_times_ms, the
-arrival time of each content chunk, from which TTFT, time to second token and inter-token latency
-follow with the same definitions as `benchmark --openai` (aiperf's). It asks for max_tokens 64, the
---openai default, so the two routes compare like for like. Standard library only.
+The same requests and measurements as factories_chat.py, without the openai package: POST
+{IB_ENDPOINT_URL}/v1/chat/completions with "stream": true over an http.client keep-alive connection
+per thread, reading the server-sent events itself. invoke returns the measurements the benchmark
+turns into token metrics (aiperf's definitions, the same as the native --openai sampler's):
+status, response_bytes, input_tokens and output_tokens (the server's usage), and token_times_ms,
+the arrival of each content chunk in ms from the request's start, from which TTFT, time to second
+token and inter-token latency follow. It asks for max_tokens 64, the --openai default, so the two
+routes compare like for like. It costs the least client CPU of the LLM examples.
 
-    benchmark --factories-file factories/openai_chat_stream.py --simulate --client-rps 5 --obs-time 10
+Against the endpoint simulator:
 
+    ./benchmark --factories-file factories/openai_compatible/factories_chat_stdlib.py --simulate=ttft=200ms,itl=20ms --client-rps 5 --obs-time 10
+
+Against a real server: run without --simulate, with IB_ENDPOINT_URL set to the server's root
+(http://gpu-host:8000; /v1/chat/completions is added) and --endpoint-name set to the served model.
 OPENAI_API_KEY, when set, is sent as a bearer token (never printed or logged).
 """
 import http.client

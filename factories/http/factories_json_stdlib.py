@@ -1,10 +1,18 @@
-"""SageMaker-shaped invocations over HTTP keep-alive, standard library only.
+"""A plain JSON service over HTTP keep-alive, standard library only: the cheapest client here.
 
 POST {IB_ENDPOINT_URL}/invocations (or /endpoints/NAME/invocations with --endpoint-name NAME), a
-JSON body in, a JSON body out. With --simulate the benchmark command starts the endpoint simulator
-and sets IB_ENDPOINT_URL for the workers:
+pre-computed JSON body in, a JSON body out; invoke returns the status and the bytes received and
+raises on an HTTP error. One http.client connection per thread, kept alive. Nothing to install:
+this is the README's first command, the JMeter template's default file and what bench/bridge
+measures. factories_json.py does the same with requests, and a payload built per request.
 
-    benchmark --factories-file factories/sagemaker_invocations.py --simulate --client-rps 10 --obs-time 10
+Against the endpoint simulator (--simulate starts it and sets IB_ENDPOINT_URL for the workers):
+
+    ./benchmark --factories-file factories/http/factories_json_stdlib.py --simulate=latency=50ms --client-rps 50 --obs-time 20
+
+Against a real service: run without --simulate, with IB_ENDPOINT_URL=https://your-host[:port][/prefix]
+(the path above is added to it; change `suffix` below if yours differs). An API key belongs in the
+environment, read here and added to `headers`, never in this file.
 """
 import http.client
 import json
