@@ -33,6 +33,12 @@ public final class BridgeBench {
             BridgeBench http SECONDS W:R,R,.. [W:R,..]   JMeter waves (Constant RPS Timer + Python Factory Sampler) with
                                                          W workers at each rate R against a 50 ms endpoint simulator in
                                                          its own JVM; SECONDS per rate
+            BridgeBench command SECONDS W:R,.. [W:R,..]  the same waves through the benchmark command, as a user runs it
+            BridgeBench examples SECONDS RATE            every example under factories/ through the benchmark command,
+                                                         one worker at RATE: each client library's CPU per request
+            Client CPU is this JVM and every process it started (the Python workers) except the simulator. Before
+            each wave it waits up to BENCH_QUIET_WAIT s (30) for a load average <= BENCH_QUIET_LOAD (1.5) and
+            records the load it started with and the machine's busy cores during the wave.
             Run from the repository's root (it reads bench/bridge/*.py and factories/).""";
 
     private BridgeBench() {
@@ -42,6 +48,8 @@ public final class BridgeBench {
         switch (args.length == 0 ? "bridge" : args[0]) {
             case "bridge" -> bridge(args.length > 1 ? Double.parseDouble(args[1]) : 5);
             case "http" -> endToEnd(args);
+            case "command" -> commandWaves(args);
+            case "examples" -> examples(args);
             case "--help", "-h", "help" -> System.out.println(USAGE);
             default -> {
                 System.err.println("Unknown mode " + args[0] + "; use one of:\n" + USAGE);
@@ -131,17 +139,31 @@ public final class BridgeBench {
     // ---------------------------------------------------------------- end to end
     record Wave(int workers, double target, long fired, long succeeded, long serverReceived, double serverMin,
                 double serverMax, double latenessP99, double queueP99, double latencyP50, double latencyP99,
-                double cpuMsPerRequest, double jvmMsPerRequest, int threads, boolean sustained) {
+                double cpuMsPerRequest, double jvmMsPerRequest, int threads, boolean sustained, double loadBefore,
+                double machineCores, double clientCores) {
+    }
+
+    static double quietLoad() {
+        return Double.parseDouble(System.getenv().getOrDefault("BENCH_QUIET_LOAD", "1.5"));
+    }
+
+    static double quietWait() {
+        return Double.parseDouble(System.getenv().getOrDefault("BENCH_QUIET_WAIT", "30"));
+    }
+
+    static Path factories() {
+        return Path.of(System.getenv().getOrDefault("BENCH_FACTORIES", "factories/http/factories_json_stdlib.py")).toAbsolutePath();
     }
 
     static void endToEnd(String[] args) throws Exception {
         double seconds = Double.parseDouble(args[1]);
-        Path factories = Path.of(System.getenv().getOrDefault("BENCH_FACTORIES", "factories/http/factories_json_stdlib.py")).toAbsolutePath();
+        Path factories = factories();
         List<Wave> waves = new ArrayList<>();
         // the simulator in its own JVM, so the client CPU measured is the client's alone
         try (SimulatorProcess simulator = SimulatorProcess.start("50ms", null,
                 Path.of("bench", "out", "bridge-simulator.log").toAbsolutePath())) {
             String url = simulator.baseUrl();
+            ClientCpu cpu = new ClientCpu(simulator.pid());
             EmbeddedEngine.initialise();
             for (int a = 2; a < args.length; a++) {
                 String[] plan = args[a].split(":");
@@ -150,9 +172,9 @@ public final class BridgeBench {
                         .withWorkers(workers).withEnvironment(Map.of("IB_ENDPOINT_URL", url));
                 WorkerPool pool = (WorkerPool) io.inferencebench.python.PythonRuntimes.acquire(options, System.out::println);
                 try {
-                    runWave(url, options, pool, Double.parseDouble(plan[1].split(",")[0]), 3); // warm-up: JIT, threads, connections
+                    runWave(url, options, pool, cpu, Double.parseDouble(plan[1].split(",")[0]), 3); // warm-up: JIT, threads, connections
                     for (String rate : plan[1].split(",")) {
-                        Wave wave = runWave(url, options, pool, Double.parseDouble(rate), seconds);
+                        Wave wave = runWave(url, options, pool, cpu, Double.parseDouble(rate), seconds);
                         waves.add(wave);
                         System.err.printf(Locale.ROOT, "  [%d workers at %.0f/s: %s]%n", workers, wave.target(), wave.sustained() ? "sustained" : "not sustained");
                     }
@@ -165,15 +187,18 @@ public final class BridgeBench {
         System.out.printf(Locale.ROOT, "End to end: JMeter (Constant RPS Timer + Python Factory Sampler) -> factories/http/factories_json_stdlib.py%n");
         System.out.printf(Locale.ROOT, "(http.client keep-alive) -> endpoint simulator (50 ms, own JVM); %.0f s per rate%n", seconds);
         System.out.println();
-        System.out.println("| workers | target/s | fired | ok | server/s mean (min-max per s) | start lateness p99 | Python queue p99 | latency p50 / p99 | client CPU/request (JVM part) | JMeter threads | sustained |");
-        System.out.println("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|");
+        System.out.println("| workers | target/s | fired | ok | server/s mean (min-max per s) | start lateness p99 | Python queue p99 | latency p50 / p99 | client CPU/request (JVM part) | JMeter threads | sustained | load before | machine busy / client (cores) |");
+        System.out.println("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|--:|");
         for (Wave w : waves) {
-            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,d | %.2f%% | %,.0f (%,.0f-%,.0f) | %.2f ms | %.2f ms | %.1f / %.1f ms | %.3f ms (%.3f) | %d | %s |%n",
+            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,d | %.2f%% | %,.0f (%,.0f-%,.0f) | %.2f ms | %.2f ms | %.1f / %.1f ms | %.3f ms (%.3f) | %d | %s | %.2f | %.2f / %.2f |%n",
                     w.workers(), w.target(), w.fired(), 100.0 * w.succeeded() / Math.max(1, w.fired()),
                     w.serverReceived() / seconds, w.serverMin(), w.serverMax(), w.latenessP99(), w.queueP99(),
-                    w.latencyP50(), w.latencyP99(), w.cpuMsPerRequest(), w.jvmMsPerRequest(), w.threads(), w.sustained() ? "yes" : "no");
+                    w.latencyP50(), w.latencyP99(), w.cpuMsPerRequest(), w.jvmMsPerRequest(), w.threads(), w.sustained() ? "yes" : "no",
+                    w.loadBefore(), w.machineCores(), w.clientCores());
         }
-        System.out.println("(client CPU = this JVM, which runs JMeter and the sampler, plus the Python workers; the simulator runs in its own JVM)");
+        System.out.println("(client CPU = the client's process tree: this JVM, which runs JMeter and the sampler, and every process it");
+        System.out.println(" started, the Python workers among them; not the simulator, which runs in its own JVM. Machine busy - client");
+        System.out.println(" - the simulator's share = what other work took from the machine during the wave)");
         System.out.println();
         for (int workers : waves.stream().mapToInt(Wave::workers).distinct().toArray()) {
             double best = waves.stream().filter(w -> w.workers() == workers && w.sustained()).mapToDouble(Wave::target).max().orElse(0);
@@ -181,7 +206,9 @@ public final class BridgeBench {
         }
     }
 
-    static Wave runWave(String url, PythonOptions options, WorkerPool pool, double rate, double seconds) throws Exception {
+    static Wave runWave(String url, PythonOptions options, WorkerPool pool, ClientCpu cpu, double rate, double seconds)
+            throws Exception {
+        double load = ClientCpu.waitForQuiet(quietLoad(), quietWait());
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest metrics = HttpRequest.newBuilder(URI.create(url + "/metrics")).build();
         List<Long> received = new ArrayList<>();
@@ -200,23 +227,22 @@ public final class BridgeBench {
                 }
             }
         });
-        long[] pids = pool.pids();
-        long jvmBefore = jvmCpuNanos();
-        long pythonBefore = 0;
-        for (long pid : pids) {
-            pythonBefore += cpuNanos(pid);
-        }
+        long jvmBefore = ClientCpu.jvmNanos();
+        long clientBefore = cpu.nanos();
+        long machineBefore = ClientCpu.machineBusyNanos();
+        long wallBefore = System.nanoTime();
         poller.start();
         Thread.sleep(300);
         io.inferencebench.outcome.WaveOutcome summary = EmbeddedEngine.run(options, rate, seconds);
         Thread.sleep(1500);
         polling.set(false);
         poller.join();
-        long jvmCpu = jvmCpuNanos() - jvmBefore;
-        long pythonCpu = -pythonBefore;
-        for (long pid : pids) {
-            pythonCpu += cpuNanos(pid);
-        }
+        long jvmCpu = ClientCpu.jvmNanos() - jvmBefore;
+        long clientCpu = cpu.nanos() - clientBefore;
+        double wall = System.nanoTime() - wallBefore;
+        double machineCores = (ClientCpu.machineBusyNanos() - machineBefore) / wall;
+        double clientCores = clientCpu / wall;
+        long pythonCpu = clientCpu - jvmCpu;
         long serverReceived = received.get(received.size() - 1) - received.get(0);
         double min = Double.MAX_VALUE;
         double max = 0;
@@ -263,7 +289,73 @@ public final class BridgeBench {
         return new Wave(options.workers(), rate, summary.fired(), summary.succeeded(), serverReceived, min, max,
                 latenessP99, queueP99, summary.latencyMs().p50(), summary.latencyMs().p99(),
                 (jvmCpu + pythonCpu) / 1e6 / Math.max(1, summary.completed()), jvmCpu / 1e6 / Math.max(1, summary.completed()),
-                threads instanceof Number n ? n.intValue() : 0, sustained);
+                threads instanceof Number n ? n.intValue() : 0, sustained, load, machineCores, clientCores);
+    }
+
+    /** The waves of {@code http}, through the benchmark command: what a user measures, beside the bare plan. */
+    static void commandWaves(String[] args) throws Exception {
+        double seconds = Double.parseDouble(args[1]);
+        List<CommandWave> waves = new ArrayList<>();
+        Path results = java.nio.file.Files.createTempDirectory("bench-command-runs");
+        try (SimulatorProcess simulator = SimulatorProcess.start("50ms", null,
+                Path.of("bench", "out", "bridge-simulator.log").toAbsolutePath())) {
+            ClientCpu cpu = new ClientCpu(simulator.pid());
+            List<String> base = List.of("--factories-file", factories().toString(), "--url", simulator.baseUrl());
+            for (int a = 2; a < args.length; a++) {
+                String[] plan = args[a].split(":");
+                int workers = Integer.parseInt(plan[0]);
+                for (String rate : plan[1].split(",")) {
+                    waves.add(CommandWave.run("benchmark command", workers, Double.parseDouble(rate), seconds, cpu,
+                            results, base));
+                }
+            }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Through the benchmark command (in this JVM, as a user runs it: results.jtl, progress, client sampling,%n");
+        System.out.printf(Locale.ROOT, "verdict) -> %s -> simulator (50 ms, own JVM); %.0f s per rate, CPU over the wave minus its first second%n",
+                Path.of("").toAbsolutePath().relativize(factories()), seconds);
+        System.out.println();
+        System.out.println(CommandWave.header());
+        waves.forEach(w -> System.out.println(w.row()));
+        System.out.println("(exit 0 passed, 3 the client did not deliver the load; 'as --sample-client-hw sees it' = its process CPU average x duration / requests)");
+    }
+
+    /** Every example under factories/, one worker at one rate: what each client library costs per request. */
+    static void examples(String[] args) throws Exception {
+        double seconds = Double.parseDouble(args[1]);
+        double rate = Double.parseDouble(args[2]);
+        Path results = java.nio.file.Files.createTempDirectory("bench-example-runs");
+        List<CommandWave> waves = new ArrayList<>();
+        String options = "latency=50ms,ttft=50ms,itl=2ms";
+        try (SimulatorProcess simulator = SimulatorProcess.start(options, null,
+                Path.of("bench", "out", "bridge-simulator.log").toAbsolutePath())) {
+            ClientCpu cpu = new ClientCpu(simulator.pid());
+            String[][] examples = {
+                {"http/factories_json_stdlib.py", "--endpoint-name", "bench"},
+                {"http/factories_json.py", "--endpoint-name", "bench"},
+                {"sagemakerai_realtime/factories_cnn.py", "--endpoint-name", "bench"},
+                {"sagemakerai_realtime/factories_ic.py", "--endpoint-name", "bench/ic"},
+                {"sagemakerai_realtime/factories_llm_textgeneration.py", "--endpoint-name", "bench"},
+                {"sagemakerai_realtime/factories_llm_textgeneration_stream.py", "--endpoint-name", "bench"},
+                {"openai_compatible/factories_chat_stdlib.py", "--endpoint-name", "bench"},
+                {"openai_compatible/factories_chat.py", "--endpoint-name", "bench"},
+                {"openai_compatible/factories_chat_async.py", "--endpoint-name", "bench"},
+            };
+            for (String[] example : examples) {
+                List<String> command = new ArrayList<>(List.of("--factories-file", Path.of("factories", example[0]).toAbsolutePath().toString(),
+                        "--url", simulator.baseUrl()));
+                command.addAll(List.of(example).subList(1, example.length));
+                CommandWave w = CommandWave.run(example[0], 1, rate, seconds, cpu, results, command);
+                waves.add(w);
+                System.err.println("  [" + w.row() + "]");
+            }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Each example through the benchmark command, 1 worker, %.0f/s for %.0f s, against the simulator in its own JVM%n", rate, seconds);
+        System.out.printf(Locale.ROOT, "(%s: a JSON answer after 50 ms; a 64-token answer after 50 ms + 63 x 2 ms, streamed one token per chunk)%n", options);
+        System.out.println();
+        System.out.println(CommandWave.header());
+        waves.forEach(w -> System.out.println(w.row()));
     }
 
     /** A JMeter engine in this JVM running the plan the benchmark command builds for a factories wave. */

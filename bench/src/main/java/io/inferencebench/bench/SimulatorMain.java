@@ -4,7 +4,7 @@ import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 
 /**
- * The endpoint simulator as the benchmark runs it, in a process of its own: {@code LATENCY [STALL]}.
+ * The endpoint simulator as the benchmark runs it, in a process of its own: {@code LATENCY|OPTIONS [STALL]}.
  * Besides its address it prints when it started on the monotonic clock ({@code System.nanoTime()} is
  * CLOCK_MONOTONIC on Linux, one clock for every process), because a stall ({@code --stall AT:FOR}) is
  * timed from that start. It ends when its standard input closes, so it never outlives the benchmark.
@@ -14,7 +14,9 @@ public final class SimulatorMain {
     }
 
     public static void main(String[] args) throws Exception {
-        SimulatorOptions options = SimulatorOptions.defaults().withHost("127.0.0.1").withPort(0).withLatency(args[0]);
+        // LATENCY, or the simulator's options in --simulate's form (latency=50ms,ttft=50ms,itl=2ms)
+        SimulatorOptions options = (args[0].contains("=") ? SimulatorOptions.parse(args[0])
+                : SimulatorOptions.defaults().withLatency(args[0])).withHost("127.0.0.1").withPort(0);
         // A first start loads and initialises everything a start needs, so the measured one below is
         // quick and the two clock readings around it pin the stall's origin to within a millisecond or so.
         EndpointSimulator.start(options).close();

@@ -33,6 +33,11 @@ final class SimulatorProcess implements AutoCloseable {
     /** When its line reached us, on our monotonic clock. */
     private final long lineReceived;
 
+    /** The simulator JVM's process id: its CPU is not the client's. */
+    long pid() {
+        return process.pid();
+    }
+
     private SimulatorProcess(Process process, String baseUrl, long startedBefore, long startedAfter, long lineReceived) {
         this.process = process;
         this.baseUrl = baseUrl;
