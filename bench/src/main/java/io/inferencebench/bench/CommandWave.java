@@ -69,7 +69,9 @@ record CommandWave(String label, int workers, double target, long fired, long su
         double clientCores = Double.NaN;
         if (first != null && last != first) {
             double wallMs = last[0] - first[0];
-            cpuMs = (last[1] - first[1]) / 1e6 / (rate * wallMs / 1000.0); // the timer holds the rate: requests = rate x time
+            // requests in the window at the rate the wave achieved (the target's, unless the client fell behind)
+            double achieved = s.get("completed").asLong() / Math.max(1e-9, s.get("duration_s").asDouble());
+            cpuMs = (last[1] - first[1]) / 1e6 / (achieved * wallMs / 1000.0);
             clientCores = (last[1] - first[1]) / 1e6 / wallMs;
             machineCores = (last[2] - first[2]) / 1e6 / wallMs;
         }
