@@ -62,8 +62,7 @@ def invoke_factory(endpoint_name=None):
     client = asyncio.run_coroutine_threadsafe(make_client(), loop).result()
     model = endpoint_name or os.environ.get("IB_MODEL", "simulated-model")
 
-    async def chat(payload):
-        started = time.perf_counter()
+    async def chat(payload, started):
         stream = await client.chat.completions.create(model=model, stream=True,
                                                       stream_options={"include_usage": True}, **payload)
         token_times, usage = [], None
@@ -81,8 +80,10 @@ def invoke_factory(endpoint_name=None):
         }
 
     def invoke(payload):
+        # The request starts here, so its times include the hand-over to the loop.
         # An exception inside the coroutine is raised here, and fails the request.
-        return asyncio.run_coroutine_threadsafe(chat(payload), loop).result()
+        started = time.perf_counter()
+        return asyncio.run_coroutine_threadsafe(chat(payload, started), loop).result()
 
     return invoke
 

@@ -114,8 +114,9 @@ class ExampleFactoriesWaveTest {
         JsonNode t = s.get("tokens");
         assertThat(t.get("total_output_tokens").asLong()).isEqualTo((long) requests * MAX_TOKENS);
         assertThat(t.get("tokens_counted_as").asText()).isEqualTo("usage");
-        assertThat(s.get("latency_ms").get("p50").asDouble()).as("TTFT + 63 ITL")
-                .isCloseTo(TTFT_MS + (MAX_TOKENS - 1) * ITL_MS, withPercentage(5));
+        // the whole answer comes after TTFT + 63 ITL; the client's own time on top grows with the machine's load
+        double generation = TTFT_MS + (MAX_TOKENS - 1) * ITL_MS;
+        assertThat(s.get("latency_ms").get("p50").asDouble()).as("TTFT + 63 ITL").isBetween(generation, generation * 1.25);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -124,8 +125,9 @@ class ExampleFactoriesWaveTest {
         "openai_compatible/factories_chat_stdlib.py"})
     void theStreamingExamplesReportTheSimulatorsTokenTimings(String file) throws Exception {
         int requests = 10;
-        // two tokens per chunk for SageMaker's stream: its usage, not its PayloadParts, counts the tokens
-        String simulate = file.startsWith("sagemaker") ? LLM + ",tokens-per-chunk=2" : LLM;
+        // several tokens per chunk: the usage, not the chunks, counts the tokens; and fewer chunks to parse keeps
+        // the openai package's per-chunk cost (one asyncio loop in the async example) from delaying the first
+        String simulate = LLM + (file.startsWith("sagemaker") ? ",tokens-per-chunk=2" : ",tokens-per-chunk=4");
         JsonNode s = wave(file, requests, 10, "--endpoint-name", "my-llm", simulate);
         assertTokensMatchTheSimulator(s, requests, file);
     }
