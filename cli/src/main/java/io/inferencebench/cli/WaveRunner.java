@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.inferencebench.diagnostics.ClientBottleneck;
+import io.inferencebench.outcome.LostEngines;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.wave.ResultsBlock;
@@ -89,6 +90,9 @@ public final class WaveRunner {
                     : spec.engine().run(plan, console, interrupts, progress());
             WaveOutcome outcome = target.contribute(run.statistics().outcome(run.pacing(),
                     spec.setup(target.target())).withRun(runDir.getFileName().toString()));
+            if (run.lost() != null) {
+                outcome = outcome.withSection(LostEngines.SECTION, run.lost());
+            }
             if (interrupts.interrupted()) {
                 outcome = outcome.withInterruption(interrupts.firstEpochMs());
                 interruptExit = interrupts.exitCode();
@@ -96,8 +100,8 @@ public final class WaveRunner {
             for (WaveSection.Watch w : watches) {
                 outcome = w.measured(outcome);
             }
-            outcome = gates.check(outcome.withVerdict(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
-                    .naming(WaveOptions::flag).toVerdict()));
+            outcome = gates.check(outcome.withVerdict(blameLostEngines(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
+                    .naming(WaveOptions::flag).toVerdict(), outcome)));
             outcome.write(runDir);
             print(outcome, watches);
             for (WaveSection.Watch w : watches) {
@@ -118,6 +122,21 @@ public final class WaveRunner {
         } finally {
             watches.forEach(WaveSection.Watch::close);
         }
+    }
+
+    /**
+     * A lost remote engine explains the missing share of the rate: the verdict names it first, and the
+     * under-firing it caused does not send the user to the thread cap.
+     */
+    private static WaveOutcome.Verdict blameLostEngines(WaveOutcome.Verdict verdict, WaveOutcome outcome) {
+        LostEngines lost = outcome.section(LostEngines.SECTION);
+        if (lost == null) {
+            return verdict;
+        }
+        List<WaveOutcome.Verdict.Cause> causes = new ArrayList<>();
+        causes.add(lost.cause(outcome.waveStartEpochMs()));
+        verdict.causes().stream().filter(c -> !c.cause().equals("under-firing")).forEach(causes::add);
+        return new WaveOutcome.Verdict(true, causes);
     }
 
     private Progress progress() {

@@ -49,6 +49,11 @@ public final class Pacer {
     private static final long CPU_CHECK_NANOS = 100_000_000L;
     /** A wake-up this late is the scheduler's doing (a quiet machine wakes a parked thread within ~0.1 ms). */
     private static final long LATE_WAKE_UP_NANOS = 2_000_000L;
+    /**
+     * The machine's CPU load (0-1) at which it has no room: the other judge, for when every thread is busy and
+     * none parks (a client whose own load inflated every latency, or a machine busy with other work).
+     */
+    private static final double MACHINE_SATURATED = 0.95;
 
     private final ArrivalSchedule schedule;
     private final LatePolicy latePolicy;
@@ -125,6 +130,8 @@ public final class Pacer {
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
         this.peakThreads = threads.get();
         if (threadGroup != null && engine != null) {
+            // before the schedule begins, so that the first second is not spent growing the pool
+            grow(PoolPolicy.initialThreads(profile.peakRate(), maxThreads) - threads.get());
             keeper = new Thread(this::keepPool, "ib-pacer-pool");
             keeper.setDaemon(true);
             keeper.start();
@@ -312,6 +319,9 @@ public final class Pacer {
      */
     private void keepPool() {
         JMeterContextService.getContext().setVariables(new JMeterVariables());
+        com.sun.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean bean ? bean : null;
         long last = System.nanoTime();
         long lastCpuLook = last;
         long startedAtLastLook = 0;
@@ -322,7 +332,8 @@ public final class Pacer {
                 // more than one parked thread in ten woke late: the threads were there, the CPU was not
                 long woke = wakeUps.sumThenReset();
                 long lateWoke = lateWakeUps.sumThenReset();
-                saturated = lateWoke >= 2 && lateWoke * 10 > woke;
+                saturated = lateWoke >= 2 && lateWoke * 10 > woke
+                        || os != null && os.getCpuLoad() >= MACHINE_SATURATED;
                 lastCpuLook = now;
             }
             int total = threads.get();

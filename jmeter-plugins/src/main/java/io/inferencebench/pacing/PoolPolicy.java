@@ -83,6 +83,19 @@ public final class PoolPolicy {
         return serviceEstimateNanos;
     }
 
+    /**
+     * Service time assumed before any request has finished: the pool starts with Little's law for it, so a cold
+     * JVM (plain {@code jmeter -n} in CI, no warm-up) does not spend its first second growing a pool of three.
+     * Threads it did not need retire after {@link #RETIRE_AFTER_NANOS}.
+     */
+    static final double FIRST_GUESS_SECONDS = 0.1;
+
+    /** Threads to start the pool with at a peak rate of {@code ratePerSecond}, within {@code cap}. */
+    public static int initialThreads(double ratePerSecond, int cap) {
+        double little = Math.max(0, ratePerSecond) * FIRST_GUESS_SECONDS;
+        return (int) Math.min(Math.max(1, cap), (long) Math.ceil(little) + margin(little));
+    }
+
     /** The margin of waiting threads to keep for a Little's law figure. */
     static int margin(double little) {
         return 2 + (int) Math.ceil(little / 4);

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.inferencebench.outcome.Stats;
 import io.inferencebench.outcome.ClientRate;
+import io.inferencebench.outcome.LostEngines;
 import io.inferencebench.outcome.TokenMetrics;
 import io.inferencebench.outcome.WaveOutcome;
 
@@ -26,6 +27,14 @@ public final class ResultsBlock {
                     s.targetRps() > 0 ? 100.0 * s.clientRps() / s.targetRps() : 0,
                     shape == null || shape.perSecondMin() == null ? ""
                             : " | per second " + shape.perSecondMin() + "-" + shape.perSecondMax()));
+            LostEngines lost = s.section(LostEngines.SECTION);
+            if (lost != null) {
+                for (LostEngines.Lost l : lost.lostEngines()) {
+                    b.append(String.format(Locale.ROOT, "   Partial run:      remote engine %s lost %.1f s into the wave; "
+                            + "its share after that is missing%n", l.host(),
+                            Math.max(0, l.lostAtEpochMs() - s.waveStartEpochMs()) / 1000.0));
+                }
+            }
             if (shape != null && shape.startsAfterWindow() > 0) {
                 b.append(String.format(Locale.ROOT, "   After the window: %d requests started after the planned %ss "
                         + "(the client fell behind and caught up late)%n", shape.startsAfterWindow(), rate(shape.windowS())));

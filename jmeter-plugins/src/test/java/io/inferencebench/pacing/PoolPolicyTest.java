@@ -135,6 +135,12 @@ class PoolPolicyTest {
         assertThat(threads).isLessThanOrEqualTo(25 + 9 + 9);
     }
 
+    @ParameterizedTest(name = "{0}/s, cap {1}: {2} threads")
+    @CsvSource({"10, 2000, 4", "50, 2000, 9", "500, 2000, 65", "2000, 2000, 252", "2000, 100, 100", "0.5, 2000, 4"})
+    void thePoolStartsWithLittlesLawForATenthOfASecond(double rate, int cap, int threads) {
+        assertThat(PoolPolicy.initialThreads(rate, cap)).isEqualTo(threads);
+    }
+
     /** A policy that has seen 50 ms service times for a while. */
     private static PoolPolicy warm(int cap) {
         PoolPolicy policy = new PoolPolicy(cap);
