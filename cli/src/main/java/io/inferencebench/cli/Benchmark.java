@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         subcommands = {SimulateCommand.class, CapacityCommand.class, InstallCommand.class, UninstallCommand.class,
                 GuiCommand.class, ServerCommand.class},
         footer = {"", "Exit codes: 0 passed, 1 failed (the success threshold or a --threshold), 2 bad input, 3 not valid (the client",
-                "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
+                "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 4 not saved (the run directory was deleted",
+                "or not writable: the RESULTS block is all there is), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
                 "an interrupted wave still writes its RESULTS block and summary.json.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {
@@ -32,6 +33,8 @@ public class Benchmark implements Callable<Integer> {
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
     public static final int NOT_VALID = 3;
+    /** The wave ran and its RESULTS were printed, but the run directory could not hold them (deleted, read-only, full). */
+    public static final int NOT_SAVED = 4;
     public static final int INTERRUPTED = 130;
     public static final int TERMINATED = 143;
 
