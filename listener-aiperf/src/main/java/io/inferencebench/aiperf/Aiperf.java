@@ -35,6 +35,7 @@ public final class Aiperf {
     private final AiperfSettings settings;
     private final PayloadSource payloads;
 
+    /** @param payloads the wave's payloads, or {@code null} for aiperf's own synthetic prompts */
     public Aiperf(AiperfSettings settings, PayloadSource payloads) {
         this.settings = settings;
         this.payloads = payloads;
@@ -57,7 +58,7 @@ public final class Aiperf {
     }
 
     /** The sentence when aiperf cannot be found. */
-    static String notInstalled() {
+    public static String notInstalled() {
         String named = System.getProperty(EXECUTABLE_PROPERTY, System.getenv(EXECUTABLE_ENV));
         return named != null && !named.isBlank()
                 ? "aiperf is not at " + named + " (" + EXECUTABLE_ENV + "): install it with 'pip install aiperf' and "
@@ -78,7 +79,7 @@ public final class Aiperf {
         try {
             Files.createDirectories(dir);
             Path input = null;
-            if (!settings.userInput()) {
+            if (payloads != null && !settings.userInput()) {
                 input = dir.resolve(INPUT_FILE).toAbsolutePath();
                 writeInput(input);
             }
