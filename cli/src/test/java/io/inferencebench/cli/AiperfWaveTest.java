@@ -87,9 +87,10 @@ class AiperfWaveTest {
         assertThat(a.get("completed").asLong()).isEqualTo(8);
         assertThat(a.get("fired").asLong()).isEqualTo(8);
         assertThat(a.get("success_rate").asDouble()).isEqualTo(1.0);
-        // aiperf's definitions against the simulator's 50 ms TTFT and 5 ms ITL
-        assertThat(a.at("/metrics/time_to_first_token/p50").asDouble()).isBetween(49.0, 400.0);
-        assertThat(a.at("/metrics/inter_token_latency/p50").asDouble()).isBetween(4.5, 40.0);
+        // against the simulator's 50 ms TTFT and 5 ms ITL; lower bounds only: a loaded machine delays, never hastens
+        assertThat(a.at("/metrics/time_to_first_token/min").asDouble()).isGreaterThanOrEqualTo(49.0);
+        assertThat(a.at("/metrics/request_latency/min").asDouble()).as("ttft + 15 x itl").isGreaterThanOrEqualTo(124.0);
+        assertThat(a.at("/metrics/inter_token_latency/p50").asDouble()).isPositive();
         assertThat(a.at("/metrics/output_sequence_length/avg").asDouble()).isEqualTo(16.0);
         assertThat(a.get("command").asText()).contains("--api-key ***", "--custom-dataset-type single_turn",
                 "--request-rate 10 --request-rate-mode constant --request-count 8", "--ui-type none", "--streaming");

@@ -91,8 +91,11 @@ public final class Aiperf {
             console.println("aiperf: " + command);
             try (ServerWindow.Recording recording = serverWindow == null ? null : serverWindow.start()) {
                 Instant start = Instant.now();
-                process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(dir.resolve(CONSOLE_FILE).toFile()).start();
+                ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve(CONSOLE_FILE).toFile());
+                // aiperf's console (rich) wraps at 80 columns off a terminal: a wide one keeps a message on one line
+                pb.environment().put("COLUMNS", "200");
+                process = pb.start();
                 int exit = process.waitFor();
                 Instant end = Instant.now();
                 scrub(dir);
@@ -170,15 +173,43 @@ public final class Aiperf {
         return -1;
     }
 
-    /** The last line aiperf printed that says something, for the one-sentence failure. */
+    /** An exception's line, {@code NotInitializedError: Tokenized corpus is not initialized.}, or {@code Error: ...}. */
+    private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile("^\\w*(Error|Exception):? .+");
+
+    /**
+     * What aiperf said last that explains its failure, for the one sentence: its first error line (the
+     * cause: later ones report the failed steps after it), else its last line that says something.
+     */
     private String lastLine(Path dir) {
         try {
-            List<String> lines = Files.readAllLines(dir.resolve(CONSOLE_FILE), StandardCharsets.UTF_8);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                String l = lines.get(i).replaceAll("\u001B\\[[;\\d]*m", "").strip();
+            List<String> lines = new ArrayList<>();
+            for (String raw : Files.readAllLines(dir.resolve(CONSOLE_FILE), StandardCharsets.UTF_8)) {
+                // no colours, no rich's box edges
+                String l = raw.replaceAll("\u001B\\[[;\\d]*m", "").replaceAll("^[\\s│┃]+|[\\s│┃]+$", "");
                 if (!l.isEmpty() && !l.matches("[─━│┃╭╮╰╯═╔╗╚╝\\s]+")) {
-                    return settings.redact(l);
+                    lines.add(l);
                 }
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i);
+                if (l.startsWith("╭─ Error")) {
+                    // its command line refused (cyclopts, pydantic): the box's words, without the link
+                    List<String> box = new ArrayList<>();
+                    for (int j = i + 1; j < lines.size() && !lines.get(j).startsWith("╰"); j++) {
+                        if (!lines.get(j).startsWith("For further information")) {
+                            box.add(lines.get(j));
+                        }
+                    }
+                    return settings.redact(String.join(" ", box));
+                }
+                if (ERROR_LINE.matcher(l).matches()) {
+                    // a message cut at the console's width goes on in the next line
+                    boolean goesOn = l.endsWith(":") && i + 1 < lines.size() && !lines.get(i + 1).matches("^\\d\\d:.*");
+                    return settings.redact(goesOn ? l + " " + lines.get(i + 1) : l);
+                }
+            }
+            if (!lines.isEmpty()) {
+                return settings.redact(lines.get(lines.size() - 1));
             }
         } catch (IOException | RuntimeException e) {
             // below
