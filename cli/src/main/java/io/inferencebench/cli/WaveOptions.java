@@ -205,7 +205,8 @@ public class WaveOptions {
         if (aiperf.requested()) {
             // after the server metrics: their wait for the wave's window is over before aiperf starts
             b.section(aiperf.section(new AiperfOptions.Wave(endpoint, target, loadProfile == null ? clientRps : null,
-                    numRequests, obsTime, openai.model, openai.apiKey, config, new AwsOptions(awsRegion, awsProfile))));
+                    numRequests, obsTime, openai.model, openai.apiKey, config, new AwsOptions(awsRegion, awsProfile),
+                    endpointConfig)));
         }
         return b.build();
     }

@@ -118,6 +118,27 @@ class AiperfWaveTest {
     }
 
     @Test
+    void withPrometheusMetricsThePauseWaitsForTheirBaselineAndAiperfsWindowIsRead() throws Exception {
+        Path config = Files.writeString(tmp.resolve("endpoint.json"), "[{\"stream\": \"prometheus\", \"url\": \""
+                + simulator.baseUrl() + "/metrics\", \"interval\": \"1s\", \"metrics\": [\"ib_sim_requests_in_flight\", "
+                + "\"ib_sim_utilization_percent\", \"ib_sim_requests_total\"]}]");
+        int code = pythonWaveThenAiperf("--endpoint-config", config.toString());
+        String out = console.out();
+        assertThat(code).as(out).isEqualTo(0);
+        assertThat(out).containsSubsequence("RESULTS – InferenceBenchmarker",
+                "Baseline pause: waiting up to 300 s for the server metrics to come back within 10% of their level",
+                "Baseline pause: back at the baseline after ", "aiperf: ", "Server metrics for aiperf's window:",
+                "RESULTS — aiperf");
+        JsonNode a = RunDirectories.latestSummary(results).get("aiperf");
+        assertThat(a.get("status").asText()).isEqualTo("ok");
+        JsonNode metrics = a.at("/server_metrics/streams/0/metrics");
+        assertThat(metrics.findValuesAsText("name")).contains("ib_sim_requests_total");
+        JsonNode requests = a.at("/server_metrics/streams/0/metrics").get(2);
+        assertThat(requests.at("/statistics/delta").asDouble()).as("the server saw aiperf's 8 requests in its window")
+                .isGreaterThanOrEqualTo(8.0);
+    }
+
+    @Test
     void aiperfFailingSaysWhatItPrintedLastAndTheWaveStands() throws Exception {
         int code = pythonWaveThenAiperf("--aiperf-args", "{\"custom-dataset-type\": \"bogus\"}");
         String out = console.out();

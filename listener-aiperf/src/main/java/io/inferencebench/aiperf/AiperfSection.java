@@ -18,6 +18,11 @@ public record AiperfSection(AiperfSettings settings, PayloadSource payloads, Bas
 
     @Override
     public Watch start(Path runDirectory) {
+        try {
+            pause.beforeWave();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the wave's own handling of the interrupt follows
+        }
         return new Watch() {
             @Override
             public WaveOutcome settled(WaveOutcome outcome, PrintStream console) throws InterruptedException {

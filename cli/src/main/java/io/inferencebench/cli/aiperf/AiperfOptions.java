@@ -32,7 +32,7 @@ public class AiperfOptions {
     @Option(names = "--aiperf-args", paramLabel = "JSON", description = "aiperf flags over ours, e.g. '{\"concurrency\": 8, \"tokenizer\": \"gpt2\"}': a key overrides or adds --key; true or \"\" a bare flag, false drops it, a list repeats it; \"input-file\" replaces the wave's payloads.")
     String args;
 
-    @Option(names = "--baseline-wait", paramLabel = "S", description = "Seconds to wait between the wave and aiperf, so aiperf meets the server at its baseline (default 0).")
+    @Option(names = "--baseline-wait", paramLabel = "S", description = "Seconds to wait between the wave and aiperf, so aiperf meets the server at its baseline (default: with --endpoint-config's Prometheus /metrics, until they are back within 10% of their level before the wave, at most 5 minutes; else none).")
     Double baselineWait;
 
     @Option(names = "--baseline-prompt", description = "Between the wave and aiperf, wait until return is pressed, as the original tool does.")
@@ -50,7 +50,8 @@ public class AiperfOptions {
 
     /** What aiperf needs to know of the wave. */
     public record Wave(URI url, WaveTarget target, Double clientRps, Long numRequests, Double obsTime,
-                       String model, String apiKey, EndpointConfig endpointConfig, AwsOptions aws) {
+                       String model, String apiKey, EndpointConfig endpointConfig, AwsOptions aws,
+                       java.nio.file.Path endpointConfigFile) {
     }
 
     /** A flag of this group without {@code --aiperf}: it would silently do nothing. */
@@ -67,7 +68,7 @@ public class AiperfOptions {
 
     /** The aiperf section of the wave, checked whole now: bad input ends here, before the wave. */
     public AiperfSection section(Wave wave) {
-        return new AiperfSection(settings(wave), payloads(wave.target()), pause(), serverWindow(wave));
+        return new AiperfSection(settings(wave), payloads(wave.target()), pause(wave), serverWindow(wave));
     }
 
     AiperfSettings settings(Wave wave) {
@@ -126,15 +127,23 @@ public class AiperfOptions {
         return WavePayloads.of(target);
     }
 
-    BaselinePause pause() {
+    /** How long the automatic pause may wait for the server metrics, and how close to their baseline they must come. */
+    static final Duration SETTLE_BOUND = Duration.ofMinutes(5);
+    static final double SETTLE_TOLERANCE = 0.10;
+
+    BaselinePause pause(Wave wave) {
         if (only) {
             return BaselinePause.none();
         }
         if (baselinePrompt) {
             return BaselinePause.prompt(System.in);
         }
-        return baselineWait == null ? BaselinePause.none()
-                : BaselinePause.fixed(Duration.ofMillis(Math.round(baselineWait * 1000)));
+        if (baselineWait != null) {
+            return BaselinePause.fixed(Duration.ofMillis(Math.round(baselineWait * 1000)));
+        }
+        ScrapedLevels levels = wave.endpointConfigFile() == null ? null : ScrapedLevels.of(wave.endpointConfigFile());
+        return levels == null ? BaselinePause.none()
+                : BaselinePause.settle(levels, SETTLE_TOLERANCE, Duration.ofSeconds(2), SETTLE_BOUND);
     }
 
     private static ServerWindow serverWindow(Wave wave) {
