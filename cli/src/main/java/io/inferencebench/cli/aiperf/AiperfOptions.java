@@ -32,7 +32,7 @@ public class AiperfOptions {
     @Option(names = "--aiperf-args", paramLabel = "JSON", description = "aiperf flags over ours, e.g. '{\"concurrency\": 8, \"tokenizer\": \"gpt2\"}': a key overrides or adds --key; true or \"\" a bare flag, false drops it, a list repeats it; \"input-file\" replaces the wave's payloads.")
     String args;
 
-    @Option(names = "--baseline-wait", paramLabel = "S", description = "Seconds to wait between the wave and aiperf, so aiperf meets the server at its baseline (default: with --endpoint-config's Prometheus /metrics, until they are back within 10% of their level before the wave, at most 5 minutes; else none).")
+    @Option(names = "--baseline-wait", paramLabel = "S", description = "Seconds to wait between the wave and aiperf, so aiperf meets the server at its baseline (default: with --endpoint-config's Prometheus /metrics, until they are back within 10%% of their level before the wave, at most 5 minutes; else none).")
     Double baselineWait;
 
     @Option(names = "--baseline-prompt", description = "Between the wave and aiperf, wait until return is pressed, as the original tool does.")
