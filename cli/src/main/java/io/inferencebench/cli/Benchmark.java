@@ -3,6 +3,8 @@ package io.inferencebench.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import io.inferencebench.cli.aiperf.AiperfOnlyRun;
+import io.inferencebench.cli.aiperf.AiperfOptions;
 import io.inferencebench.cli.capacity.CapacityCommand;
 import io.inferencebench.cli.install.InstallCommand;
 import io.inferencebench.cli.install.UninstallCommand;
@@ -45,6 +47,9 @@ public class Benchmark implements Callable<Integer> {
     OpenAiOptions openai = wave.openai;
 
     @Mixin
+    AiperfOptions aiperf = wave.aiperf;
+
+    @Mixin
     PlotOptions plot = new PlotOptions();
 
     @Spec
@@ -54,6 +59,9 @@ public class Benchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         if (plot.requested()) {
             return plot.run(new Console(System.out));
+        }
+        if (aiperf.only()) {
+            return AiperfOnlyRun.of(wave.toSpec(), new Console(System.out)).run();
         }
         return new WaveRunner(wave.toSpec(), new Console(System.out), true).run();
     }
