@@ -88,7 +88,7 @@ public final class PoolPolicy {
      * JVM (plain {@code jmeter -n} in CI, no warm-up) does not spend its first second growing a pool of three.
      * Threads it did not need retire after {@link #RETIRE_AFTER_NANOS}.
      */
-    static final double FIRST_GUESS_SECONDS = 0.1;
+    static final double FIRST_GUESS_SECONDS = 0.05;
 
     /** Threads to start the pool with at a peak rate of {@code ratePerSecond}, within {@code cap}. */
     public static int initialThreads(double ratePerSecond, int cap) {
