@@ -87,7 +87,7 @@ final class PlainRun {
         cmd.add(java);
         cmd.addAll(JMETER_JVM);
         cmd.addAll(List.of("-jar", home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
-                "-j", log.toString()));
+                "-j", log.toString(), "-J" + io.inferencebench.pacing.Pacer.LATENESS_PROPERTY + "=true"));
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".out").toFile()).start();
         String note = null;

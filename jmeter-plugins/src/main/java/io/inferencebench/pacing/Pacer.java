@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class Pacer {
     private static final Logger log = LoggerFactory.getLogger(Pacer.class);
 
+    /** JMeter property that makes the pacer keep its own lateness histogram (the pacing benchmark's "own record"). */
+    public static final String LATENESS_PROPERTY = "ib.pacer.lateness";
+
     /** Every pacer of the running test in this JVM, by timer and thread group. */
     private static final Map<Object, Pacer> PACERS = new ConcurrentHashMap<>();
 
@@ -73,6 +76,12 @@ public final class Pacer {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder lateWhileCapped = new LongAdder();
     private final Histogram lateness = new ConcurrentHistogram(3);
+    /**
+     * The pacer's own lateness histogram is for the pacing benchmark ({@code -Jib.pacer.lateness=true}); a wave's
+     * lateness figures come from the samples' {@code ib_late_ms}, so the per-start path skips it.
+     */
+    private final boolean keepLateness = Boolean.parseBoolean(
+            org.apache.jmeter.util.JMeterUtils.getPropDefault(LATENESS_PROPERTY, "false"));
     private final AtomicInteger idle = new AtomicInteger();
     private final AtomicInteger threads;
     /** Threads that have asked for a start; the others are still starting up and count as waiting. */
@@ -275,7 +284,9 @@ public final class Pacer {
                 return null;
             }
             long lateBy = Math.max(0, now - due);
-            lateness.recordValue(lateBy);
+            if (keepLateness) {
+                lateness.recordValue(lateBy);
+            }
             if (lateBy > PacingReport.LATE_NANOS) {
                 late.increment();
                 if (capReached) {
@@ -283,7 +294,9 @@ public final class Pacer {
                 }
             }
             started.increment();
-            lastStartNanos.accumulateAndGet(now, Math::max);
+            if (now > lastStartNanos.get()) {
+                lastStartNanos.set(now); // a plain write, not a contended CAS: a start or two of jitter in a report figure
+            }
             mine.startOffset = now - originNanos;
             inFlightCount.increment();
             inFlightStartSum.add(mine.startOffset);
