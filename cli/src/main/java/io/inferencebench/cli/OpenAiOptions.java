@@ -108,7 +108,12 @@ public class OpenAiOptions {
 
     /** A flag of this group without {@code --openai}: it would silently do nothing. */
     String strayFlag() {
-        return model != null ? "--model" : prompts != null ? "--prompts" : apiKey != null ? "--api-key"
-                : slo != null ? "--slo" : null;
+        return strayFlag(false);
+    }
+
+    /** As {@link #strayFlag()}; with {@code aiperf}, {@code --model} and {@code --api-key} are aiperf's. */
+    String strayFlag(boolean aiperf) {
+        return model != null && !aiperf ? "--model" : prompts != null ? "--prompts"
+                : apiKey != null && !aiperf ? "--api-key" : slo != null ? "--slo" : null;
     }
 }
