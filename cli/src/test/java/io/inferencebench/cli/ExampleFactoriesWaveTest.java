@@ -30,7 +30,7 @@ import io.inferencebench.testsupport.CapturedConsole;
  */
 class ExampleFactoriesWaveTest {
     /** Long against the clients' own cost per request (a few ms), so 5% holds on a busy machine. */
-    private static final double TTFT_MS = 500;
+    private static final double TTFT_MS = 1000;
     private static final double ITL_MS = 10;
     private static final int MAX_TOKENS = 64;
     private static final String LLM = String.format(Locale.ROOT, "--simulate=ttft=%.0fms,itl=%.0fms", TTFT_MS, ITL_MS);
