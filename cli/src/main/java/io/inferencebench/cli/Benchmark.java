@@ -8,6 +8,7 @@ import io.inferencebench.cli.install.InstallCommand;
 import io.inferencebench.cli.install.UninstallCommand;
 import io.inferencebench.cli.launch.GuiCommand;
 import io.inferencebench.cli.launch.ServerCommand;
+import io.inferencebench.cli.search.SearchOptions;
 import io.inferencebench.input.UserInputProblem;
 import io.inferencebench.simulator.SimulateCommand;
 import io.inferencebench.simulator.SimulatorOptionsException;
@@ -44,6 +45,9 @@ public class Benchmark implements Callable<Integer> {
     @Mixin
     PlotOptions plot = new PlotOptions();
 
+    @Mixin
+    SearchOptions search = new SearchOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -52,6 +56,10 @@ public class Benchmark implements Callable<Integer> {
         if (plot.requested()) {
             return plot.run(new Console(System.out));
         }
+        if (search.requested()) {
+            return search.run(wave::toSearchSpec, new Console(System.out));
+        }
+        search.checkNoStrayFlag();
         return new WaveRunner(wave.toSpec(), new Console(System.out), true).run();
     }
 
