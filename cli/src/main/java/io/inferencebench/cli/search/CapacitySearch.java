@@ -106,7 +106,8 @@ public final class CapacitySearch {
                 stoppedBy = r;
                 break;
             }
-            steps.add(new SearchPolicy.Step(probe.rate(), verdict.kind() == StepJudge.Kind.PASS, o.serverRps()));
+            steps.add(new SearchPolicy.Step(probe.rate(), verdict.kind() == StepJudge.Kind.PASS, o.serverRps(),
+                    verdict.severity()));
         }
         if (ran.isEmpty()) {
             console.println("Interrupted before the first step: nothing measured.");
@@ -149,9 +150,13 @@ public final class CapacitySearch {
             switch (kind) {
                 case CLIENT_LIMITED -> {
                     result = "client_limited";
+                    List<String> remedies = last.outcome().clientBottleneck().causes().stream()
+                            .filter(WaveOutcome.Verdict.Cause::invalidates).map(WaveOutcome.Verdict.Cause::remedy)
+                            // the remedies that name what to change (others point at the RESULTS block's layout)
+                            .filter(r -> r != null && r.contains("--")).distinct().toList();
                     message = "No answer: the client limited " + at + " (" + String.join("; ", last.verdict().reasons())
-                            + "), so its figures say nothing of the endpoint; the bracket so far: " + bracket
-                            + ". Remedies are in " + last.runDir().getFileName() + "/benchmark.log.";
+                            + "), so its figures say nothing of the endpoint; the bracket so far: " + bracket + "."
+                            + (remedies.isEmpty() ? "" : " Remedy: " + String.join("; ", remedies) + ".");
                 }
                 case COUNT_DISAGREES -> {
                     result = "server_count_disagrees";
@@ -211,8 +216,8 @@ public final class CapacitySearch {
         } catch (RuntimeException | java.io.IOException e) {
             console.println("Knee chart not drawn (" + e + ")");
         }
-        console.println(String.format(Locale.ROOT, "%d waves in %s s. Steps, capacity.json and knee.png: %s",
-                report.waves(), StepJudge.number(report.wallTimeS()), dir));
+        console.println(String.format(Locale.ROOT, "%d wave%s in %s s. Steps, capacity.json and knee.png: %s",
+                report.waves(), report.waves() == 1 ? "" : "s", StepJudge.number(report.wallTimeS()), dir));
         console.println("Compare the steps: benchmark --plot " + dir);
     }
 

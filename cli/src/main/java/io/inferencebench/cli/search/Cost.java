@@ -46,8 +46,8 @@ final class Cost {
                     money(c.instancePriceUsdPerHour())));
         }
         if (c.instancesNeeded() != null) {
-            out.add(String.format(Locale.ROOT, "   For %s req/s:     %d instance%s (each planned at %s%% of its sustainable rate)",
-                    CapacitySearch.rate(c.targetRps()), c.instancesNeeded(), c.instancesNeeded() == 1 ? "" : "s",
+            out.add(String.format(Locale.ROOT, "   %-18s%d instance%s (each planned at %s%% of its sustainable rate)",
+                    "For " + CapacitySearch.rate(c.targetRps()) + " req/s:", c.instancesNeeded(), c.instancesNeeded() == 1 ? "" : "s",
                     StepJudge.number(100 * (1 - c.headroom()))));
         }
         return out;

@@ -3,6 +3,7 @@ package io.inferencebench.cli.search;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -13,13 +14,13 @@ import java.util.List;
  * <p>The search ramps exponentially from the start rate (doubling, capped at the maximum) until a step
  * fails, which brackets the ceiling between the highest rate that passed and the lowest that failed above
  * it; then it narrows the bracket until the failed rate is within the precision of the passed one, and
- * answers the passed rate. Narrowing bisects geometrically (the precision is relative), with one shortcut
- * that saves waves: a step that failed because the server could not keep up (it completed markedly fewer
- * requests per second than were sent) measured the server's throughput, so the next step goes to
- * that throughput, and when it passes (or a rate above it passed already, as a short step can), the one
- * after goes one precision above the highest passed rate to close the bracket.
- * The shortcut only chooses where to measure: the answer always rests on a step that passed and one that
- * failed.
+ * answers the passed rate. Narrowing goes where the ceiling should be, and then one precision beyond it
+ * to close the bracket: the ceiling should be at the throughput a failed step measured when the server
+ * could not keep up (it completed markedly fewer requests per second than were sent), else where the
+ * tightest constraint reaches its limit, interpolated between the bracket's ends. A step that landed on
+ * the wrong side of such an estimate counts as a miss; after two misses, and whenever nothing can be
+ * estimated, it bisects geometrically (the precision is relative). Estimates only choose where to
+ * measure: the answer always rests on a step that passed and one that failed.
  */
 public final class SearchPolicy {
     /** How much the ramp multiplies the rate by while every step passes. */
@@ -47,8 +48,13 @@ public final class SearchPolicy {
      * @param rate        the client rate it was asked for
      * @param passed      every constraint held (a client-limited step never gets here: it stops the search)
      * @param achievedRps the requests per second the server completed ({@code server_rps}), or {@code null}
+     * @param severity    its tightest constraint's measured value over its limit (below 1 it held, above 1 it
+     *                    failed), or {@code null} when no constraint gives one
      */
-    public record Step(double rate, boolean passed, Double achievedRps) {
+    public record Step(double rate, boolean passed, Double achievedRps, Double severity) {
+        public Step(double rate, boolean passed, Double achievedRps) {
+            this(rate, passed, achievedRps, null);
+        }
     }
 
     /** What the search does next. */
@@ -74,57 +80,114 @@ public final class SearchPolicy {
     static final String START = "start";
     static final String RAMP_UP = "ramp";
     static final String AT_THROUGHPUT = "at the throughput the server reached";
-    static final String CLOSE = "close the bracket above the server's throughput";
+    static final String ESTIMATE = "where the limit is crossed, interpolated";
+    static final String CLOSE = "one precision above the highest sustained rate";
+    static final String CLOSE_BELOW = "one precision below the lowest failed rate";
     static final String BISECT = "bisect";
+    /** Estimates that missed (a closing step on the wrong side) after which only bisection is left. */
+    static final int MISSES = 2;
 
     public Decision next(List<Step> steps) {
-        // the decisions are replayed to know whether a closing step already passed: stateless for the caller
-        boolean closePassed = false;
+        // the decisions are replayed to know why each step ran: stateless for the caller
+        int misses = 0;
+        String lastWhy = null;
         for (int k = 0; k < steps.size(); k++) {
-            if (decide(steps.subList(0, k), closePassed) instanceof Probe p && p.why().equals(CLOSE)
-                    && steps.get(k).passed()) {
-                closePassed = true;
+            Decision d = decide(steps.subList(0, k), misses, lastWhy);
+            lastWhy = d instanceof Probe p ? p.why() : null;
+            boolean passed = steps.get(k).passed();
+            if (CLOSE.equals(lastWhy) && passed || CLOSE_BELOW.equals(lastWhy) && !passed) {
+                misses++;
             }
         }
-        return decide(steps, closePassed);
+        return decide(steps, misses, lastWhy);
     }
 
     /**
-     * @param closePassed a step that closed the bracket one precision above the server's throughput passed:
-     *                    that throughput was not the ceiling, so only bisection is left
+     * @param misses  closing steps that landed on the wrong side: the estimates were off
+     * @param lastWhy why the last step ran
      */
-    private Decision decide(List<Step> steps, boolean closePassed) {
+    private Decision decide(List<Step> steps, int misses, String lastWhy) {
         if (steps.isEmpty()) {
             return new Probe(startRps, START);
         }
-        double lo = steps.stream().filter(Step::passed).mapToDouble(Step::rate).max().orElse(Double.NaN);
-        if (Double.isNaN(lo)) {
+        Step lo = steps.stream().filter(Step::passed).max(Comparator.comparingDouble(Step::rate)).orElse(null);
+        if (lo == null) {
             return new StartFails(steps.get(0).rate());
         }
-        double hi = steps.stream().filter(s -> !s.passed() && s.rate() > lo).mapToDouble(Step::rate).min()
-                .orElse(Double.NaN);
-        if (Double.isNaN(hi)) {
-            if (lo >= maxRps) {
-                return new MaxSustained(lo);
+        Step hi = steps.stream().filter(s -> !s.passed() && s.rate() > lo.rate())
+                .min(Comparator.comparingDouble(Step::rate)).orElse(null);
+        if (hi == null) {
+            if (lo.rate() >= maxRps) {
+                return new MaxSustained(lo.rate());
             }
-            return new Probe(Math.min(round(lo * RAMP), maxRps), RAMP_UP);
+            return new Probe(Math.min(round(lo.rate() * RAMP), maxRps), RAMP_UP);
         }
-        if (hi <= lo * (1 + precision) * (1 + 1e-9)) {
-            return new Found(lo, hi);
+        if (hi.rate() <= lo.rate() * (1 + precision) * (1 + 1e-9)) {
+            return new Found(lo.rate(), hi.rate());
         }
+        if (misses < MISSES) {
+            Step last = steps.get(steps.size() - 1);
+            boolean estimated = AT_THROUGHPUT.equals(lastWhy) || ESTIMATE.equals(lastWhy);
+            if (estimated && last == lo) {
+                // the estimate held: the ceiling should be within one precision above it
+                Probe close = close(steps, lo, hi);
+                if (close != null) {
+                    return close;
+                }
+            }
+            if (estimated && last == hi) {
+                Probe below = closeBelow(steps, lo, hi);
+                if (below != null) {
+                    return below;
+                }
+            }
+            Double estimate = estimate(steps, lo, hi);
+            if (estimate != null) {
+                double at = roundDown(estimate);
+                String why = throughput(steps) != null && at == roundDown(throughput(steps)) ? AT_THROUGHPUT : ESTIMATE;
+                if (at <= lo.rate() * (1 + precision / 2)) {
+                    Probe close = close(steps, lo, hi);
+                    if (close != null) {
+                        return close;
+                    }
+                } else if (at >= hi.rate() / (1 + precision / 2)) {
+                    Probe below = closeBelow(steps, lo, hi);
+                    if (below != null) {
+                        return below;
+                    }
+                } else if (!tried(steps, at)) {
+                    return new Probe(at, why);
+                }
+            }
+        }
+        double mid = round(Math.sqrt(lo.rate() * hi.rate()));
+        return new Probe(mid > lo.rate() && mid < hi.rate() ? mid : (lo.rate() + hi.rate()) / 2, BISECT);
+    }
+
+    private Probe close(List<Step> steps, Step lo, Step hi) {
+        double close = roundDown(lo.rate() * (1 + precision));
+        return close > lo.rate() && close < hi.rate() && !tried(steps, close) ? new Probe(close, CLOSE) : null;
+    }
+
+    private Probe closeBelow(List<Step> steps, Step lo, Step hi) {
+        double below = roundUp(hi.rate() / (1 + precision));
+        return below > lo.rate() && below < hi.rate() && !tried(steps, below) ? new Probe(below, CLOSE_BELOW) : null;
+    }
+
+    /**
+     * Where the ceiling should be: the throughput a failed step measured when the server could not keep
+     * up, else the rate where the tightest constraint reaches its limit, interpolated linearly between the
+     * bracket's ends; {@code null} when neither is known.
+     */
+    private Double estimate(List<Step> steps, Step lo, Step hi) {
         Double throughput = throughput(steps);
-        if (throughput != null && !closePassed) {
-            double at = probeAt(throughput);
-            if (at > lo * (1 + precision / 2) && at < hi && !tried(steps, at)) {
-                return new Probe(at, AT_THROUGHPUT);
-            }
-            double close = roundDown(lo * (1 + precision));
-            if (at <= lo * (1 + precision / 2) && close > lo && close < hi && !tried(steps, close)) {
-                return new Probe(close, CLOSE);
-            }
+        if (throughput != null && throughput < hi.rate()) {
+            return throughput;
         }
-        double mid = round(Math.sqrt(lo * hi));
-        return new Probe(mid > lo && mid < hi ? mid : (lo + hi) / 2, BISECT);
+        if (lo.severity() != null && hi.severity() != null && lo.severity() < 1 && hi.severity() > 1) {
+            return lo.rate() + (1 - lo.severity()) / (hi.severity() - lo.severity()) * (hi.rate() - lo.rate());
+        }
+        return null;
     }
 
     /**
@@ -142,10 +205,6 @@ public final class SearchPolicy {
         return lowest;
     }
 
-    private static double probeAt(double throughput) {
-        return roundDown(throughput);
-    }
-
     private static boolean tried(List<Step> steps, double rate) {
         return steps.stream().anyMatch(s -> s.rate() == rate);
     }
@@ -157,5 +216,9 @@ public final class SearchPolicy {
 
     private static double roundDown(double rate) {
         return new BigDecimal(rate).round(new MathContext(4, RoundingMode.DOWN)).doubleValue();
+    }
+
+    private static double roundUp(double rate) {
+        return new BigDecimal(rate).round(new MathContext(4, RoundingMode.UP)).doubleValue();
     }
 }

@@ -46,8 +46,11 @@ final class StepJudge {
      * @param reasons     each constraint that failed, or why the step is unusable, as said to the user
      * @param counted     the requests the server counted, or {@code null} when no counter was measured
      * @param utilization each ceiling's metric and its mean over the step ({@code null}: not measured)
+     * @param severity    the tightest constraint's measured value over its limit (above 1: broken), for the
+     *                    search to interpolate where the limit is crossed; {@code null} when none gives one
      */
-    record Verdict(Kind kind, List<String> reasons, ServerFigures.Counted counted, Map<String, Double> utilization) {
+    record Verdict(Kind kind, List<String> reasons, ServerFigures.Counted counted, Map<String, Double> utilization,
+                   Double severity) {
     }
 
     private final List<Ceiling> ceilings;
@@ -65,19 +68,21 @@ final class StepJudge {
             utilization.put(c.metric(), ServerFigures.mean(o, c.metric()));
         }
         if (o.interrupted()) {
-            return new Verdict(Kind.INTERRUPTED, List.of("stopped by a signal before its end"), counted, utilization);
+            return new Verdict(Kind.INTERRUPTED, List.of("stopped by a signal before its end"), counted, utilization, null);
         }
         if (!o.clientBottleneck().valid()) {
             List<String> causes = o.clientBottleneck().causes().stream().filter(WaveOutcome.Verdict.Cause::invalidates)
                     .map(c -> c.cause() + (c.figure() == null ? "" : " (" + c.figure() + ")")).toList();
-            return new Verdict(Kind.CLIENT_LIMITED, causes, counted, utilization);
+            return new Verdict(Kind.CLIENT_LIMITED, causes, counted, utilization, null);
         }
         if (counted != null && disagree(o.fired(), counted.requests())) {
             return new Verdict(Kind.COUNT_DISAGREES, List.of(String.format(Locale.ROOT,
                     "the server counted %s requests (%s) where the client fired %d", number(counted.requests()),
-                    counted.metric(), o.fired())), counted, utilization);
+                    counted.metric(), o.fired())), counted, utilization, null);
         }
         List<String> reasons = new ArrayList<>();
+        Severity severity = new Severity();
+        severity.shareFailed(1 - o.successRate(), 1 - o.successThreshold());
         if (!o.passed()) {
             reasons.add(String.format(Locale.ROOT, "success rate %s%% < %s%%", number(100 * o.successRate()),
                     number(100 * o.successThreshold())));
@@ -85,6 +90,7 @@ final class StepJudge {
         Threshold.Checks checks = o.section(Threshold.Checks.SECTION);
         if (checks != null) {
             for (Threshold.Check c : checks.checks()) {
+                severity.of(c);
                 if (!c.passed()) {
                     reasons.add(describe(c));
                 }
@@ -92,13 +98,50 @@ final class StepJudge {
         }
         for (Ceiling c : ceilings) {
             Double mean = utilization.get(c.metric());
+            if (mean != null && c.limit() > 0) {
+                severity.add(mean / c.limit());
+            }
             if (mean == null) {
                 reasons.add(c.metric() + " not measured (no server metric of that name with an average)");
             } else if (mean > c.limit()) {
                 reasons.add(c.metric() + " " + number(mean) + " > " + number(c.limit()));
             }
         }
-        return new Verdict(reasons.isEmpty() ? Kind.PASS : Kind.FAIL, reasons, counted, utilization);
+        return new Verdict(reasons.isEmpty() ? Kind.PASS : Kind.FAIL, reasons, counted, utilization, severity.max);
+    }
+
+    /** The largest measured/limit ratio over the constraints, each turned so that above 1 means broken. */
+    private static final class Severity {
+        Double max;
+
+        void add(double ratio) {
+            if (!Double.isNaN(ratio)) {
+                max = max == null ? ratio : Math.max(max, ratio);
+            }
+        }
+
+        /** A share that may fail ({@code 1 - success_rate}) against the share allowed. */
+        void shareFailed(double failed, double allowed) {
+            if (allowed > 0) {
+                add(failed / allowed);
+            }
+        }
+
+        void of(Threshold.Check c) {
+            if (c.measured() == null || c.limit() == null) {
+                return;
+            }
+            Threshold t = Threshold.parse(c.threshold());
+            double m = c.measured();
+            double l = c.limit();
+            if (t.figure().equals("success_rate")) {
+                shareFailed(1 - m, 1 - l);
+            } else if ((t.op() == Threshold.Op.LT || t.op() == Threshold.Op.LE) && l > 0) {
+                add(m / l);
+            } else if ((t.op() == Threshold.Op.GT || t.op() == Threshold.Op.GE) && m > 0) {
+                add(l / m);
+            }
+        }
     }
 
     static boolean disagree(long fired, double counted) {

@@ -52,24 +52,29 @@ class SearchPolicyTest {
             // steps (rate:pass|fail@achieved)          | next decision
             "10:p 20:p 40:f@40                          | probe 28.28 bisect",
             "10:p 20:p 40:f@25                          | probe 25 at the throughput the server reached",
-            "10:p 20:p 40:f@25 25:p                     | probe 26.25 close the bracket above the server's throughput",
+            "10:p 20:p 40:f@25 25:p                     | probe 26.25 one precision above the highest sustained rate",
             "10:p 20:p 40:f@25 25:p 26.25:f@26          | found 25 26.25",
-            "10:p 20:p 40:f@25 25:p 26.25:p             | probe 32.4 bisect",
-            "10:p 20:p 40:f@25 25:f@24.9                | probe 22.36 bisect",
-            "25:p 50:p 100:p 200:f@92.3                 | probe 105 close the bracket above the server's throughput",
-            "25:p 50:p 100:p 200:f@92.3 105:p           | probe 144.9 bisect",
+            "10:p 20:p 40:f@25 25:p 26.25:p             | probe 27.56 one precision above the highest sustained rate",
+            "10:p 20:p 40:f@25 25:p 26.25:p 27.56:p     | probe 33.2 bisect",
+            "10:p 20:p 40:f@25 25:f@24.9                | probe 23.81 one precision below the lowest failed rate",
+            "25:p 50:p 100:p 200:f@92.3                 | probe 105 one precision above the highest sustained rate",
             "10:p 20:p 40:f@40 28.28:f@28.28 23.78:p    | probe 25.93 bisect",
+            "10:p~0.5 20:p~0.6 40:f@40~1.4              | probe 30 where the limit is crossed, interpolated",
+            "10:p~0.5 20:p~0.6 40:f@40~1.4 30:p~0.95    | probe 31.5 one precision above the highest sustained rate",
+            "10:p~0.5 20:p~0.6 40:f@40~1.4 30:f@30~1.1  | probe 28.58 one precision below the lowest failed rate",
+            "10:p~0.5 20:p~0.6 40:f@40~1.4 30:f@30~1.1 28.58:p~0.9 | found 28.58 30",
             "100:p 104:f@104                            | found 100 104",
             "100:p 106:f@106                            | probe 103 bisect"})
     void narrowsTheBracketToThePrecision(String history, String expected) {
         List<Step> steps = new ArrayList<>();
         for (String s : history.trim().split("\\s+")) {
-            String[] rate = s.split(":");
-            if (rate[1].equals("p")) {
-                steps.add(pass(Double.parseDouble(rate[0])));
-            } else {
-                steps.add(fail(Double.parseDouble(rate[0]), Double.parseDouble(rate[1].substring(2))));
-            }
+            // rate:p or rate:f@achieved, then ~severity when known
+            String[] parts = s.split("~");
+            Double severity = parts.length > 1 ? Double.parseDouble(parts[1]) : null;
+            String[] rate = parts[0].split(":");
+            double r = Double.parseDouble(rate[0]);
+            steps.add(rate[1].equals("p") ? new Step(r, true, r, severity)
+                    : new Step(r, false, Double.parseDouble(rate[1].substring(2)), severity));
         }
         Decision d = policy.next(steps);
         String[] e = expected.trim().split(" ", 3);
@@ -106,6 +111,23 @@ class SearchPolicyTest {
         int narrowing = overshoot > 1 / 0.95 ? 2 : 4;
         assertThat(steps.size()).as("ramp %d waves, then at most %d", ramp, narrowing)
                 .isLessThanOrEqualTo(ramp + narrowing);
+    }
+
+    /**
+     * A latency limit that binds below the throughput, its severity growing as the fourth power of the
+     * rate (a knee): the estimates interpolated between the bracket's ends take no more waves than bisection.
+     */
+    @Test
+    void aKneeIsFoundByInterpolatingTheSeverity() {
+        double limit = 61;
+        List<Step> steps = new ArrayList<>();
+        Decision d;
+        while ((d = policy.next(steps)) instanceof Probe probe) {
+            double r = probe.rate();
+            steps.add(new Step(r, r <= limit, r, Math.pow(r / limit, 4)));
+        }
+        assertThat(((Found) d).rate()).isBetween(limit / 1.05, limit);
+        assertThat(steps).hasSizeLessThanOrEqualTo(8);
     }
 
     /** A latency limit that binds below the throughput: the failed steps kept up, so plain bisection. */
