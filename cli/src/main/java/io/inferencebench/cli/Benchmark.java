@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 0 passed, 1 failed (the success threshold or a --threshold), 2 bad input, 3 not valid (the client",
                 "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
                 "an interrupted wave still writes its RESULTS block and summary.json.",
+                "--find-max-rps: 0 found, 1 even the start rate failed, 3 a client-limited step or a disagreeing server count, 130 interrupted",
+                "(finished steps kept); see docs/capacity-search.md.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {
     public static final int PASSED = 0;

@@ -146,6 +146,41 @@ class CapacitySearchTest {
         assertThat(console.out()).contains("No answer: the client limited step 1 at 40 req/s", "thread cap", "--max-threads");
     }
 
+    /**
+     * Ctrl-C during the third step, sent to a real {@code benchmark} process group as a terminal sends it: the
+     * two finished steps are kept with the bracket so far, the interrupted one is marked, exit 130.
+     */
+    @Test
+    void ctrlCKeepsEveryFinishedStepAndReportsTheBracketSoFar() throws Exception {
+        results = tmp.resolve("interrupted");
+        Path out = tmp.resolve("out.txt");
+        Process p = new ProcessBuilder("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), Benchmark.class.getName(), "--find-max-rps",
+                "--simulate=latency=20ms", "--start-rps", "20", "--step-time", "3", "--results-dir", results.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!(Files.exists(out) && Files.readString(out).contains("step 3:")) && p.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000); // into the third step's wave
+            assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor()).isZero();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String printed = Files.readString(out);
+        assertThat(p.exitValue()).as(printed).isEqualTo(Benchmark.INTERRUPTED);
+        JsonNode c = capacity();
+        assertThat(c.get("result").asText()).isEqualTo("interrupted");
+        assertThat(c.get("max_sustainable_rps").asDouble()).isEqualTo(40);
+        assertThat(c.get("steps")).hasSize(3);
+        assertThat(c.get("steps").get(2).get("verdict").asText()).isEqualTo("interrupted");
+        assertThat(SearchDirectory.expand(List.of(searchDir()))).hasSize(3);
+        assertThat(printed).contains("Interrupted at step 3 at 80 req/s; the bracket so far: sustained 40 req/s.");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "--find-max-rps --simulate --load-profile const(10,5)        | drop --load-profile",
