@@ -165,7 +165,8 @@ public final class CapacitySearch {
                 }
                 default -> {
                     result = "interrupted";
-                    message = "Interrupted at " + at + "; the bracket so far: " + bracket + ".";
+                    message = "Interrupted " + (stoppedBy == null ? "after " : "at ") + at + "; the bracket so far: "
+                            + bracket + ".";
                 }
             }
         } else if (decision instanceof SearchPolicy.StartFails) {

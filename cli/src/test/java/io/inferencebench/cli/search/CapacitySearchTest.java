@@ -124,7 +124,7 @@ class CapacitySearchTest {
     @Test
     void aTtftSloBindsForTheSimulatorsLlmModel() throws Exception {
         int code = search("--simulate=ttft=200ms,itl=20ms,capacity=24", "--openai", "chat", "--model", "sim",
-                "--max-tokens", "11", "--slo", "ttft.p90=300ms", "--start-rps", "25");
+                "--max-tokens", "11", "--slo", "ttft.p90=300ms", "--start-rps", "40");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode c = capacity();
         assertWithinTenPercent(c, 60);
@@ -156,7 +156,7 @@ class CapacitySearchTest {
         Path out = tmp.resolve("out.txt");
         Process p = new ProcessBuilder("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), Benchmark.class.getName(), "--find-max-rps",
-                "--simulate=latency=20ms", "--start-rps", "20", "--step-time", "3", "--results-dir", results.toString())
+                "--simulate=latency=20ms", "--start-rps", "20", "--step-time", "2", "--results-dir", results.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             long deadline = System.nanoTime() + 60_000_000_000L;
@@ -164,7 +164,7 @@ class CapacitySearchTest {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            Thread.sleep(1000); // into the third step's wave
+            Thread.sleep(700); // into the third step's wave
             assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor()).isZero();
             assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {
