@@ -106,7 +106,7 @@ public final class CapacitySearch {
                 stoppedBy = r;
                 break;
             }
-            steps.add(new SearchPolicy.Step(probe.rate(), verdict.kind() == StepJudge.Kind.PASS, o.serverRps(),
+            steps.add(new SearchPolicy.Step(probe.rate(), verdict.kind() == StepJudge.Kind.PASS, departureRate(o),
                     verdict.severity()));
         }
         if (ran.isEmpty()) {
@@ -248,6 +248,20 @@ public final class CapacitySearch {
                 tokens == null || tokens.timeToFirstTokenMs() == null ? null : tokens.timeToFirstTokenMs().p90(),
                 tokens == null ? null : tokens.outputTokenThroughput(), util,
                 v.counted() == null ? null : v.counted().requests(), verdict, v.reasons());
+    }
+
+    /**
+     * Requests per second the server answered while it answered: completed over the time from the first
+     * response (about the shortest latency after the start) to the last. Unlike {@code server_rps}, whose
+     * duration includes the first latency, it does not read low for a step of a few seconds; for a step the
+     * server could not keep up with, it is the server's throughput. {@code null} when nothing completed.
+     */
+    static Double departureRate(WaveOutcome o) {
+        if (o.completed() < 2 || o.latencyMs() == null || o.latencyMs().min() == null) {
+            return o.completed() < 2 ? null : o.serverRps();
+        }
+        double seconds = o.durationS() - o.latencyMs().min() / 1000;
+        return seconds > 0 ? o.completed() / seconds : o.serverRps();
     }
 
     /** The progress line of a finished step. */

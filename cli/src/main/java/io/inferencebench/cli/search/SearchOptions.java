@@ -24,7 +24,7 @@ public class SearchOptions {
     @Option(names = "--max-rps", paramLabel = "R", description = "Highest rate the search tries (default ${DEFAULT-VALUE}).", defaultValue = "100000")
     double maxRps;
 
-    @Option(names = "--precision", paramLabel = "P", description = "The search stops when the lowest failing rate is within P of the highest sustained one: 5% or 0.05 (default ${DEFAULT-VALUE}).", defaultValue = "5%")
+    @Option(names = "--precision", paramLabel = "P", description = "The search stops when the lowest failing rate is within P of the highest sustained one: 0.05 or 5%% (default ${DEFAULT-VALUE}).", defaultValue = "0.05")
     String precision;
 
     @Option(names = "--step-time", paramLabel = "S", description = "Seconds each step of the search runs (default ${DEFAULT-VALUE}).", defaultValue = "20")
@@ -42,7 +42,7 @@ public class SearchOptions {
     @Option(names = "--instances", paramLabel = "N", description = "Instances behind the endpoint during the search.")
     Integer instances;
 
-    @Option(names = "--target-rps", paramLabel = "R", description = "A rate to plan for: the instances needed at the found rate per instance, with 20% headroom; needs --instances.")
+    @Option(names = "--target-rps", paramLabel = "R", description = "A rate to plan for: the instances needed at the found rate per instance, with 20%% headroom; needs --instances.")
     Double targetRps;
 
     /** Whether the command is a capacity search. */

@@ -75,13 +75,13 @@ class CapacitySearchTest {
                     + "\"metrics\": [\"ib_sim_requests_received_total\", \"ib_sim_utilization_percent\"], "
                     + "\"interval\": \"500ms\"}]");
             int code = search("--url", sim.baseUrl() + "/invocations", "--endpoint-config", cfg.toString(),
-                    "--slo", "p99=600ms", "--max-utilization", "ib_sim_utilization_percent=100", "--start-rps", "60",
+                    "--slo", "p99=700ms", "--max-utilization", "ib_sim_utilization_percent=100", "--start-rps", "40",
                     "--instance-price", "2", "--instances", "1", "--target-rps", "600");
             assertThat(code).as(console.out()).isEqualTo(0);
             JsonNode c = capacity();
             assertWithinTenPercent(c, 100);
-            assertThat(c.get("binding_constraint").asText()).startsWith("p99 from intended start ").contains(" > 600 ms at ");
-            assertThat(c.get("constraints").toString()).contains("from_intended.p99<=600ms", "ib_sim_utilization_percent<=100");
+            assertThat(c.get("binding_constraint").asText()).startsWith("p99 from intended start ").contains(" > 700 ms at ");
+            assertThat(c.get("constraints").toString()).contains("from_intended.p99<=700ms", "ib_sim_utilization_percent<=100");
             for (JsonNode step : c.get("steps")) {
                 assertThat(step.get("server_count").asLong()).as("the server counted what the client fired")
                         .isEqualTo(step.get("fired").asLong());
@@ -103,7 +103,7 @@ class CapacitySearchTest {
                     .filter(s -> s.has("capacity")).findFirst().orElseThrow();
             assertThat(answer.get("spec").get("target_rps").asDouble()).isEqualTo(found);
             assertThat(answer.get("capacity").get("result").asText()).isEqualTo("found");
-            assertThat(console.out()).contains("step 1: 60 req/s", "Maximum sustainable rate: ", "Cost:", "For 600 req/s:");
+            assertThat(console.out()).contains("step 1: 40 req/s", "Maximum sustainable rate: ", "Cost:", "For 600 req/s:");
 
             assertThat(Benchmark.execute("--plot", dir.toString())).isEqualTo(0);
             assertThat(dir.resolve("benchmark_report.html")).isNotEmptyFile();
@@ -113,7 +113,7 @@ class CapacitySearchTest {
     /** Queue timeouts bind: with 50 slots of 500 ms (100 req/s), requests beyond it wait past --timeout and fail. */
     @Test
     void theSuccessRateBindsWhenQueuedRequestsTimeOut() throws Exception {
-        int code = search("--simulate=latency=500ms,capacity=50", "--timeout", "0.6", "--start-rps", "60");
+        int code = search("--simulate=latency=500ms,capacity=50", "--timeout", "0.7", "--start-rps", "40");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode c = capacity();
         assertWithinTenPercent(c, 100);
