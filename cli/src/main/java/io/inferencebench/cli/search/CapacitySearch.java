@@ -251,17 +251,19 @@ public final class CapacitySearch {
     }
 
     /**
-     * Requests per second the server answered while it answered: completed over the time from the first
-     * response (about the shortest latency after the start) to the last. Unlike {@code server_rps}, whose
-     * duration includes the first latency, it does not read low for a step of a few seconds; for a step the
-     * server could not keep up with, it is the server's throughput. {@code null} when nothing completed.
+     * Requests per second the server answered successfully while it answered: succeeded over the time from
+     * the first response (about the shortest latency after the start) to the last. Unlike
+     * {@code server_rps}, whose duration includes the first latency, it does not read low for a step of a
+     * few seconds; for a step the server could not keep up with, it is the server's throughput, and quick
+     * failures (errors, timed-out requests) do not count as served. {@code null} when nothing succeeded.
      */
     static Double departureRate(WaveOutcome o) {
-        if (o.completed() < 2 || o.latencyMs() == null || o.latencyMs().min() == null) {
-            return o.completed() < 2 ? null : o.serverRps();
+        if (o.succeeded() < 2) {
+            return null;
         }
-        double seconds = o.durationS() - o.latencyMs().min() / 1000;
-        return seconds > 0 ? o.completed() / seconds : o.serverRps();
+        double seconds = o.durationS() - (o.latencyMs() == null || o.latencyMs().min() == null ? 0
+                : o.latencyMs().min() / 1000);
+        return seconds > 0 ? o.succeeded() / seconds : null;
     }
 
     /** The progress line of a finished step. */

@@ -113,7 +113,7 @@ class CapacitySearchTest {
     /** Queue timeouts bind: with 50 slots of 500 ms (100 req/s), requests beyond it wait past --timeout and fail. */
     @Test
     void theSuccessRateBindsWhenQueuedRequestsTimeOut() throws Exception {
-        int code = search("--simulate=latency=500ms,capacity=50", "--timeout", "0.7", "--start-rps", "40");
+        int code = search("--simulate=latency=500ms,capacity=50", "--timeout", "0.7", "--start-rps", "50");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode c = capacity();
         assertWithinTenPercent(c, 100);
@@ -147,8 +147,8 @@ class CapacitySearchTest {
     }
 
     /**
-     * Ctrl-C during the third step, sent to a real {@code benchmark} process group as a terminal sends it: the
-     * two finished steps are kept with the bracket so far, the interrupted one is marked, exit 130.
+     * Ctrl-C during the second step, sent to a real {@code benchmark} process group as a terminal sends it: the
+     * finished step is kept with the bracket so far, the interrupted one is marked, exit 130.
      */
     @Test
     void ctrlCKeepsEveryFinishedStepAndReportsTheBracketSoFar() throws Exception {
@@ -160,11 +160,11 @@ class CapacitySearchTest {
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!(Files.exists(out) && Files.readString(out).contains("step 3:")) && p.isAlive()
+            while (!(Files.exists(out) && Files.readString(out).contains("step 2:")) && p.isAlive()
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            Thread.sleep(700); // into the third step's wave
+            Thread.sleep(700); // into the second step's wave
             assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor()).isZero();
             assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -174,11 +174,11 @@ class CapacitySearchTest {
         assertThat(p.exitValue()).as(printed).isEqualTo(Benchmark.INTERRUPTED);
         JsonNode c = capacity();
         assertThat(c.get("result").asText()).isEqualTo("interrupted");
-        assertThat(c.get("max_sustainable_rps").asDouble()).isEqualTo(40);
-        assertThat(c.get("steps")).hasSize(3);
-        assertThat(c.get("steps").get(2).get("verdict").asText()).isEqualTo("interrupted");
-        assertThat(SearchDirectory.expand(List.of(searchDir()))).hasSize(3);
-        assertThat(printed).contains("Interrupted at step 3 at 80 req/s; the bracket so far: sustained 40 req/s.");
+        assertThat(c.get("max_sustainable_rps").asDouble()).isEqualTo(20);
+        assertThat(c.get("steps")).hasSize(2);
+        assertThat(c.get("steps").get(1).get("verdict").asText()).isEqualTo("interrupted");
+        assertThat(SearchDirectory.expand(List.of(searchDir()))).hasSize(2);
+        assertThat(printed).contains("Interrupted at step 2 at 40 req/s; the bracket so far: sustained 20 req/s.");
     }
 
     @ParameterizedTest(name = "{0}")
