@@ -18,8 +18,9 @@ import java.util.List;
  * to close the bracket: the ceiling should be at the throughput a failed step measured when the server
  * could not keep up (it completed markedly fewer requests per second than were sent), else where the
  * tightest constraint reaches its limit, interpolated between the bracket's ends. A step that landed on
- * the wrong side of such an estimate counts as a miss; after two misses, and whenever nothing can be
- * estimated, it bisects geometrically (the precision is relative). Estimates only choose where to
+ * the wrong side of such an estimate counts as a miss: after two, the throughput is not trusted any more
+ * (a short step can sustain a little more than the server's throughput); after four, and whenever nothing
+ * can be estimated, it bisects geometrically (the precision is relative). Estimates only choose where to
  * measure: the answer always rests on a step that passed and one that failed.
  */
 public final class SearchPolicy {
@@ -47,7 +48,8 @@ public final class SearchPolicy {
      *
      * @param rate        the client rate it was asked for
      * @param passed      every constraint held (a client-limited step never gets here: it stops the search)
-     * @param achievedRps the requests per second the server completed ({@code server_rps}), or {@code null}
+     * @param achievedRps the requests per second the server answered successfully, from its first answer to
+     *                    its last ({@link CapacitySearch#departureRate}), or {@code null}
      * @param severity    its tightest constraint's measured value over its limit (below 1 it held, above 1 it
      *                    failed), or {@code null} when no constraint gives one
      */
@@ -84,8 +86,10 @@ public final class SearchPolicy {
     static final String CLOSE = "one precision above the highest sustained rate";
     static final String CLOSE_BELOW = "one precision below the lowest failed rate";
     static final String BISECT = "bisect";
-    /** Estimates that missed (a closing step on the wrong side) after which only bisection is left. */
+    /** Closing steps on the wrong side after which the throughput is no longer trusted as the ceiling. */
     static final int MISSES = 2;
+    /** ... after which only bisection is left (interpolation between the bracket's ends narrows it too). */
+    static final int MAX_MISSES = 4;
 
     public Decision next(List<Step> steps) {
         // the decisions are replayed to know why each step ran: stateless for the caller
@@ -125,7 +129,7 @@ public final class SearchPolicy {
         if (hi.rate() <= lo.rate() * (1 + precision) * (1 + 1e-9)) {
             return new Found(lo.rate(), hi.rate());
         }
-        if (misses < MISSES) {
+        if (misses < MAX_MISSES) {
             Step last = steps.get(steps.size() - 1);
             boolean estimated = AT_THROUGHPUT.equals(lastWhy) || ESTIMATE.equals(lastWhy);
             if (estimated && last == lo) {
@@ -141,7 +145,7 @@ public final class SearchPolicy {
                     return below;
                 }
             }
-            Double estimate = estimate(steps, lo, hi);
+            Double estimate = estimate(steps, lo, hi, misses < MISSES);
             if (estimate != null) {
                 double at = roundDown(estimate);
                 String why = throughput(steps) != null && at == roundDown(throughput(steps)) ? AT_THROUGHPUT : ESTIMATE;
@@ -179,8 +183,8 @@ public final class SearchPolicy {
      * up, else the rate where the tightest constraint reaches its limit, interpolated linearly between the
      * bracket's ends; {@code null} when neither is known.
      */
-    private Double estimate(List<Step> steps, Step lo, Step hi) {
-        Double throughput = throughput(steps);
+    private Double estimate(List<Step> steps, Step lo, Step hi, boolean trustThroughput) {
+        Double throughput = trustThroughput ? throughput(steps) : null;
         if (throughput != null && throughput < hi.rate()) {
             return throughput;
         }

@@ -62,7 +62,8 @@ class CapacitySearchTest {
     }
 
     /**
-     * A latency SLO from the intended start binds (truth 50 slots / 500 ms = 100 req/s). The simulator's own
+     * A latency SLO from the intended start binds (truth 50 slots / 500 ms = 100 req/s; p90, as a p99 of a
+     * 2 s step's 80 requests is its slowest start, new connections included). The simulator's own
      * Prometheus counter checks each step's count, its utilisation is reported, the cost follows from the
      * found rate, and --plot given the search directory compares its steps.
      */
@@ -75,13 +76,13 @@ class CapacitySearchTest {
                     + "\"metrics\": [\"ib_sim_requests_received_total\", \"ib_sim_utilization_percent\"], "
                     + "\"interval\": \"500ms\"}]");
             int code = search("--url", sim.baseUrl() + "/invocations", "--endpoint-config", cfg.toString(),
-                    "--slo", "p99=700ms", "--max-utilization", "ib_sim_utilization_percent=100", "--start-rps", "40",
+                    "--slo", "p90=650ms", "--max-utilization", "ib_sim_utilization_percent=100", "--start-rps", "40",
                     "--instance-price", "2", "--instances", "1", "--target-rps", "600");
             assertThat(code).as(console.out()).isEqualTo(0);
             JsonNode c = capacity();
             assertWithinTenPercent(c, 100);
-            assertThat(c.get("binding_constraint").asText()).startsWith("p99 from intended start ").contains(" > 700 ms at ");
-            assertThat(c.get("constraints").toString()).contains("from_intended.p99<=700ms", "ib_sim_utilization_percent<=100");
+            assertThat(c.get("binding_constraint").asText()).startsWith("p90 from intended start ").contains(" > 650 ms at ");
+            assertThat(c.get("constraints").toString()).contains("from_intended.p90<=650ms", "ib_sim_utilization_percent<=100");
             for (JsonNode step : c.get("steps")) {
                 assertThat(step.get("server_count").asLong()).as("the server counted what the client fired")
                         .isEqualTo(step.get("fired").asLong());
@@ -110,21 +111,25 @@ class CapacitySearchTest {
         }
     }
 
-    /** Queue timeouts bind: with 50 slots of 500 ms (100 req/s), requests beyond it wait past --timeout and fail. */
+    /**
+     * Queue timeouts bind: with 50 slots of 500 ms (100 req/s), requests beyond it wait past --timeout and fail
+     * (a 90% threshold, so a few slow starts on a busy test machine do not decide it).
+     */
     @Test
     void theSuccessRateBindsWhenQueuedRequestsTimeOut() throws Exception {
-        int code = search("--simulate=latency=500ms,capacity=50", "--timeout", "0.7", "--start-rps", "50");
+        int code = search("--simulate=latency=500ms,capacity=50", "--timeout", "0.65", "--success-threshold", "0.9",
+                "--start-rps", "50");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode c = capacity();
         assertWithinTenPercent(c, 100);
-        assertThat(c.get("binding_constraint").asText()).startsWith("success rate ").contains("% < 95%");
+        assertThat(c.get("binding_constraint").asText()).startsWith("success rate ").contains("% < 90%");
     }
 
     /** The LLM model: 24 slots of TTFT 200 ms + 10 x ITL 20 ms = 400 ms give 60 req/s; a TTFT p90 SLO binds. */
     @Test
     void aTtftSloBindsForTheSimulatorsLlmModel() throws Exception {
         int code = search("--simulate=ttft=200ms,itl=20ms,capacity=24", "--openai", "chat", "--model", "sim",
-                "--max-tokens", "11", "--slo", "ttft.p90=300ms", "--start-rps", "40");
+                "--max-tokens", "11", "--slo", "ttft.p90=300ms", "--start-rps", "35");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode c = capacity();
         assertWithinTenPercent(c, 60);

@@ -56,6 +56,7 @@ class SearchPolicyTest {
             "10:p 20:p 40:f@25 25:p 26.25:f@26          | found 25 26.25",
             "10:p 20:p 40:f@25 25:p 26.25:p             | probe 27.56 one precision above the highest sustained rate",
             "10:p 20:p 40:f@25 25:p 26.25:p 27.56:p     | probe 33.2 bisect",
+            "10:p~0.1 20:p~0.2 40:f@25~3 25:p~0.5 26.25:p~0.6 27.56:p~0.7 | probe 29.18 where the limit is crossed, interpolated",
             "10:p 20:p 40:f@25 25:f@24.9                | probe 23.81 one precision below the lowest failed rate",
             "25:p 50:p 100:p 200:f@92.3                 | probe 105 one precision above the highest sustained rate",
             "10:p 20:p 40:f@40 28.28:f@28.28 23.78:p    | probe 25.93 bisect",
