@@ -76,7 +76,7 @@ class CapacitySearchTest {
                     + "\"metrics\": [\"ib_sim_requests_received_total\", \"ib_sim_utilization_percent\"], "
                     + "\"interval\": \"500ms\"}]");
             int code = search("--url", sim.baseUrl() + "/invocations", "--endpoint-config", cfg.toString(),
-                    "--slo", "p90=650ms", "--max-utilization", "ib_sim_utilization_percent=100", "--start-rps", "40",
+                    "--slo", "p90=650ms", "--max-utilization", "ib_sim_utilization_percent=100", "--start-rps", "60",
                     "--instance-price", "2", "--instances", "1", "--target-rps", "600");
             assertThat(code).as(console.out()).isEqualTo(0);
             JsonNode c = capacity();
@@ -104,7 +104,7 @@ class CapacitySearchTest {
                     .filter(s -> s.has("capacity")).findFirst().orElseThrow();
             assertThat(answer.get("spec").get("target_rps").asDouble()).isEqualTo(found);
             assertThat(answer.get("capacity").get("result").asText()).isEqualTo("found");
-            assertThat(console.out()).contains("step 1: 40 req/s", "Maximum sustainable rate: ", "Cost:", "For 600 req/s:");
+            assertThat(console.out()).contains("step 1: 60 req/s", "Maximum sustainable rate: ", "Cost:", "For 600 req/s:");
 
             assertThat(Benchmark.execute("--plot", dir.toString())).isEqualTo(0);
             assertThat(dir.resolve("benchmark_report.html")).isNotEmptyFile();
