@@ -38,8 +38,8 @@ enum Mechanism {
     OURS("ours", "Constant RPS Timer (ours)") {
         @Override
         void pace(HashTree planTree, HTTPSamplerProxy http, StartRecorder recorder, Load load) {
-            // starts small (Little's law for the 50 ms service time, no headroom) and grows itself
-            ThreadGroup group = threadGroup((int) Math.ceil(load.rate() * 0.05) + 2, 0);
+            // starts small (Little's law for the 50 ms service time, no headroom; cold: docs/pacing.md's 3) and grows itself
+            ThreadGroup group = threadGroup(load.cold() ? 3 : (int) Math.ceil(load.rate() * 0.05) + 2, 0);
             HashTree groupTree = planTree.add(group);
             ConstantRpsTimer timer = new ConstantRpsTimer();
             timer.setName("Constant RPS Timer");
@@ -153,8 +153,20 @@ enum Mechanism {
     static final int OUR_THREAD_CAP = 4000;
     private static final String TST_NAME = "tst";
 
-    /** The load of one run. */
-    record Load(URI url, double rate, int seconds) {
+    /**
+     * The load of one run.
+     *
+     * @param cold a cold {@code jmeter -n} run: our timer starts from the 3 threads docs/pacing.md gives a
+     *             stock Thread Group, not from Little's law
+     */
+    record Load(URI url, double rate, int seconds, boolean cold) {
+        Load(URI url, double rate, int seconds) {
+            this(url, rate, seconds, false);
+        }
+
+        Load asCold() {
+            return new Load(url, rate, seconds, true);
+        }
     }
 
     final String key;

@@ -64,7 +64,7 @@ public final class PacingBenchmark {
         try (SimulatorProcess sim = SimulatorProcess.start(options.latency(), null, logDir.resolve("simulator.log"))) {
             URI url = URI.create(sim.baseUrl() + "/invocations");
             progress("Endpoint simulator: " + sim.baseUrl() + " (latency " + options.latency() + ", own process)");
-            for (Mechanism m : options.mechanisms()) {
+            for (Mechanism m : options.plain() ? List.<Mechanism>of() : options.mechanisms()) {
                 progress("warm-up: " + m.label + " at " + Mechanism.decimal(options.warmUpRate()) + "/s for "
                         + options.warmUpSeconds() + " s");
                 PacingRun.execute(m, new Mechanism.Load(url, options.warmUpRate(), options.warmUpSeconds()), false);
@@ -75,7 +75,7 @@ public final class PacingBenchmark {
                 for (Mechanism m : options.mechanisms()) {
                     progress(String.format(Locale.ROOT, "[%d/%d] %s at %s/s for %d s", ++i, total, m.label,
                             Mechanism.decimal(rate), options.seconds()));
-                    PacingRun r = PacingRun.execute(m, new Mechanism.Load(url, rate, options.seconds()), false);
+                    PacingRun r = execute(m, new Mechanism.Load(url, rate, options.seconds()), false);
                     progress(String.format(Locale.ROOT, "      achieved %.2f%%, CPU %.0f ms per 1,000 requests%s",
                             r.statistics().achievedRatio() * 100, r.cpuMsPerThousand(),
                             r.note() == null ? "" : " (" + r.note() + ")"));
@@ -96,12 +96,38 @@ public final class PacingBenchmark {
         return new PacingReportWriter(options, started, loadBefore, loadAfter).render(rateRuns, stallRuns);
     }
 
+    /** One run, in this JVM or (plain mode) in a cold {@code jmeter -n}. */
+    private PacingRun execute(Mechanism m, Mechanism.Load load, boolean readIntended) throws Exception {
+        if (!options.plain()) {
+            return PacingRun.execute(m, load, readIntended);
+        }
+        if (plainHome == null) {
+            Path root = options.logDir().resolve("plain-jmeter-" + System.currentTimeMillis());
+            plainHome = PlainRun.assembleHome(Files.createDirectories(root.resolve("home")), pluginJars());
+            plainWork = Files.createDirectories(root.resolve("runs"));
+            progress("JMeter home for the plain runs: " + plainHome);
+        }
+        return PlainRun.execute(plainHome, plainWork, m, load, readIntended);
+    }
+
+    /** The plugin jars {@code benchmark install} takes: the cli module's build output beside this work tree. */
+    private static Path pluginJars() {
+        Path jars = Path.of(System.getProperty("ib.plugin.jars", "cli/target/jmeter-lib-ext"));
+        if (!Files.isDirectory(jars)) {
+            throw new IllegalStateException("No plugin jars in " + jars + ": build the cli module first");
+        }
+        return jars;
+    }
+
+    private Path plainHome;
+    private Path plainWork;
+
     private StallRun stallRun(Mechanism m) throws Exception {
         try (SimulatorProcess sim = SimulatorProcess.start(options.latency(), options.stall(),
                 options.logDir().resolve("simulator-stall.log"))) {
             long[] simStart = sim.startedNanos();
             URI url = URI.create(sim.baseUrl() + "/invocations");
-            PacingRun run = PacingRun.execute(m, new Mechanism.Load(url, options.stallRate(), options.stallWaveSeconds()), true);
+            PacingRun run = execute(m, new Mechanism.Load(url, options.stallRate(), options.stallWaveSeconds()), true);
             long from = simStart[0] + options.stallAtNanos();
             long until = from + options.stallForNanos();
             StallRun s = new StallRun(run, from, until, simStart[1], simStart[2] - simStart[0]);
@@ -116,6 +142,8 @@ public final class PacingBenchmark {
      */
     static void prepareJMeter() {
         JMeterHome.initialise();
+        // the "own record" column: the pacer's own lateness histogram, which waves do without
+        JMeterUtils.setProperty(io.inferencebench.pacing.Pacer.LATENESS_PROPERTY, "true");
         String tst = jarOf(kg.apc.jmeter.timers.functions.TSTFeedback.class);
         String paths = JMeterUtils.getPropDefault("search_paths", "");
         if (!paths.contains(tst)) {

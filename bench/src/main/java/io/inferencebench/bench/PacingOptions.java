@@ -7,10 +7,10 @@ import java.util.List;
 /** The pacing benchmark's command line. */
 record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms, String latency, double stallRate,
                      int stallWaveSeconds, String stall, double warmUpRate, int warmUpSeconds, Path out, boolean quick,
-                     boolean help) {
+                     boolean help, boolean plain) {
 
     static final String USAGE = String.join("\n",
-            "Usage: bench/pacing/run [--seconds 20] [--rates 50,500,2000] [--quick] [--no-stall]",
+            "Usage: bench/pacing/run [--seconds 20] [--rates 50,500,2000] [--quick] [--no-stall] [--plain]",
             "                        [--mechanisms ours,ptt,ctt,tst,omtg] [--out FILE]",
             "",
             "Runs our Constant RPS Timer and JMeter's pacing alternatives against the endpoint simulator",
@@ -20,6 +20,9 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
             "  --rates LIST     target rates in requests/s (default 50,500,2000)",
             "  --quick          a smoke run: 3 s runs at 50,500, a 1 s stall in a 7 s run",
             "  --no-stall       skip the stall runs",
+            "  --plain          each run a cold `jmeter -n -t plan.jmx` (stock JVM options, no warm-up) in a",
+            "                   JMeter home assembled from the Maven artifacts, our plugins installed with",
+            "                   `benchmark install`; default: every run in this one warmed-up JVM",
             "  --mechanisms L   any of ours (Constant RPS Timer), ptt (Precise Throughput Timer),",
             "                   ctt (Constant Throughput Timer, shared), tst (Throughput Shaping Timer +",
             "                   Concurrency Thread Group), omtg (Open Model Thread Group); default all",
@@ -41,12 +44,14 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
         boolean quick = false;
         boolean noStall = false;
         boolean help = false;
+        boolean plain = false;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--quick" -> quick = true;
                 case "--no-stall" -> noStall = true;
+                case "--plain" -> plain = true;
                 case "-h", "--help" -> help = true;
                 case "--seconds" -> seconds = seconds(value(args, ++i, a));
                 case "--rates" -> rates = rates(value(args, ++i, a));
@@ -57,10 +62,10 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
         }
         if (quick) {
             return new PacingOptions(seconds == null ? 3 : seconds, rates == null ? List.of(50.0, 500.0) : rates,
-                    mechanisms, "50ms", 500, 7, noStall ? null : "4s:1s", 200, 1, out, true, help);
+                    mechanisms, "50ms", 500, 7, noStall ? null : "4s:1s", 200, 1, out, true, help, plain);
         }
         return new PacingOptions(seconds == null ? 20 : seconds, rates == null ? List.of(50.0, 500.0, 2000.0) : rates,
-                mechanisms, "50ms", 500, 12, noStall ? null : "5s:3s", 500, 5, out, false, help);
+                mechanisms, "50ms", 500, 12, noStall ? null : "5s:3s", 500, 5, out, false, help, plain);
     }
 
     private static String value(String[] args, int i, String option) {

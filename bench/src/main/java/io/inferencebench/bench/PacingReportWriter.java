@@ -26,16 +26,19 @@ final class PacingReportWriter {
         b.append("## Pacing benchmark, ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(started))
                 .append(options.quick() ? " (quick)" : "").append("\n\n");
         b.append(String.format(Locale.ROOT,
-                "Simulator latency %s (own process); %d s per run; %d cores; Java %s; load average (1, 5, 15 min) %s "
+                "%s; simulator latency %s (own process); %d s per run; %d cores; Java %s; load average (1, 5, 15 min) %s "
                         + "before, %s after.%n%n",
+                options.plain() ? "Plain JMeter: a cold `jmeter -n -t plan.jmx` per run (stock JVM options, no warm-up; "
+                        + "our plugins installed with `benchmark install`)" : "Embedded: one warmed-up JVM for every run",
                 options.latency(), options.seconds(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), loadBefore, loadAfter));
 
         for (double rate : options.rates()) {
             b.append("### ").append(Mechanism.decimal(rate)).append(" requests/s\n\n");
-            b.append("| mechanism | achieved / target | per-second min / median / max | CV | start lateness p50 / p99 / max (ms) "
-                    + "| earliest (ms) | own record p50 / p99 / max (ms) | client CPU ms / 1,000 req | JIT ms / 1,000 req | threads | not OK |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+            b.append("| mechanism | achieved / target | per-second min / median / max | CV | CV from 2nd s | latency p50 / p99 (ms) "
+                    + "| start lateness p50 / p99 / max (ms) | earliest (ms) | own record p50 / p99 / max (ms) "
+                    + "| client CPU ms / 1,000 req | JIT ms / 1,000 req | threads | not OK |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
             for (PacingRun r : rateRuns) {
                 if (r.load().rate() == rate) {
                     b.append(row(r)).append('\n');
@@ -84,6 +87,8 @@ final class PacingReportWriter {
                 + " | " + pct(s.achievedRatio())
                 + " | " + count(mmm[0]) + " / " + count(mmm[1]) + " / " + count(mmm[2])
                 + " | " + pct(s.perSecondCv())
+                + " | " + pct(s.perSecondCvFrom(1))
+                + " | " + num(s.latencyPercentileMs(0.50)) + " / " + num(s.latencyPercentileMs(0.99))
                 + " | " + num(late.p50Ms()) + " / " + num(late.p99Ms()) + " / " + num(late.maxMs())
                 + " | " + num(late.earliestMs())
                 + " | " + own(r.ownLateness())

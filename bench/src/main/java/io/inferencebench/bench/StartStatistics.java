@@ -87,6 +87,30 @@ public final class StartStatistics {
         return cv(perSecondCounts());
     }
 
+    /** CV of the per-second counts from second {@code from} on (1: the cold first second left out). */
+    public double perSecondCvFrom(int from) {
+        long[] c = perSecondCounts();
+        return c.length <= from ? 0 : cv(Arrays.copyOfRange(c, from, c.length));
+    }
+
+    /** Service time (end minus actual start) at quantile {@code q} (0-1), ms; NaN when none ended. */
+    public double latencyPercentileMs(double q) {
+        long[] service = new long[samples.size()];
+        int n = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            long end = samples.end(i);
+            if (end != 0) {
+                service[n++] = end - samples.start(i);
+            }
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = Arrays.copyOf(service, n);
+        Arrays.sort(sorted);
+        return percentile(sorted, q) / 1e6;
+    }
+
     static double cv(long[] values) {
         double mean = Arrays.stream(values).average().orElse(0);
         if (mean == 0) {

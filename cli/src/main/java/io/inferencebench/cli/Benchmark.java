@@ -3,6 +3,8 @@ package io.inferencebench.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import io.inferencebench.cli.aiperf.AiperfOnlyRun;
+import io.inferencebench.cli.aiperf.AiperfOptions;
 import io.inferencebench.cli.capacity.CapacityCommand;
 import io.inferencebench.cli.install.InstallCommand;
 import io.inferencebench.cli.install.UninstallCommand;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
         subcommands = {SimulateCommand.class, CapacityCommand.class, InstallCommand.class, UninstallCommand.class,
                 GuiCommand.class, ServerCommand.class},
         footer = {"", "Exit codes: 0 passed, 1 failed (the success threshold or a --threshold), 2 bad input, 3 not valid (the client",
-                "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
+                "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 4 not saved (the run directory was deleted",
+                "or not writable: the RESULTS block is all there is), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
                 "an interrupted wave still writes its RESULTS block and summary.json.",
                 "--find-max-rps: 0 found, 1 even the start rate failed, 3 a client-limited step or a disagreeing server count, 130 interrupted",
                 "(finished steps kept); see docs/capacity-search.md.",
@@ -35,6 +38,8 @@ public class Benchmark implements Callable<Integer> {
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
     public static final int NOT_VALID = 3;
+    /** The wave ran and its RESULTS were printed, but the run directory could not hold them (deleted, read-only, full). */
+    public static final int NOT_SAVED = 4;
     public static final int INTERRUPTED = 130;
     public static final int TERMINATED = 143;
 
@@ -43,6 +48,9 @@ public class Benchmark implements Callable<Integer> {
 
     @Mixin
     OpenAiOptions openai = wave.openai;
+
+    @Mixin
+    AiperfOptions aiperf = wave.aiperf;
 
     @Mixin
     PlotOptions plot = new PlotOptions();
@@ -62,6 +70,9 @@ public class Benchmark implements Callable<Integer> {
             return search.run(wave::toSearchSpec, new Console(System.out));
         }
         search.checkNoStrayFlag();
+        if (aiperf.only()) {
+            return AiperfOnlyRun.of(wave.toSpec(), new Console(System.out)).run();
+        }
         return new WaveRunner(wave.toSpec(), new Console(System.out), true).run();
     }
 

@@ -39,6 +39,11 @@ final class EngineEnds implements TestStateListener, Remoteable {
         return true;
     }
 
+    /** The engines that have not reported their end yet. */
+    synchronized java.util.List<String> runningHosts() {
+        return java.util.List.copyOf(running);
+    }
+
     synchronized String missing() {
         return String.join(", ", running);
     }

@@ -108,8 +108,13 @@ public class OpenAiOptions {
 
     /** A flag of this group without {@code --openai}: it would silently do nothing. */
     String strayFlag() {
-        return model != null ? "--model" : prompts != null ? "--prompts" : apiKey != null ? "--api-key"
-                : perRequestSlo() != null ? "--slo" : null;
+        return strayFlag(false);
+    }
+
+    /** As {@link #strayFlag()}; with {@code aiperf}, {@code --model} and {@code --api-key} are aiperf's. */
+    String strayFlag(boolean aiperf) {
+        return model != null && !aiperf ? "--model" : prompts != null ? "--prompts"
+                : apiKey != null && !aiperf ? "--api-key" : perRequestSlo() != null ? "--slo" : null;
     }
 
     /** The per-request limits of {@code --slo} (goodput); its percentile limits are the wave's gates ({@link Slos}). */

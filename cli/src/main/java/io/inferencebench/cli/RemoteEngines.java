@@ -16,6 +16,7 @@ import org.apache.jmeter.threads.RemoteThreadsListenerTestElement;
 import org.apache.jmeter.util.JMeterUtils;
 import org.apache.jorphan.collections.HashTree;
 
+import io.inferencebench.outcome.LostEngines;
 import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.ConstantRpsTimer;
 
@@ -28,8 +29,12 @@ import io.inferencebench.pacing.ConstantRpsTimer;
  */
 final class RemoteEngines implements WaveEngine {
     private static final long STOP_WAIT_NANOS = 30_000_000_000L;
+    /** How often the controller checks that every engine still running still answers. */
+    private static final long LIVENESS_NANOS = 1_000_000_000L;
 
     private final List<EngineAddress> addresses;
+    /** Engines lost during the current wave. */
+    private final List<LostEngines.Lost> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RemoteEngines(List<EngineAddress> addresses) {
         this.addresses = List.copyOf(addresses);
@@ -71,11 +76,13 @@ final class RemoteEngines implements WaveEngine {
     public WaveRun run(WavePlan plan, Console console, Interrupts interrupts, Progress progress) {
         // the controller resolves the listeners' ${__P(...)} fields itself, so it needs the properties too
         try (EmbeddedEngine.RunProperties ignored = EmbeddedEngine.RunProperties.set(plan.properties(), java.util.Map.of())) {
+            lost.clear();
             run(plan.plan().tree(), new ArrayList<>(plan.properties().keySet()), plan.scheduleSeconds(), plan.graceS(),
                     console, new Watch(interrupts, progress, plan.plan().summary()::statistics));
         }
         progress.end();
-        return new WaveRun(plan.plan().summary().statistics(), null);
+        return new WaveRun(plan.plan().summary().statistics(), null,
+                lost.isEmpty() ? null : new LostEngines(lost, count()));
     }
 
     /** What the controller watches while the engines run: signals and progress. */
@@ -173,6 +180,24 @@ final class RemoteEngines implements WaveEngine {
         }
     }
 
+    /**
+     * An engine that no longer answers on its port will never report its end: name it, keep what it sent, and
+     * let the wave end with the others instead of waiting for the grace period.
+     */
+    private void checkLiveness(EngineEnds ends, Console console) {
+        for (String host : ends.runningHosts()) {
+            EngineAddress address = addresses.stream().filter(a -> a.text().equals(host)).findFirst().orElse(null);
+            String why = address == null ? null : EngineReach.silence(address);
+            if (why != null) {
+                long at = System.currentTimeMillis();
+                lost.add(new LostEngines.Lost(host, at, why));
+                ends.forget(host);
+                console.println(String.format(Locale.ROOT, "Remote engine lost: %s at %tT (%s); the samples it sent "
+                        + "are kept, its share of the rate from now on is missing: a partial run.", host, at, why));
+            }
+        }
+    }
+
     private void runStarted(DistributedRunner runner, List<ClientJMeterEngine> started, EngineEnds ends,
                             double seconds, double grace, Console console, Watch watch) {
         for (JMeterEngine engine : runner.getEngines()) {
@@ -197,8 +222,13 @@ final class RemoteEngines implements WaveEngine {
         long deadline = System.nanoTime() + (long) ((seconds + grace) * 1e9) + 2_000_000_000L;
         int handled = 0;
         boolean ended = false;
+        long nextLiveness = System.nanoTime() + LIVENESS_NANOS;
         while (!ended) {
             long now = System.nanoTime();
+            if (now >= nextLiveness) {
+                nextLiveness = now + LIVENESS_NANOS;
+                checkLiveness(ends, console);
+            }
             if (watch.interrupts().count() > handled) {
                 handled = watch.interrupts().count();
                 if (handled == 1) {

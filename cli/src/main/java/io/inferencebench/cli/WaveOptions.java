@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.inferencebench.cli.aiperf.AiperfOptions;
 import io.inferencebench.diagnostics.ClientHardwareSection;
 import io.inferencebench.metrics.AwsOptions;
 import io.inferencebench.metrics.EndpointConfig;
@@ -148,6 +149,9 @@ public class WaveOptions {
     /** The LLM wave's flags: a separate mixin of {@code benchmark}, the same instance. */
     final OpenAiOptions openai = new OpenAiOptions();
 
+    /** The aiperf flow's flags ({@code --aiperf}): a separate mixin of {@code benchmark}, the same instance. */
+    final AiperfOptions aiperf = new AiperfOptions();
+
     public WaveSpec toSpec() {
         WaveSpec.Builder b = WaveSpec.builder().simulate(simulate).clientRps(clientRps).loadProfile(loadProfile)
                 .arrivals(arrivals, seed).obsTime(obsTime).numRequests(numRequests).maxThreads(maxThreads)
@@ -179,19 +183,31 @@ public class WaveOptions {
         }
         java.time.Duration requestTimeout = java.time.Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
         URI endpoint = url == null ? null : url();
-        if (openai.requested() || openai.strayFlag() != null) {
-            b.target(openai.target(endpoint, seed, factoriesFile));
+        WaveTarget target = null;
+        // --model and --api-key are aiperf's too: not stray with --aiperf
+        if (openai.requested() || openai.strayFlag(aiperf.requested()) != null) {
+            target = openai.target(endpoint, seed, factoriesFile);
         } else if (factoriesFile != null) {
-            b.target(new PythonTarget(python().withRequestTimeout(requestTimeout), endpoint == null ? null : endpoint.toString()));
+            target = new PythonTarget(python().withRequestTimeout(requestTimeout), endpoint == null ? null : endpoint.toString());
         } else if (endpoint != null || simulate != null) {
-            b.target(new HttpTarget(endpoint, body(), headers(), requestTimeout));
+            target = new HttpTarget(endpoint, body(), headers(), requestTimeout);
         }
+        b.target(target);
+        EndpointConfig config = null;
         if (endpointConfig != null) {
             try {
-                b.section(new ServerMetricsSection(EndpointConfig.load(endpointConfig), new AwsOptions(awsRegion, awsProfile)));
+                config = EndpointConfig.load(endpointConfig);
+                b.section(new ServerMetricsSection(config, new AwsOptions(awsRegion, awsProfile)));
             } catch (EndpointConfigException e) {
                 throw new BadInputException(e.getMessage());
             }
+        }
+        aiperf.checkStray();
+        if (aiperf.requested()) {
+            // after the server metrics: their wait for the wave's window is over before aiperf starts
+            b.section(aiperf.section(new AiperfOptions.Wave(endpoint, target, loadProfile == null ? clientRps : null,
+                    numRequests, obsTime, openai.model, openai.apiKey, config, new AwsOptions(awsRegion, awsProfile),
+                    endpointConfig)));
         }
         return b.build();
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.inferencebench.diagnostics.ClientBottleneck;
+import io.inferencebench.outcome.LostEngines;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.wave.ResultsBlock;
@@ -30,6 +31,8 @@ public final class WaveRunner {
     private final Gates gates;
     private final boolean takeSignals;
     private int interruptExit = Benchmark.INTERRUPTED;
+    /** The run directory could not take summary.json (deleted or made read-only during the wave). */
+    private boolean saveFailed;
 
     /** Signals handled by a caller that runs many waves (a capacity search), or {@code null}. */
     private final Interrupts shared;
@@ -66,7 +69,10 @@ public final class WaveRunner {
     /** Runs the wave and returns the exit code CI gates on (see {@link Gates}); 130/143 when a signal stopped it. */
     public int run() throws Exception {
         WaveOutcome outcome = outcome();
-        return outcome.interrupted() ? interruptExit : gates.exitCode(outcome);
+        if (outcome.interrupted()) {
+            return interruptExit;
+        }
+        return saveFailed ? Benchmark.NOT_SAVED : gates.exitCode(outcome);
     }
 
     /** Runs the wave; its run directory holds everything the outcome says. */
@@ -108,6 +114,9 @@ public final class WaveRunner {
                     : spec.engine().run(plan, console, interrupts, progress());
             WaveOutcome outcome = target.contribute(run.statistics().outcome(run.pacing(),
                     spec.setup(target.target())).withRun(runDir.getFileName().toString()));
+            if (run.lost() != null) {
+                outcome = outcome.withSection(LostEngines.SECTION, run.lost());
+            }
             if (interrupts.interrupted()) {
                 outcome = outcome.withInterruption(interrupts.firstEpochMs());
                 interruptExit = interrupts.exitCode();
@@ -115,27 +124,72 @@ public final class WaveRunner {
             for (WaveSection.Watch w : watches) {
                 outcome = w.measured(outcome);
             }
-            outcome = gates.check(outcome.withVerdict(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
-                    .naming(WaveOptions::flag).toVerdict()));
-            outcome.write(runDir);
+            outcome = gates.check(outcome.withVerdict(blameLostEngines(ClientBottleneck.judge(ClientBottleneck.evidence(outcome))
+                    .naming(WaveOptions::flag).toVerdict(), outcome)));
+            // the RESULTS block first: a run directory that failed during the wave must not cost the user the figures
             print(outcome, watches);
+            save(outcome, runDir);
             for (WaveSection.Watch w : watches) {
                 if (outcome.interrupted()) {
                     // the user asked to stop: no waiting for CloudWatch after it
                     break;
                 }
                 // summary.json is already saved: a long CloudWatch wait (or Ctrl-C) cannot cost the wave
+                if (saveFailed) {
+                    break;
+                }
                 outcome = w.settled(outcome, console.asPrintStream());
-                outcome.write(runDir);
+                save(outcome, runDir);
             }
             if (outcome.interrupted()) {
                 console.println("Interrupted (" + (interruptExit == Benchmark.TERMINATED ? "SIGTERM" : "Ctrl-C")
                         + "): the results above cover the wave up to then; exit " + interruptExit + ".");
             }
-            console.println("Detailed results: " + runDir);
+            if (!saveFailed) {
+                console.println("Detailed results: " + runDir);
+            }
             return outcome;
         } finally {
             watches.forEach(WaveSection.Watch::close);
+        }
+    }
+
+    /**
+     * A lost remote engine explains the missing share of the rate: the verdict names it first, and the
+     * under-firing it caused does not send the user to the thread cap.
+     */
+    private static WaveOutcome.Verdict blameLostEngines(WaveOutcome.Verdict verdict, WaveOutcome outcome) {
+        LostEngines lost = outcome.section(LostEngines.SECTION);
+        if (lost == null) {
+            return verdict;
+        }
+        List<WaveOutcome.Verdict.Cause> causes = new ArrayList<>();
+        causes.add(lost.cause(outcome.waveStartEpochMs()));
+        verdict.causes().stream().filter(c -> !c.cause().equals("under-firing")).forEach(causes::add);
+        return new WaveOutcome.Verdict(true, causes);
+    }
+
+    /** Writes summary.json into the run directory, never recreating it; a failure is said once, with the directory. */
+    private void save(WaveOutcome outcome, Path runDir) {
+        if (saveFailed) {
+            return;
+        }
+        String why = null;
+        if (!java.nio.file.Files.isDirectory(runDir)) {
+            why = "it was deleted during the wave";
+        } else {
+            try {
+                outcome.write(runDir);
+            } catch (IOException e) {
+                why = (e instanceof java.nio.file.AccessDeniedException ? "it is not writable"
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        }
+        if (why != null) {
+            saveFailed = true;
+            console.println("Could not save the results into the run directory " + runDir + " (" + why
+                    + "): the RESULTS above are all there is of this wave; give --results-dir a directory that stays "
+                    + "writable. Exit " + Benchmark.NOT_SAVED + ".");
         }
     }
 

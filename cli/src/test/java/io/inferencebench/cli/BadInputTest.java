@@ -223,7 +223,23 @@ class BadInputTest {
                 wave("Line 1 of the prompts file", "--openai", "chat", "--model", "m", "--prompts", "{file}"),
                 python("--openai and --factories-file are two kinds of wave", "--openai", "chat", "--model", "m"),
                 wave("--slo part 'ttft=soon' is not FIGURE<TIME", "--openai", "chat", "--model", "m", "--slo", "ttft=soon"),
-                wave("--slo is for an LLM wave", "--slo", "ttft=1s"));
+                wave("--slo is for an LLM wave", "--slo", "ttft=1s"),
+                // the aiperf flow: everything aiperf needs is checked before the wave
+                wave("--aiperf needs --api-key: the key aiperf sends as Authorization: Bearer.", "--aiperf", "--model", "m"),
+                wave("--aiperf needs --model NAME (the model aiperf asks the endpoint for), or \"model\" in --aiperf-args.",
+                        "--aiperf", "--api-key", SECRET),
+                row("--aiperf needs --url: the endpoint aiperf sends its requests to.", "--simulate", "--obs-time", "1",
+                        "--aiperf", "--model", "m", "--api-key", SECRET),
+                wave("--aiperf-args must be a JSON object of aiperf flags", "--aiperf", "--model", "m", "--api-key", SECRET,
+                        "--aiperf-args", "[1]"),
+                wave("--aiperf-args is not valid JSON (", "--aiperf", "--model", "m", "--api-key", SECRET,
+                        "--aiperf-args", "{concurrency: 8}"),
+                wave("--baseline-wait is for an aiperf run: add --aiperf (or --aiperf-only), or leave it out.",
+                        "--baseline-wait", "5"),
+                wave("--baseline-wait and --baseline-prompt are two ways to pause: give one of them.", "--aiperf",
+                        "--model", "m", "--api-key", SECRET, "--baseline-wait", "5", "--baseline-prompt"),
+                wave("--baseline-wait must be from 0 to 86400 seconds, got -1.0.", "--aiperf", "--model", "m",
+                        "--api-key", SECRET, "--baseline-wait", "-1"));
     }
 
     @ParameterizedTest(name = "{0}")

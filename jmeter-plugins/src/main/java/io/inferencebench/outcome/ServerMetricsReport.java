@@ -73,7 +73,10 @@ public record ServerMetricsReport(Window window, List<StreamReport> streams) {
     /** Writes {@code server_metrics.json} into the run directory and returns its path. */
     public Path writeTo(Path runDirectory) {
         try {
-            Files.createDirectories(runDirectory);
+            // the run directory exists from the start of the wave: one that is gone is reported, not recreated
+            if (!Files.isDirectory(runDirectory)) {
+                throw new java.nio.file.NoSuchFileException(runDirectory.toString(), null, "the run directory is gone");
+            }
             Path file = runDirectory.resolve(FILE_NAME);
             Files.writeString(file, toJson() + System.lineSeparator());
             return file;

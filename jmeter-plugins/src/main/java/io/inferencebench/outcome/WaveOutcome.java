@@ -11,6 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,9 +57,21 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
         sections = sections == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sections));
     }
 
-    /** The JMeter thread pool of the wave (one engine's, or the sum over engines). */
+    /**
+     * The JMeter thread pool of the wave (one engine's, or the sum over engines).
+     *
+     * @param started    threads in the pool at the end (idle ones retire during the wave)
+     * @param peak       the most threads it had at once; {@code null} in summaries written before it was kept
+     * @param cpuLimited the pool stopped growing because threads waiting for their start woke late: the CPU,
+     *                   not the thread count, limited the wave
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Threads(int started, int maxThreads, boolean capReached, long lateWhileCapped) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Threads(int started, int maxThreads, boolean capReached, long lateWhileCapped, Integer peak,
+                          Boolean cpuLimited) {
+        public Threads(int started, int maxThreads, boolean capReached, long lateWhileCapped) {
+            this(started, maxThreads, capReached, lateWhileCapped, null, null);
+        }
     }
 
     /** The Python runtime that ran {@code invoke}. */

@@ -92,7 +92,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
             log.info("Constant RPS Timer '{}': {} arrivals at {} (engines={}), late policy {}, max threads {}",
                     getName(), ArrivalSchedule.Arrivals.parse(arrivals), profile, engines,
                     LatePolicy.parse(latePolicy), maxThreads);
-            return new Pacer(schedule, LatePolicy.parse(latePolicy), Math.max(1, maxThreads), profile.meanRate(),
+            return new Pacer(schedule, LatePolicy.parse(latePolicy), Math.max(1, maxThreads), profile,
                     group, ctx.getEngine());
         });
     }
@@ -201,9 +201,10 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         // On a remote engine this log line is the only place the thread pool's figures are kept.
         PacingReport r = Pacer.report();
         if (r != null) {
-            log.info("Constant RPS Timer: {} starts ({} late, {} dropped), {} threads of at most {}{}",
-                    r.started(), r.lateStarts(), r.droppedStarts(), r.threads(), r.maxThreads(),
-                    r.capReached() ? ", thread cap reached" : "");
+            log.info("Constant RPS Timer: {} starts ({} late, {} dropped), {} threads at the end, {} at the peak, of "
+                            + "at most {}{}{}", r.started(), r.lateStarts(), r.droppedStarts(), r.threads(), r.peakThreads(),
+                    r.maxThreads(), r.capReached() ? ", thread cap reached" : "",
+                    r.cpuLimited() ? ", growth held back by a saturated CPU" : "");
         }
     }
 

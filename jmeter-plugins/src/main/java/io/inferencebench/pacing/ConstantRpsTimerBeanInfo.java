@@ -14,6 +14,10 @@ public class ConstantRpsTimerBeanInfo extends BeanInfoSupport {
 
         text("targetRps", "10");
         text("loadProfile", "");
+        PropertyDescriptor profile = property("loadProfile");
+        // rows, a preview and the text; it takes ${...} expressions as text itself, so JMeter need not wrap it
+        profile.setPropertyEditorClass(io.inferencebench.gui.LoadProfileEditor.class);
+        profile.setValue(NOT_EXPRESSION, Boolean.TRUE);
         PropertyDescriptor arrivals = property("arrivals");
         arrivals.setValue(NOT_UNDEFINED, Boolean.TRUE);
         arrivals.setValue(DEFAULT, "uniform");

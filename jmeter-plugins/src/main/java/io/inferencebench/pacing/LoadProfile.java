@@ -186,6 +186,24 @@ public final class LoadProfile {
         return secs.signum() == 0 ? 0 : arrivals.doubleValue() / secs.doubleValue();
     }
 
+    /** The planned rate {@code seconds} into the profile (the last segment's end rate past its end). */
+    public double rateAt(double seconds) {
+        double t = Math.max(0, seconds);
+        Segment last = segments.get(segments.size() - 1);
+        for (Segment s : segments) {
+            if (s.seconds == null) {
+                return s.startRate.doubleValue();
+            }
+            double len = s.seconds.doubleValue();
+            if (t < len) {
+                double from = s.startRate.doubleValue();
+                return len == 0 ? from : from + (s.endRate.doubleValue() - from) * t / len;
+            }
+            t -= len;
+        }
+        return last.endRate.doubleValue();
+    }
+
     /** Highest rate anywhere in the profile. */
     public double peakRate() {
         double peak = 0;

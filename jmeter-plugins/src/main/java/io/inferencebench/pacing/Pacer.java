@@ -23,10 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The shared clock of one Constant RPS Timer on one engine: hands each thread the next arrival of
  * the {@link ArrivalSchedule}, parks it until that arrival's intended start, counts late and dropped
- * starts, and grows the thread group when too few threads are left waiting for their start.
+ * starts, and sizes the thread group as its {@link PoolPolicy} decides: grown when too few threads are
+ * left waiting for their start, shrunk when threads idle for long.
  */
 public final class Pacer {
     private static final Logger log = LoggerFactory.getLogger(Pacer.class);
+
+    /** JMeter property that makes the pacer keep its own lateness histogram (the pacing benchmark's "own record"). */
+    public static final String LATENESS_PROPERTY = "ib.pacer.lateness";
 
     /** Every pacer of the running test in this JVM, by timer and thread group. */
     private static final Map<Object, Pacer> PACERS = new ConcurrentHashMap<>();
@@ -39,11 +43,27 @@ public final class Pacer {
      * plus a quarter of the busy threads outlasts 10 ms of arrivals at any rate whose latency needs it.
      */
     private static final long POOL_CHECK_NANOS = 10_000_000L;
+    /** The longest the keeper sleeps while the margin of waiting threads is full. */
+    private static final long MAX_LOOK_NANOS = 100_000_000L;
+    /**
+     * Over how long the keeper judges whether the CPU has room. The judge is the pacing itself: threads that
+     * parked for their start and woke up late were ready and waiting for a core, so more threads cannot help.
+     */
+    private static final long CPU_CHECK_NANOS = 100_000_000L;
+    /** A wake-up this late is the scheduler's doing (a quiet machine wakes a parked thread within ~0.1 ms). */
+    private static final long LATE_WAKE_UP_NANOS = 2_000_000L;
+    /**
+     * The machine's CPU load (0-1) at which it has no room: the other judge, for when every thread is busy and
+     * none parks (a client whose own load inflated every latency, or a machine busy with other work).
+     */
+    private static final double MACHINE_SATURATED = 0.95;
 
     private final ArrivalSchedule schedule;
     private final LatePolicy latePolicy;
     private final int maxThreads;
     private final double targetRps;
+    private final LoadProfile profile;
+    private final PoolPolicy policy;
     private final AbstractThreadGroup threadGroup;
     private final StandardJMeterEngine engine;
 
@@ -56,11 +76,33 @@ public final class Pacer {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder lateWhileCapped = new LongAdder();
     private final Histogram lateness = new ConcurrentHistogram(3);
+    /**
+     * The pacer's own lateness histogram is for the pacing benchmark ({@code -Jib.pacer.lateness=true}); a wave's
+     * lateness figures come from the samples' {@code ib_late_ms}, so the per-start path skips it.
+     */
+    private final boolean keepLateness = Boolean.parseBoolean(
+            org.apache.jmeter.util.JMeterUtils.getPropDefault(LATENESS_PROPERTY, "false"));
     private final AtomicInteger idle = new AtomicInteger();
     private final AtomicInteger threads;
     /** Threads that have asked for a start; the others are still starting up and count as waiting. */
     private final AtomicInteger threadsSeen = new AtomicInteger();
-    private final ThreadLocal<Boolean> seen = new ThreadLocal<>();
+    /** Each pool thread's start in flight (absent before its first call: a thread not seen yet). */
+    private final ThreadLocal<InFlight> inFlight = new ThreadLocal<>();
+    /** Requests finished since the keeper's last look, and their summed service time. */
+    private final LongAdder finished = new LongAdder();
+    private final LongAdder serviceNanos = new LongAdder();
+    /** Requests in flight, and the sum of their start offsets from the origin (their mean age, cheaply). */
+    private final LongAdder inFlightCount = new LongAdder();
+    private final LongAdder inFlightStartSum = new LongAdder();
+    /** Threads the keeper asked to retire: the next ones to come back for a start end instead. */
+    private final AtomicInteger retiring = new AtomicInteger();
+    /** The policy's current margin: a start that leaves fewer threads waiting wakes the keeper. */
+    private volatile int margin = 2;
+    private volatile int peakThreads;
+    private volatile boolean cpuLimited;
+    /** Threads that parked for their start, and those of them that woke late. */
+    private final LongAdder wakeUps = new LongAdder();
+    private final LongAdder lateWakeUps = new LongAdder();
     private volatile boolean ended;
     /** Set by {@link #stopStarts()}: no new start, the requests in flight finish. */
     private volatile boolean stopping;
@@ -79,16 +121,26 @@ public final class Pacer {
         }
     }
 
-    Pacer(ArrivalSchedule schedule, LatePolicy latePolicy, int maxThreads, double targetRps,
+    /** A thread's request in flight: its start, as an offset from the origin (0: none). */
+    private static final class InFlight {
+        long startOffset = -1;
+    }
+
+    Pacer(ArrivalSchedule schedule, LatePolicy latePolicy, int maxThreads, LoadProfile profile,
           AbstractThreadGroup threadGroup, StandardJMeterEngine engine) {
         this.schedule = schedule;
         this.latePolicy = latePolicy;
         this.maxThreads = maxThreads;
-        this.targetRps = targetRps;
+        this.profile = profile;
+        this.targetRps = profile.meanRate();
+        this.policy = new PoolPolicy(maxThreads);
         this.threadGroup = threadGroup;
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
+        this.peakThreads = threads.get();
         if (threadGroup != null && engine != null) {
+            // before the schedule begins, so that the first second is not spent growing the pool
+            grow(PoolPolicy.initialThreads(profile.peakRate(), maxThreads) - threads.get());
             keeper = new Thread(this::keepPool, "ib-pacer-pool");
             keeper.setDaemon(true);
             keeper.start();
@@ -116,6 +168,16 @@ public final class Pacer {
                 LockSupport.unpark(p.keeper);
             }
         }
+    }
+
+    /** The earliest origin (arrival 0's intended start) of the running test's pacers in this JVM, epoch ms; 0 when none. */
+    public static long originEpochMs() {
+        long origin = 0;
+        for (Pacer p : PACERS.values()) {
+            long ms = p.originEpochMicros / 1000L;
+            origin = origin == 0 ? ms : Math.min(origin, ms);
+        }
+        return origin;
     }
 
     /** Requests started so far, over every pacer of the running test (read live by progress and Ctrl-C). */
@@ -164,9 +226,25 @@ public final class Pacer {
      * when the schedule has ended (or the test is stopping) and the thread should end.
      */
     Start awaitNextStart() {
-        if (seen.get() == null) {
-            seen.set(Boolean.TRUE);
+        InFlight mine = inFlight.get();
+        if (mine == null) {
+            mine = new InFlight();
+            inFlight.set(mine);
             threadsSeen.incrementAndGet();
+        } else if (mine.startOffset >= 0) {
+            // the request this thread started has finished: its service time feeds the pool's sizing
+            finished.increment();
+            serviceNanos.add(System.nanoTime() - originNanos - mine.startOffset);
+            inFlightCount.decrement();
+            inFlightStartSum.add(-mine.startOffset);
+            mine.startOffset = -1;
+        }
+        if (retiring.get() > 0 && retiring.getAndDecrement() > 0) {
+            // an idle surplus thread: it ends before taking an arrival, so no start is lost
+            inFlight.remove();
+            threadsSeen.decrementAndGet();
+            threads.decrementAndGet();
+            return null;
         }
         long droppedHere = 0;
         while (true) {
@@ -198,11 +276,17 @@ public final class Pacer {
                     return null;
                 }
                 now = System.nanoTime();
+                wakeUps.increment();
+                if (now - due > LATE_WAKE_UP_NANOS) {
+                    lateWakeUps.increment();
+                }
             } else if (stopping) {
                 return null;
             }
             long lateBy = Math.max(0, now - due);
-            lateness.recordValue(lateBy);
+            if (keepLateness) {
+                lateness.recordValue(lateBy);
+            }
             if (lateBy > PacingReport.LATE_NANOS) {
                 late.increment();
                 if (capReached) {
@@ -210,8 +294,13 @@ public final class Pacer {
                 }
             }
             started.increment();
-            lastStartNanos.accumulateAndGet(now, Math::max);
-            if (keeper != null && needsThreads(threads.get(), idle.get())) {
+            if (now > lastStartNanos.get()) {
+                lastStartNanos.set(now); // a plain write, not a contended CAS: a start or two of jitter in a report figure
+            }
+            mine.startOffset = now - originNanos;
+            inFlightCount.increment();
+            inFlightStartSum.add(mine.startOffset);
+            if (keeper != null && idle.get() < margin) {
                 LockSupport.unpark(keeper); // the margin ran thin: do not wait for the keeper's next look
             }
             return new Start(arrival, due, now, originEpochMicros + offset / 1000L, droppedHere);
@@ -237,46 +326,66 @@ public final class Pacer {
     }
 
     /**
-     * Keeps a margin of threads waiting for their start (Little's law with headroom: a quarter of the
-     * busy threads plus two). Runs on its own thread, every couple of milliseconds, because when the
-     * server stalls every worker thread is blocked and none would notice the pool running dry.
+     * Sizes the pool as the {@link PoolPolicy} decides, every {@link #POOL_CHECK_NANOS} and whenever a start
+     * finds the margin thin. Runs on its own thread because when the server stalls every worker thread is
+     * blocked and none would notice the pool running dry.
      */
     private void keepPool() {
         JMeterContextService.getContext().setVariables(new JMeterVariables());
+        com.sun.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean bean ? bean : null;
+        long last = System.nanoTime();
+        long lastCpuLook = last;
+        long startedAtLastLook = 0;
+        boolean saturated = false;
         while (!ended && !stopping && engine.isActive() && !Thread.currentThread().isInterrupted()) {
+            long now = System.nanoTime();
+            if (now - lastCpuLook >= CPU_CHECK_NANOS) {
+                // more than one parked thread in ten woke late: the threads were there, the CPU was not
+                long woke = wakeUps.sumThenReset();
+                long lateWoke = lateWakeUps.sumThenReset();
+                saturated = lateWoke >= 2 && lateWoke * 10 > woke
+                        || os != null && os.getCpuLoad() >= MACHINE_SATURATED;
+                lastCpuLook = now;
+            }
             int total = threads.get();
             int waiting = idle.get() + Math.max(0, total - threadsSeen.get());
-            int wanted = wanted(total, waiting);
-            if (waiting < wanted) {
-                if (total >= maxThreads) {
-                    if (!capReached) {
-                        capReached = true;
-                        log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run "
-                                + "late. Raise the " + Setting.THREAD_CAP + " if the client can take it.", maxThreads);
-                    }
-                } else {
-                    grow(Math.min(Math.max(wanted - waiting, total / 8), maxThreads - total));
-                    continue;
-                }
+            long flying = inFlightCount.sum();
+            long age = flying <= 0 ? 0 : Math.max(0, now - originNanos - inFlightStartSum.sum() / flying);
+            double rate = profile.rateAt((now - originNanos) / 1e9);
+            long startedNow = started.sum();
+            PoolPolicy.Decision d = policy.decide(new PoolPolicy.Look(rate, now - last, total, waiting,
+                    startedNow - startedAtLastLook, finished.sumThenReset(), serviceNanos.sumThenReset(), age, saturated));
+            startedAtLastLook = startedNow;
+            last = now;
+            margin = d.margin();
+            if (d.add() > 0) {
+                grow(d.add());
+            } else if (d.retire() > 0) {
+                retiring.set(d.retire());
+            } else if (d.limit() == PoolPolicy.Limit.CAP && !capReached) {
+                capReached = true;
+                log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run "
+                        + "late. Raise the " + Setting.THREAD_CAP + " if the client can take it.", maxThreads);
+            } else if (d.limit() == PoolPolicy.Limit.CPU && !cpuLimited) {
+                cpuLimited = true;
+                log.warn("Constant RPS Timer: the CPU is saturated, so the pool stays at {} threads (Little's law "
+                        + "on the recent service time); starts may run late: this client is the limit.", total);
             }
-            LockSupport.parkNanos(POOL_CHECK_NANOS);
+            // with the margin full, a look is only needed before the waiting threads could run out (a start that
+            // finds the margin thin wakes the keeper anyway): fewer wake-ups at low rates, where they cost most
+            long runOut = rate <= 0 ? MAX_LOOK_NANOS : (long) (waiting / rate * 1e9 / 2);
+            LockSupport.parkNanos(waiting < d.margin() ? POOL_CHECK_NANOS
+                    : Math.max(POOL_CHECK_NANOS, Math.min(MAX_LOOK_NANOS, runOut)));
         }
-    }
-
-    /** The margin of waiting threads to keep: two plus a quarter of the busy ones. */
-    private static int wanted(int total, int waiting) {
-        return 2 + (total - waiting + 3) / 4;
-    }
-
-    private static boolean needsThreads(int total, int waiting) {
-        return waiting < wanted(total, waiting);
     }
 
     private void grow(int add) {
         try {
             for (int i = 0; i < add && engine.isActive(); i++) {
                 // counted before it runs: until its first start it is a waiting thread, not a missing one
-                threads.incrementAndGet();
+                peakThreads = Math.max(peakThreads, threads.incrementAndGet());
                 try {
                     threadGroup.addNewThread(0, engine);
                 } catch (RuntimeException e) {
@@ -296,6 +405,7 @@ public final class Pacer {
         long firstEpochMs = originEpochMicros / 1000L;
         long lastEpochMs = firstEpochMs + (lastStartNanos.get() == 0 ? 0 : (lastStartNanos.get() - originNanos) / 1_000_000L);
         return new PacingReport(startedCount, late.sum(), dropped.sum(), lateWhileCapped.sum(), copy,
-                threads.get(), maxThreads, capReached, firstEpochMs, lastEpochMs, targetRps);
+                threads.get(), maxThreads, capReached, firstEpochMs, lastEpochMs, targetRps, peakThreads, cpuLimited,
+                schedule.windowNanos() == Long.MAX_VALUE ? 0 : schedule.windowNanos() / 1e9);
     }
 }

@@ -6,7 +6,11 @@ import org.HdrHistogram.Histogram;
  * What the pacing did during a wave, on one engine: how many starts were released, late or dropped,
  * how late they were, and how far the thread pool had to grow.
  *
- * @param lateness start lateness in nanoseconds (a copy; safe to read)
+ * @param lateness    start lateness in nanoseconds (a copy; safe to read)
+ * @param threads     threads in the pool at the end
+ * @param peakThreads the most threads the pool had
+ * @param cpuLimited  the pool stopped growing because the CPU was saturated (the client was the limit)
+ * @param windowS     the timer's duration bound, seconds (0 when only a count or the profile bounds it)
  */
 public record PacingReport(
         long started,
@@ -19,7 +23,10 @@ public record PacingReport(
         boolean capReached,
         long firstStartEpochMs,
         long lastStartEpochMs,
-        double targetRps) {
+        double targetRps,
+        int peakThreads,
+        boolean cpuLimited,
+        double windowS) {
 
     public static final long LATE_NANOS = 1_000_000L;
 
@@ -28,7 +35,9 @@ public record PacingReport(
         long started = 0, late = 0, dropped = 0, capped = 0;
         Histogram lateness = new Histogram(3);
         int threads = 0, max = 0;
-        boolean cap = false;
+        boolean cap = false, cpu = false;
+        int peak = 0;
+        double window = 0;
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
         double rps = 0;
         int n = 0;
@@ -42,6 +51,9 @@ public record PacingReport(
             threads += r.threads;
             max += r.maxThreads;
             cap |= r.capReached;
+            cpu |= r.cpuLimited;
+            peak += r.peakThreads;
+            window = Math.max(window, r.windowS);
             if (r.started > 0) {
                 first = Math.min(first, r.firstStartEpochMs);
                 last = Math.max(last, r.lastStartEpochMs);
@@ -52,6 +64,6 @@ public record PacingReport(
             return null;
         }
         return new PacingReport(started, late, dropped, capped, lateness, threads, max, cap,
-                first == Long.MAX_VALUE ? 0 : first, last == Long.MIN_VALUE ? 0 : last, rps);
+                first == Long.MAX_VALUE ? 0 : first, last == Long.MIN_VALUE ? 0 : last, rps, peak, cpu, window);
     }
 }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 import io.inferencebench.outcome.Stats;
+import io.inferencebench.outcome.ClientRate;
+import io.inferencebench.outcome.LostEngines;
 import io.inferencebench.outcome.TokenMetrics;
 import io.inferencebench.outcome.WaveOutcome;
 
@@ -19,9 +21,24 @@ public final class ResultsBlock {
         b.append(String.format(Locale.ROOT, "   Total requests fired: %d%n%n", s.fired()));
         b.append(String.format(Locale.ROOT, "   Duration:         %.1fs%n", s.durationS()));
         if (s.targetRps() != null) {
-            b.append(String.format(Locale.ROOT, "   Client RPS:       %s req/s (target %s, %.1f%%)%n",
+            ClientRate shape = s.section(ClientRate.SECTION);
+            b.append(String.format(Locale.ROOT, "   Client RPS:       %s req/s (target %s, %.1f%%)%s%n",
                     rate(s.clientRps()), rate(s.targetRps()),
-                    s.targetRps() > 0 ? 100.0 * s.clientRps() / s.targetRps() : 0));
+                    s.targetRps() > 0 ? 100.0 * s.clientRps() / s.targetRps() : 0,
+                    shape == null || shape.perSecondMin() == null ? ""
+                            : " | per second " + shape.perSecondMin() + "-" + shape.perSecondMax()));
+            LostEngines lost = s.section(LostEngines.SECTION);
+            if (lost != null) {
+                for (LostEngines.Lost l : lost.lostEngines()) {
+                    b.append(String.format(Locale.ROOT, "   Partial run:      remote engine %s lost %.1f s into the wave; "
+                            + "its share after that is missing%n", l.host(),
+                            Math.max(0, l.lostAtEpochMs() - s.waveStartEpochMs()) / 1000.0));
+                }
+            }
+            if (shape != null && shape.startsAfterWindow() > 0) {
+                b.append(String.format(Locale.ROOT, "   After the window: %d requests started after the planned %ss "
+                        + "(the client fell behind and caught up late)%n", shape.startsAfterWindow(), rate(shape.windowS())));
+            }
             b.append(String.format(Locale.ROOT, "   Late starts:      %d | dropped: %d%s%n", s.lateStarts(),
                     s.droppedStarts(), s.latenessMs() == null ? ""
                             : String.format(Locale.ROOT, " | lateness p99 %.2f ms, max %.2f ms",

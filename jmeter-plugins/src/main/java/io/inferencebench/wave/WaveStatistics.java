@@ -16,6 +16,7 @@ import org.HdrHistogram.DoubleHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.jmeter.samplers.SampleResult;
 
+import io.inferencebench.outcome.ClientRate;
 import io.inferencebench.outcome.Stats;
 import io.inferencebench.outcome.TokenMetrics;
 import io.inferencebench.outcome.WaveOutcome;
@@ -46,6 +47,7 @@ public final class WaveStatistics {
     private final Map<String, DoubleAdder> measurementSums = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final TokenStatistics tokens = new TokenStatistics();
+    private final StartsPerSecond startsPerSecond = new StartsPerSecond();
     private final AtomicLong firstStartMs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong firstIntendedMicros = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastStartMs = new AtomicLong(Long.MIN_VALUE);
@@ -86,6 +88,7 @@ public final class WaveStatistics {
         }
         firstStartMs.accumulateAndGet(r.getStartTime(), Math::min);
         lastStartMs.accumulateAndGet(r.getStartTime(), Math::max);
+
         lastEndMs.accumulateAndGet(r.getEndTime(), Math::max);
 
         double lateMs = number(fields.apply(SampleFields.LATENESS_MS));
@@ -103,6 +106,9 @@ public final class WaveStatistics {
         if (!Double.isNaN(intended)) {
             firstIntendedMicros.accumulateAndGet(Math.round(intended * 1000), Math::min);
         }
+        long origin = startsPerSecond.aligned() ? 0 : io.inferencebench.pacing.Pacer.originEpochMs();
+        startsPerSecond.record(r.getStartTime(), origin != 0 ? origin
+                : Double.isNaN(intended) ? r.getStartTime() : (long) Math.floor(intended));
         double dropped = number(fields.apply(SampleFields.DROPPED));
         if (dropped > 0) {
             droppedStarts.add((long) dropped);
@@ -255,12 +261,18 @@ public final class WaveStatistics {
         double duration = (end - start) / 1000.0;
         double startSpan = (lastStartEpochMs() - start) / 1000.0;
         double clientRps = fired > 1 && startSpan > 0 ? (fired - 1) / startSpan : 0;
+        ClientRate rate = clientRate(setup, pacing, start, fired);
+        if (rate != null) {
+            // the starts inside the planned window over the window: a late catch-up cannot read as 100%
+            clientRps = rate.startsInWindow() / rate.windowS();
+        }
         double successRate = completed == 0 ? 0 : (double) (completed - failed) / completed;
         if (setup.targetRps() == null && pacing != null) {
             setup = setup.withTargetRps(pacing.targetRps());
         }
         WaveOutcome.Threads threads = pacing == null ? null : new WaveOutcome.Threads(pacing.threads(),
-                pacing.maxThreads(), pacing.capReached(), pacing.lateWhileCapped());
+                pacing.maxThreads(), pacing.capReached(), pacing.lateWhileCapped(), pacing.peakThreads(),
+                pacing.cpuLimited());
         WaveOutcome outcome = new WaveOutcome(WaveOutcome.SCHEMA_VERSION, WaveOutcome.TOOL, version(), null, setup, fired, completed,
                 completed - failed, failed, Stats.round(duration), Stats.round(clientRps),
                 Stats.round(duration > 0 ? completed / duration : 0), Math.round(successRate * 100000.0) / 100000.0,
@@ -271,7 +283,52 @@ public final class WaveStatistics {
         // aiperf's duration for token throughput: first request start to last response end
         long firstStart = firstStartMs.get();
         TokenMetrics tokenMetrics = tokens.summary(firstStart == Long.MAX_VALUE ? 0 : (end - firstStart) / 1000.0);
+        if (rate != null) {
+            outcome = outcome.withSection(ClientRate.SECTION, rate);
+        }
         return tokenMetrics == null ? outcome : outcome.withSection(TokenMetrics.SECTION, tokenMetrics);
+    }
+
+    /**
+     * The rate inside the planned window, from the first intended start: the wave's duration bound, else its
+     * request count at the target rate, else its load profile's length, else the timer's duration; {@code null}
+     * when nothing bounds it in time (the rate is then taken over the span of the starts).
+     */
+    private ClientRate clientRate(WaveSetup setup, PacingReport pacing, long startMs, long fired) {
+        Double window = setup.obsTimeS();
+        if (setup.numRequests() != null && setup.targetRps() != null && setup.targetRps() > 0
+                && setup.loadProfile() == null) {
+            double byCount = setup.numRequests() / setup.targetRps();
+            window = window == null ? byCount : Math.min(window, byCount);
+        }
+        if (window == null && setup.loadProfile() != null) {
+            try {
+                java.math.BigDecimal seconds = io.inferencebench.pacing.LoadProfile.parse(setup.loadProfile()).seconds();
+                window = seconds == null ? null : seconds.doubleValue();
+            } catch (RuntimeException e) {
+                window = null; // a profile the wave already accepted; nothing to add here
+            }
+        }
+        if (window == null && pacing != null && pacing.windowS() > 0) {
+            window = pacing.windowS();
+        }
+        if (window == null || window <= 0 || fired == 0) {
+            return null;
+        }
+        long originMs = firstIntendedMicros.get() == Long.MAX_VALUE ? startMs : firstIntendedMicros.get() / 1000L;
+        long endMs = originMs + Math.round(window * 1000);
+        long after = 0;
+        for (long n : startsPerSecond.wholeSecondsBetween(endMs, lastStartEpochMs() + 1000)) {
+            after += n;
+        }
+        long[] seconds = startsPerSecond.wholeSecondsBetween(originMs, endMs);
+        Long min = null;
+        Long max = null;
+        for (long n : seconds) {
+            min = min == null ? n : Math.min(min, n);
+            max = max == null ? n : Math.max(max, n);
+        }
+        return new ClientRate(window, Math.max(0, fired - after), after, min, max, seconds.length);
     }
 
     private static String version() {

@@ -140,6 +140,21 @@ public class WaveSummaryListener extends AbstractTestElement
     public void testStarted() {
         wave.reset();
         wave.startProgress(true);
+        createOutputDirectory();
+    }
+
+    /**
+     * The output directory is made when the test starts, never at its end: one that disappears during the
+     * wave is an error to report, not a directory to recreate holding only {@code summary.json}.
+     */
+    private void createOutputDirectory() {
+        if (outputDirectory != null && !outputDirectory.isBlank()) {
+            try {
+                Files.createDirectories(Paths.get(outputDirectory.trim()));
+            } catch (IOException | RuntimeException ex) {
+                log.error("Wave Summary cannot create its output directory {}: {}", outputDirectory, ex.toString());
+            }
+        }
     }
 
     /** Called on the controller once per remote engine, by each engine's clone of this listener. */
@@ -150,6 +165,7 @@ public class WaveSummaryListener extends AbstractTestElement
             if (wave.enginesRunning++ == 0) {
                 wave.reset();
                 wave.startProgress(false);
+                createOutputDirectory();
             }
         }
     }
@@ -182,7 +198,9 @@ public class WaveSummaryListener extends AbstractTestElement
         if (outputDirectory != null && !outputDirectory.isBlank()) {
             try {
                 Path dir = Paths.get(outputDirectory.trim());
-                Files.createDirectories(dir);
+                if (!Files.isDirectory(dir)) {
+                    throw new java.nio.file.NoSuchFileException(dir.toString(), null, "deleted during the wave");
+                }
                 s.write(dir);
             } catch (IOException ex) {
                 log.error("Wave Summary could not write {} into {}: {}", WaveOutcome.FILE_NAME, outputDirectory,

@@ -21,7 +21,7 @@ class PacerStopTest {
     void noThreadStartsOnceStartsAreStopped() throws Exception {
         ArrivalSchedule schedule = ArrivalSchedule.of(LoadProfile.constant(200), ArrivalSchedule.Arrivals.UNIFORM, 0,
                 new BigDecimal("30"), 0);
-        Pacer pacer = Pacer.forKey("stop-test", () -> new Pacer(schedule, LatePolicy.parse("fire"), 100, 200, null, null));
+        Pacer pacer = Pacer.forKey("stop-test", () -> new Pacer(schedule, LatePolicy.parse("fire"), 100, LoadProfile.constant(200), null, null));
         AtomicLong lastStartNanos = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

@@ -40,7 +40,8 @@ public final class RunSummary {
     private static final List<String> REQUIRED = List.of("fired", "completed", "succeeded", "failed", "duration_s",
             "client_rps", "server_rps", "success_rate");
 
-    private static final Set<String> AIPERF_NON_STATISTICS = Set.of("unit", "tag", "header");
+    // a newer aiperf adds "sum" beside its statistics: a total, not a statistic to select
+    private static final Set<String> AIPERF_NON_STATISTICS = Set.of("unit", "tag", "header", "sum");
     /** Per-request measurements whose mean means nothing (an HTTP status code). */
     private static final Set<String> UNPLOTTED_MEASUREMENTS = Set.of("status");
     /** Measurements the {@code tokens} section shows, when a wave has one. */

@@ -174,6 +174,60 @@ class PythonFactorySamplerTest {
                 .containsOnly("Python worker 0 exited on signal 9 (SIGKILL, e.g. out of memory)");
     }
 
+    /** The regression for repeated worker death: a worker killed every 2 s through a 30 s wave. */
+    @Test
+    void workersKilledEveryTwoSecondsLoseOnlyTheirInFlightRequestsAndTheWaveGoesOn() throws Exception {
+        Path file = Factories.write(folder, "steady_long.py", """
+                import time
+
+                def invoke_factory(endpoint_name=None):
+                    return lambda payload: time.sleep(0.02)
+
+                def payload_factory():
+                    return {"pre_computed": True, "input": [None]}
+                """);
+        PythonOptions options = subprocess(file).withWorkers(2);
+        java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread killer = new Thread(() -> {
+            try {
+                WorkerPool pool = null;
+                while (pool == null && !done.get()) {
+                    pool = (WorkerPool) PythonRuntimes.running(options);
+                    Thread.sleep(10);
+                }
+                for (int i = 0; !done.get(); i++) {
+                    Thread.sleep(2000);
+                    long pid = pool.pids()[i % 2];
+                    if (!done.get() && ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false)) {
+                        kills.incrementAndGet();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        killer.start();
+        // 10 threads of 20 ms requests for about 30 s
+        int threads = 10;
+        int loops = 1400;
+        List<Sample> samples;
+        try {
+            samples = EmbeddedJMeter.run(PythonFactorySampler.of(options), threads, loops);
+        } finally {
+            done.set(true);
+            killer.join();
+        }
+
+        long failed = samples.stream().filter(s -> !s.result().isSuccessful()).count();
+        assertThat(kills.get()).as("a kill every 2 s").isGreaterThanOrEqualTo(10);
+        assertThat(samples).as("every request counted once").hasSize(threads * loops);
+        // each kill fails at most the requests in flight on that worker (at most all 10 threads' at once)
+        assertThat(failed).isBetween((long) kills.get() / 2, (long) kills.get() * threads);
+        assertThat(samples.stream().filter(s -> !s.result().isSuccessful()).map(s -> s.result().getResponseMessage()))
+                .allMatch(m -> m.matches("Python worker [01] exited on signal 9 \\(SIGKILL, e.g. out of memory\\)"));
+    }
+
     @Test
     void anHttpInvokeWithKeepAliveReachesALoopbackServer() throws Exception {
         AtomicInteger requests = new AtomicInteger();

@@ -1,0 +1,159 @@
+package io.inferencebench.pacing;
+
+/**
+ * How big the Constant RPS Timer's thread pool should be: a pure function of what the pacer saw since its
+ * last look (no clock, no threads; the pool keeper feeds it and carries out its decisions).
+ *
+ * <p>The pool follows the work, not its own noise:
+ * <ul>
+ *   <li>its size follows Little's law, {@code rate x service time}, from a smoothed estimate of the recent
+ *       service time, so the slow first responses of a cold JVM fade instead of sizing the pool for good;</li>
+ *   <li>a margin of waiting threads (two plus a quarter of Little's law) absorbs jitter;</li>
+ *   <li>it grows at most one thread per arrival due since the last look: a stalled server that holds
+ *       every request gets a thread per due start, as an open model needs, but a busy client cannot
+ *       multiply the pool in a few passes;</li>
+ *   <li>it grows beyond Little's law on the smoothed service time only while requests in flight are older
+ *       than that estimate explains, and either the CPU has room or the server is plainly holding them
+ *       (requests start but hardly any finish: a stall, where a blocked thread costs nothing). On a saturated
+ *       CPU with requests still finishing, a new thread adds work, not capacity, so growth stops at Little's
+ *       law and the starts run late, which the verdict reports as the client's limit;</li>
+ *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
+ *       the margin.</li>
+ * </ul>
+ */
+public final class PoolPolicy {
+    /** Time constant of the service-time estimate: a one-second spike moves it by 63%, 100 ms by 10%. */
+    static final double SMOOTHING_NANOS = 1_000_000_000.0;
+    /** How long threads must idle beyond the margin before the surplus retires. */
+    static final long RETIRE_AFTER_NANOS = 2_000_000_000L;
+    /** The pool may grow to this many times Little's law (plus the margin) while requests are held. */
+    static final int HEADROOM = 2;
+    /** Time constant of the start and finish counts that tell a stall (few finish) from a slow client. */
+    static final double STALL_WINDOW_NANOS = 200_000_000.0;
+
+    /** Why the pool did not grow although the margin was thin. */
+    public enum Limit {
+        /** Nothing held it back (or it did not need to grow). */
+        NONE,
+        /** The thread cap. */
+        CAP,
+        /** The CPU was saturated: growth beyond Little's law would only add work. */
+        CPU,
+        /** Already at twice Little's law plus the margin. */
+        LITTLE
+    }
+
+    /**
+     * What the pacer saw since the last look.
+     *
+     * @param ratePerSecond  the planned rate now, on this engine
+     * @param elapsedNanos   time since the last look
+     * @param threads        threads in the pool
+     * @param waiting        threads waiting for their start (or not started yet)
+     * @param starts         requests started since the last look
+     * @param completions    requests that finished since the last look
+     * @param serviceNanos   their summed service time (start to the thread's return for its next start)
+     * @param inFlightAgeNanos mean age of the requests in flight now (0 when none)
+     * @param cpuSaturated   the CPU had no room left: threads parked for their start woke up late
+     */
+    public record Look(double ratePerSecond, long elapsedNanos, int threads, int waiting, long starts, long completions,
+                       long serviceNanos, long inFlightAgeNanos, boolean cpuSaturated) {
+    }
+
+    /**
+     * Threads to add, threads to retire, what held growth back, and the margin of waiting threads the
+     * decision aimed at (a start that leaves fewer waiting should call the keeper at once).
+     */
+    public record Decision(int add, int retire, Limit limit, int margin) {
+    }
+
+    private final int cap;
+    private double serviceEstimateNanos = Double.NaN;
+    private long surplusNanos;
+    private double recentStarts;
+    private double recentCompletions;
+
+    /** @param cap the most threads the pool may have */
+    public PoolPolicy(int cap) {
+        this.cap = Math.max(1, cap);
+    }
+
+    /** The smoothed service time, nanoseconds ({@code NaN} before the first request finished). */
+    public double serviceEstimateNanos() {
+        return serviceEstimateNanos;
+    }
+
+    /**
+     * Service time assumed before any request has finished: the pool starts with Little's law for it, so a cold
+     * JVM (plain {@code jmeter -n} in CI, no warm-up) does not spend its first second growing a pool of three.
+     * Threads it did not need retire after {@link #RETIRE_AFTER_NANOS}.
+     */
+    static final double FIRST_GUESS_SECONDS = 0.05;
+
+    /** Threads to start the pool with at a peak rate of {@code ratePerSecond}, within {@code cap}. */
+    public static int initialThreads(double ratePerSecond, int cap) {
+        double little = Math.max(0, ratePerSecond) * FIRST_GUESS_SECONDS;
+        return (int) Math.min(Math.max(1, cap), (long) Math.ceil(little) + margin(little));
+    }
+
+    /** The margin of waiting threads to keep for a Little's law figure. */
+    static int margin(double little) {
+        return 2 + (int) Math.ceil(little / 4);
+    }
+
+    public Decision decide(Look look) {
+        if (look.completions() > 0) {
+            double mean = (double) look.serviceNanos() / look.completions();
+            if (Double.isNaN(serviceEstimateNanos)) {
+                serviceEstimateNanos = mean;
+            } else {
+                double alpha = 1 - Math.exp(-Math.max(0, look.elapsedNanos()) / SMOOTHING_NANOS);
+                serviceEstimateNanos += alpha * (mean - serviceEstimateNanos);
+            }
+        }
+        double fade = Math.exp(-Math.max(0, look.elapsedNanos()) / STALL_WINDOW_NANOS);
+        recentStarts = recentStarts * fade + look.starts();
+        recentCompletions = recentCompletions * fade + look.completions();
+        double perNano = look.ratePerSecond() / 1e9;
+        double estimate = Double.isNaN(serviceEstimateNanos) ? 0 : serviceEstimateNanos;
+        // a request in flight for longer than the estimate says the server holds requests now: the mean age of
+        // uniformly spread requests is half their service time
+        double held = Math.max(estimate, 2.0 * look.inFlightAgeNanos());
+        double littleNow = perNano * estimate;
+        double littleHeld = perNano * held;
+        int margin = margin(littleHeld);
+        int threads = look.threads();
+        int waiting = look.waiting();
+
+        if (waiting < margin) {
+            surplusNanos = 0;
+            if (threads >= cap) {
+                return new Decision(0, 0, Limit.CAP, margin);
+            }
+            // the server holds requests: they start, hardly any finish, and they are older than usual
+            boolean stalled = held > estimate && recentCompletions * 2 < recentStarts;
+            int allowed = look.cpuSaturated() && !stalled
+                    ? (int) Math.ceil(littleNow) + margin(littleNow)
+                    : HEADROOM * (int) Math.ceil(littleHeld) + margin;
+            // one thread per arrival due since the last look, and two to rebuild a thin margin
+            int budget = 2 + (int) Math.ceil(perNano * Math.max(0, look.elapsedNanos()));
+            int add = Math.min(Math.min(margin - waiting, budget), Math.min(cap - threads, allowed - threads));
+            if (add <= 0) {
+                return new Decision(0, 0, look.cpuSaturated() ? Limit.CPU : Limit.LITTLE, margin);
+            }
+            return new Decision(add, 0, Limit.NONE, margin);
+        }
+        int keep = (int) Math.ceil(littleHeld) + margin;
+        int surplus = Math.min(waiting - margin, threads - keep);
+        if (surplus <= 0) {
+            surplusNanos = 0;
+            return new Decision(0, 0, Limit.NONE, margin);
+        }
+        surplusNanos += Math.max(0, look.elapsedNanos());
+        if (surplusNanos < RETIRE_AFTER_NANOS) {
+            return new Decision(0, 0, Limit.NONE, margin);
+        }
+        surplusNanos = 0;
+        return new Decision(0, surplus, Limit.NONE, margin);
+    }
+}

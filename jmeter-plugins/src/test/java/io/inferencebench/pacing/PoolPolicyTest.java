@@ -1,0 +1,150 @@
+package io.inferencebench.pacing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import io.inferencebench.pacing.PoolPolicy.Decision;
+import io.inferencebench.pacing.PoolPolicy.Limit;
+import io.inferencebench.pacing.PoolPolicy.Look;
+
+/** The pool's sizing, checked as tables and clock-free simulations: no threads, no engine. */
+class PoolPolicyTest {
+    private static final long MS = 1_000_000L;
+
+    /**
+     * One look at a policy whose estimate is already 50 ms (Little's law at 500/s: 25 threads; margin
+     * 2 + 25/4 = 9; twice Little plus the margin: 59).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            // case,                                   threads, waiting, finished, age ms, cpu saturated, add, retire, limit
+            "margin kept: nothing to do,                 40, 12, 5,   25, false, 0, 0, NONE",
+            "thin margin: refill it,                     30,  3, 5,   25, false, 6, 0, NONE",
+            "stall: one thread per due arrival (+2),     30,  0, 0, 1000, false, 7, 0, NONE",
+            "twice Little's law reached,                 60,  0, 5,   25, false, 0, 0, LITTLE",
+            "saturated CPU beyond Little: hold,          40,  0, 5,  200, true,  0, 0, CPU",
+            "saturated CPU below Little: still grow,     10,  0, 5,  200, true,  7, 0, NONE",
+            "saturated CPU in a stall: grow,             40,  0, 0, 1000, true,  7, 0, NONE",
+            "the cap,                                   100,  0, 0, 1000, false, 0, 0, CAP",
+            "near the cap: only what is left,            98,  0, 0, 1000, false, 2, 0, NONE",
+    })
+    void oneLook(String name, int threads, int waiting, long finished, long ageMs, boolean saturated, int add, int retire,
+                 Limit limit) {
+        PoolPolicy policy = warm(100);
+        Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, 5, finished, finished * 50 * MS, ageMs * MS,
+                saturated));
+        assertThat(d.add()).as("add").isEqualTo(add);
+        assertThat(d.retire()).as("retire").isEqualTo(retire);
+        assertThat(d.limit()).as("limit").isEqualTo(limit);
+    }
+
+    @Test
+    void idleSurplusRetiresAfterTwoSecondsDownToLittlesLawPlusTheMargin() {
+        PoolPolicy policy = warm(2000);
+        int looks = 0;
+        Decision d;
+        do {
+            d = policy.decide(new Look(500, 10 * MS, 200, 180, 5, 5, 250 * MS, 25 * MS, false));
+            looks++;
+        } while (d.retire() == 0 && looks < 1000);
+        assertThat(looks).isEqualTo(200);
+        // keep 25 busy-worth plus the margin of 9: of 200 threads, 166 go
+        assertThat(d.retire()).isEqualTo(200 - 34);
+        // a look with the margin thin starts the count again
+        policy.decide(new Look(500, 10 * MS, 34, 2, 5, 5, 250 * MS, 25 * MS, false));
+        assertThat(policy.decide(new Look(500, 10 * MS, 200, 180, 5, 5, 250 * MS, 25 * MS, false)).retire()).isZero();
+    }
+
+    @Test
+    void aShortSpikeMovesTheServiceEstimateLittle() {
+        PoolPolicy policy = warm(2000);
+        for (int i = 0; i < 10; i++) { // 100 ms of 500 ms responses
+            policy.decide(new Look(500, 10 * MS, 40, 12, 5, 5, 5 * 500 * MS, 25 * MS, false));
+        }
+        assertThat(policy.serviceEstimateNanos() / MS).isBetween(85.0, 100.0);
+    }
+
+    /**
+     * A 3 s stall at 500/s: the server answers nothing, so only the age of the requests in flight tells the
+     * policy they are held. Every due arrival must find a thread (the keeper looks every 10 ms; the pacer's
+     * wake-up on a thin margin is left out, so this is the slow case).
+     */
+    @ParameterizedTest(name = "machine busy with other work: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aStallGetsAThreadForEveryDueStart(boolean busyMachine) {
+        PoolPolicy policy = warm(4000);
+        int threads = 34;
+        int waiting = 9;
+        Deque<Long> inFlight = new ArrayDeque<>();
+        for (int i = 0; i < 25; i++) {
+            inFlight.add(-i * 2 * MS); // 25 requests spread over the last 50 ms
+        }
+        long late = 0;
+        for (long step = 1; step <= 300; step++) {
+            long now = step * 10 * MS;
+            for (int a = 0; a < 5; a++) {
+                if (waiting > 0) {
+                    waiting--;
+                    inFlight.add(now);
+                } else {
+                    late++;
+                }
+            }
+            long sum = 0;
+            for (long s : inFlight) {
+                sum += now - s;
+            }
+            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, 5, 0, 0, sum / inFlight.size(), busyMachine));
+            threads += d.add();
+            waiting += d.add();
+        }
+        assertThat(late).isZero();
+        assertThat(threads).isBetween(1500 + 25, 2 * (1500 + 25) + 400);
+    }
+
+    /**
+     * A cold client on a saturated CPU: for 2 s the responses take 300 ms (the client's own slowness), then
+     * 50 ms. The pool does not run away (before the fix it grew by an eighth of itself every pass), and once
+     * the responses are fast again the surplus retires.
+     */
+    @Test
+    void aColdSaturatedStartDoesNotRunAwayAndShrinksBack() {
+        PoolPolicy policy = new PoolPolicy(2000);
+        int threads = 3;
+        int peak = threads;
+        for (long step = 1; step <= 800; step++) {
+            boolean cold = step <= 200;
+            long service = (cold ? 300 : 50) * MS;
+            int busy = (int) Math.min(threads, Math.ceil(500 * service / 1e9));
+            int waiting = threads - busy;
+            long completions = Math.min(busy, 5);
+            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, 5, completions, completions * service,
+                    service / 2, cold));
+            threads += d.add() - d.retire();
+            peak = Math.max(peak, threads);
+        }
+        // Little's law for the cold 300 ms is 150, plus its margin of 40
+        assertThat(peak).isLessThanOrEqualTo(190);
+        // back to Little's law for 50 ms plus the margin within 6 s of fast answers (the estimate settles, then two retirements)
+        assertThat(threads).isLessThanOrEqualTo(25 + 9 + 9);
+    }
+
+    @ParameterizedTest(name = "{0}/s, cap {1}: {2} threads")
+    @CsvSource({"10, 2000, 4", "50, 2000, 6", "500, 2000, 34", "2000, 2000, 127", "2000, 100, 100", "0.5, 2000, 4"})
+    void thePoolStartsWithLittlesLawForFiftyMilliseconds(double rate, int cap, int threads) {
+        assertThat(PoolPolicy.initialThreads(rate, cap)).isEqualTo(threads);
+    }
+
+    /** A policy that has seen 50 ms service times for a while. */
+    private static PoolPolicy warm(int cap) {
+        PoolPolicy policy = new PoolPolicy(cap);
+        policy.decide(new Look(500, 10 * MS, 34, 9, 5, 5, 250 * MS, 25 * MS, false));
+        return policy;
+    }
+}
