@@ -118,7 +118,7 @@ class CapacitySearchTest {
     @Test
     void theSuccessRateBindsWhenQueuedRequestsTimeOut() throws Exception {
         int code = search("--simulate=latency=500ms,capacity=50", "--timeout", "0.65", "--success-threshold", "0.9",
-                "--start-rps", "50");
+                "--start-rps", "60");
         assertThat(code).as(console.out()).isEqualTo(0);
         JsonNode c = capacity();
         assertWithinTenPercent(c, 100);
