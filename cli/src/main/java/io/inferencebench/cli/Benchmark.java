@@ -10,6 +10,7 @@ import io.inferencebench.cli.install.InstallCommand;
 import io.inferencebench.cli.install.UninstallCommand;
 import io.inferencebench.cli.launch.GuiCommand;
 import io.inferencebench.cli.launch.ServerCommand;
+import io.inferencebench.cli.search.SearchOptions;
 import io.inferencebench.input.UserInputProblem;
 import io.inferencebench.simulator.SimulateCommand;
 import io.inferencebench.simulator.SimulatorOptionsException;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
                 "limited the wave: under-firing, dropped starts, thread cap, a lost engine), 4 not saved (the run directory was deleted",
                 "or not writable: the RESULTS block is all there is), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);",
                 "an interrupted wave still writes its RESULTS block and summary.json.",
+                "--find-max-rps: 0 found, 1 even the start rate failed, 3 a client-limited step or a disagreeing server count, 130 interrupted",
+                "(finished steps kept); see docs/capacity-search.md.",
                 "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
 public class Benchmark implements Callable<Integer> {
     public static final int PASSED = 0;
@@ -52,6 +55,9 @@ public class Benchmark implements Callable<Integer> {
     @Mixin
     PlotOptions plot = new PlotOptions();
 
+    @Mixin
+    SearchOptions search = new SearchOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -60,6 +66,10 @@ public class Benchmark implements Callable<Integer> {
         if (plot.requested()) {
             return plot.run(new Console(System.out));
         }
+        if (search.requested()) {
+            return search.run(wave::toSearchSpec, new Console(System.out));
+        }
+        search.checkNoStrayFlag();
         if (aiperf.only()) {
             return AiperfOnlyRun.of(wave.toSpec(), new Console(System.out)).run();
         }

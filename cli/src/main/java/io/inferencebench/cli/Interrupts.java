@@ -10,9 +10,10 @@ import sun.misc.SignalHandler;
  * Ctrl-C (SIGINT) and SIGTERM during a wave. The first stops new starts and lets the requests in
  * flight finish within the grace period; a second cuts them off. Either way the wave ends with its
  * RESULTS block and {@code summary.json}, and the command exits 130 (143 for SIGTERM). Outside a wave
- * the JVM's own handling applies.
+ * the JVM's own handling applies. A capacity search takes them once for all its steps
+ * ({@link WaveRunner#WaveRunner(WaveSpec, Console, Interrupts)}).
  */
-final class Interrupts implements AutoCloseable {
+public final class Interrupts implements AutoCloseable {
     private static final String[] SIGNALS = {"INT", "TERM"};
 
     private final List<Signal> installed = new ArrayList<>();
@@ -22,7 +23,7 @@ final class Interrupts implements AutoCloseable {
     private volatile int count;
 
     /** Takes over SIGINT and SIGTERM until {@link #close()}; where the JVM cannot, it stays as it was. */
-    static Interrupts install() {
+    public static Interrupts install() {
         Interrupts i = new Interrupts();
         for (String name : SIGNALS) {
             try {
@@ -37,7 +38,7 @@ final class Interrupts implements AutoCloseable {
     }
 
     /** An instance that never fires (for waves run in code, where the caller owns the signals). */
-    static Interrupts none() {
+    public static Interrupts none() {
         return new Interrupts();
     }
 
@@ -54,17 +55,17 @@ final class Interrupts implements AutoCloseable {
         return count;
     }
 
-    boolean interrupted() {
+    public boolean interrupted() {
         return count > 0;
     }
 
     /** When the first signal arrived (epoch ms). */
-    long firstEpochMs() {
+    public long firstEpochMs() {
         return firstEpochMs;
     }
 
     /** 130 for SIGINT, 143 for SIGTERM: what a shell expects of a process a signal ended. */
-    int exitCode() {
+    public int exitCode() {
         return "TERM".equals(first) ? Benchmark.TERMINATED : Benchmark.INTERRUPTED;
     }
 

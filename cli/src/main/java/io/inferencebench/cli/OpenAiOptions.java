@@ -32,7 +32,7 @@ public class OpenAiOptions {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Sent as Authorization: Bearer with --openai; never written to plan.jmx, logs or summary.json.")
     String apiKey;
 
-    @Option(names = "--slo", paramLabel = "LIMIT,...", description = "Per-request limits for goodput with --openai, in --threshold's syntax, e.g. ttft<300ms,itl<25ms,latency<2s (figures ttft, ttst, itl, latency; aiperf's ttft=300ms means ttft<=300ms).")
+    @Option(names = "--slo", paramLabel = "LIMIT,...", description = "Per-request limits for goodput with --openai, in --threshold's syntax, e.g. ttft<300ms,itl<25ms,latency<2s (figures ttft, ttst, itl, latency; aiperf's ttft=300ms means ttft<=300ms); limits over the wave (ttft.p90=300ms, p99=500ms: from the intended start) are gates like --threshold, and --find-max-rps's SLOs.")
     String slo;
 
     @Option(names = "--stream", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Stream the --openai answers (default); --no-stream: one JSON answer each, latency and usage tokens only.")
@@ -82,7 +82,7 @@ public class OpenAiOptions {
                     + input[0] + " words): give a smaller prefix or more --synthetic-input-tokens.");
         }
         OpenAiTarget target = new OpenAiTarget(url, kind, model.strip(), maxTokens, stream,
-                prompts == null ? null : prompts.toAbsolutePath(), input[0], input[1], sharedPrefix, promptSeed, apiKey, slo == null ? "" : slo);
+                prompts == null ? null : prompts.toAbsolutePath(), input[0], input[1], sharedPrefix, promptSeed, apiKey, perRequestSlo() == null ? "" : perRequestSlo());
         try {
             OpenAiStreamingSampler.of("check", target.settings(url == null ? URI.create("http://127.0.0.1/") : url, apiKey)).validate();
         } catch (io.inferencebench.openai.OpenAiSettingsException e) {
@@ -114,6 +114,16 @@ public class OpenAiOptions {
     /** As {@link #strayFlag()}; with {@code aiperf}, {@code --model} and {@code --api-key} are aiperf's. */
     String strayFlag(boolean aiperf) {
         return model != null && !aiperf ? "--model" : prompts != null ? "--prompts"
-                : apiKey != null && !aiperf ? "--api-key" : slo != null ? "--slo" : null;
+                : apiKey != null && !aiperf ? "--api-key" : perRequestSlo() != null ? "--slo" : null;
+    }
+
+    /** The per-request limits of {@code --slo} (goodput); its percentile limits are the wave's gates ({@link Slos}). */
+    String perRequestSlo() {
+        return Slos.perRequest(slo);
+    }
+
+    /** The percentile and rate limits of {@code --slo}, gates like {@code --threshold} ({@link Slos}). */
+    java.util.List<io.inferencebench.outcome.Threshold> waveSlos() {
+        return Slos.waveLevel(slo);
     }
 }

@@ -3,6 +3,7 @@ package io.inferencebench.cli;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.inferencebench.cli.search.SearchDirectory;
 import io.inferencebench.report.ComparisonReport;
 import io.inferencebench.report.ReportFiles;
 import io.inferencebench.report.ReportOptions;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --plot DIR...}: compare finished runs in one HTML report and an Excel summary (no wave runs). */
 public class PlotOptions {
-    @Option(names = "--plot", arity = "1..*", paramLabel = "DIR", description = "Compare run directories (spaces or commas) in one HTML report and Excel summary; runs no wave.")
+    @Option(names = "--plot", arity = "1..*", paramLabel = "DIR", description = "Compare run directories (spaces or commas) in one HTML report and Excel summary; runs no wave. A --find-max-rps search directory stands for its steps.")
     List<String> plot = new ArrayList<>();
 
     @Option(names = "--plot-output-dir", paramLabel = "DIR", description = "Where the report goes (default: the first --plot directory).")
@@ -30,8 +31,11 @@ public class PlotOptions {
     }
 
     int run(Console console) {
-        ReportFiles files = ComparisonReport.build(ComparisonReport.runDirectories(plot),
-                ReportOptions.fromFlags(plotOutputDir, plotFields, plotMetadata, theme));
+        java.util.List<java.nio.file.Path> given = ComparisonReport.runDirectories(plot);
+        // a capacity search's directory stands for its steps, and its report goes beside them
+        String output = plotOutputDir == null && SearchDirectory.is(given.get(0)) ? given.get(0).toString() : plotOutputDir;
+        ReportFiles files = ComparisonReport.build(SearchDirectory.expand(given),
+                ReportOptions.fromFlags(output, plotFields, plotMetadata, theme));
         for (String warning : files.warnings()) {
             console.println("Note: " + warning);
         }

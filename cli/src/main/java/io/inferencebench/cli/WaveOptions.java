@@ -160,6 +160,7 @@ public class WaveOptions {
         for (String t : thresholds) {
             b.threshold(Threshold.parse(t));
         }
+        openai.waveSlos().forEach(b::threshold);
         if (awsRegion != null && awsRegion.isBlank()) {
             throw new BadInputException("--aws-region is empty: give a region such as us-east-1, or leave the flag out "
                     + "to use the AWS SDK's chain.");
@@ -209,6 +210,26 @@ public class WaveOptions {
                     endpointConfig)));
         }
         return b.build();
+    }
+
+    /**
+     * The wave every step of {@code --find-max-rps} repeats at its own rate, for {@code stepTimeS} seconds:
+     * checked whole like {@link #toSpec()}. The search sets each step's rate and length itself.
+     */
+    public WaveSpec toSearchSpec(double stepTimeS) {
+        if (loadProfile != null) {
+            throw new BadInputException("--find-max-rps sets the rate of each step itself: drop --load-profile.");
+        }
+        if (obsTime != null || numRequests != null) {
+            throw new BadInputException("--find-max-rps runs each step for --step-time seconds: drop "
+                    + (obsTime != null ? "--obs-time" : "--num-requests") + ".");
+        }
+        obsTime = stepTimeS;
+        try {
+            return toSpec();
+        } finally {
+            obsTime = null;
+        }
     }
 
     private PythonOptions python() {

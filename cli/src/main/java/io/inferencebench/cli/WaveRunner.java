@@ -34,9 +34,24 @@ public final class WaveRunner {
     /** The run directory could not take summary.json (deleted or made read-only during the wave). */
     private boolean saveFailed;
 
+    /** Signals handled by a caller that runs many waves (a capacity search), or {@code null}. */
+    private final Interrupts shared;
+
     /** A wave run in code: signals stay with the caller. */
     public WaveRunner(WaveSpec spec, Console console) {
         this(spec, console, false);
+    }
+
+    /**
+     * One of many waves whose caller took the signals ({@link Interrupts#install()}) for all of them: a signal
+     * during this wave stops it as Ctrl-C stops any wave, and stays counted for the caller to see.
+     */
+    public WaveRunner(WaveSpec spec, Console console, Interrupts interrupts) {
+        this.spec = spec;
+        this.console = console;
+        this.gates = new Gates(spec.thresholds(), spec.allowClientBottleneck());
+        this.takeSignals = false;
+        this.shared = interrupts;
     }
 
     /**
@@ -48,6 +63,7 @@ public final class WaveRunner {
         this.console = console;
         this.gates = new Gates(spec.thresholds(), spec.allowClientBottleneck());
         this.takeSignals = takeSignals;
+        this.shared = null;
     }
 
     /** Runs the wave and returns the exit code CI gates on (see {@link Gates}); 130/143 when a signal stopped it. */
@@ -64,8 +80,11 @@ public final class WaveRunner {
         spec.engine().reach();
         try (EndpointSimulator simulator = startSimulator();
              WaveTarget.Open target = spec.target().open(endpointUrl(simulator), console)) {
-            Path runDir = RunDirectory.create(spec.resultsDir(), LocalDateTime.now());
+            Path runDir = RunDirectory.create(spec.resultsDir(), LocalDateTime.now(), spec.runKind());
             console.logTo(runDir.resolve("benchmark.log"));
+            if (shared != null) {
+                return run(runDir, target, endpointUrl(simulator), shared);
+            }
             // from here on a signal ends in results: before the wave an empty outcome, during it what it measured
             try (Interrupts interrupts = takeSignals ? Interrupts.install() : Interrupts.none()) {
                 return run(runDir, target, endpointUrl(simulator), interrupts);

@@ -28,12 +28,13 @@ import io.inferencebench.wave.WaveSection;
  * @param engine      where the requests leave from: this JVM, or JMeter remote engines
  * @param sections    what else watches the wave and adds to its outcome, in order
  * @param thresholds  gates on the outcome ({@code --threshold})
+ * @param runKind     the run directory's name after its time stamp: {@code benchmark}, or a capacity step's
  */
 public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfile profile, String loadProfileText,
                        double clientRps, String arrivals, long seed, Double obsTimeS, Long numRequests,
                        int maxThreads, String latePolicy, double graceS, double successThreshold, Path resultsDir,
                        WaveEngine engine, boolean warmup, List<WaveSection> sections, List<Threshold> thresholds,
-                       boolean allowClientBottleneck, boolean quiet, double progressIntervalS) {
+                       boolean allowClientBottleneck, boolean quiet, double progressIntervalS, String runKind) {
 
     /** Longest wave we accept: a month is beyond any soak, and keeps every deadline in range. */
     static final double MAX_SECONDS = 30 * 86_400;
@@ -47,6 +48,22 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * This wave as one step of a capacity search: a constant {@code rps} for {@code seconds}, without live
+     * progress (the search prints a line per step), its run directory {@code <stamp>_<runKind>} under
+     * {@code dir}. Everything else (target, engine, sections, thresholds, thread cap) is this spec's.
+     */
+    public WaveSpec step(double rps, double seconds, Path dir, String runKind, boolean warmUp) {
+        if (!(rps > 0) || rps > LoadProfile.MAX_RATE.doubleValue() || !(seconds > 0 && seconds <= MAX_SECONDS)) {
+            throw new BadInputException("A capacity step needs a rate from more than 0 to "
+                    + LoadProfile.MAX_RATE.toPlainString() + " req/s and a time from more than 0 to 30 days, got "
+                    + rps + " req/s for " + seconds + " s.");
+        }
+        return new WaveSpec(target, simulator, LoadProfile.constant(rps), null, rps, arrivals, seed, seconds, null,
+                maxThreads, latePolicy, graceS, successThreshold, dir, engine, warmUp, sections, thresholds,
+                allowClientBottleneck, true, progressIntervalS, runKind);
     }
 
     /**
@@ -286,7 +303,7 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
             engine.check(numRequests);
             return new WaveSpec(target, simulator, profile, loadProfile, clientRps, arrivals, parsedSeed, obsTime,
                     numRequests, maxThreads, latePolicy, grace, successThreshold, resultsDir, engine, warmup, sections,
-                    thresholds, allowClientBottleneck, quiet, progressIntervalS);
+                    thresholds, allowClientBottleneck, quiet, progressIntervalS, "benchmark");
         }
     }
 }

@@ -12,7 +12,8 @@ import io.inferencebench.input.UserInputProblem;
 
 /**
  * A limit on one figure of a wave's outcome, such as {@code latency.p99<500ms},
- * {@code from_intended.p99<800ms}, {@code success_rate>=0.99} or {@code client_rps>=0.99*target}. The one
+ * {@code from_intended.p99<800ms}, {@code ttft.p90<300ms}, {@code success_rate>=0.99} or
+ * {@code client_rps>=0.99*target}. The one
  * syntax of {@code --threshold} (a CI gate), of SLOs for goodput and of the capacity search.
  *
  * <p>Grammar: {@code FIGURE OP VALUE}, where OP is one of {@code < <= > >= ==}, and VALUE is a number with
@@ -99,6 +100,14 @@ public record Threshold(String text, String figure, Op op, double value, boolean
         distribution(f, "from_intended", WaveOutcome::latencyFromIntendedMs);
         distribution(f, "lateness", WaveOutcome::latenessMs);
         distribution(f, "queue", WaveOutcome::queueMs);
+        // an LLM wave's token figures (the tokens section), so an SLO such as ttft.p90<300ms is a threshold too
+        distribution(f, "ttft", o -> tokens(o, TokenMetrics::timeToFirstTokenMs));
+        distribution(f, "ttst", o -> tokens(o, TokenMetrics::timeToSecondTokenMs));
+        distribution(f, "itl", o -> tokens(o, TokenMetrics::interTokenLatencyMs));
+        distribution(f, "request_latency", o -> tokens(o, TokenMetrics::requestLatencyMs));
+        f.put("output_token_throughput", o -> o.section(TokenMetrics.SECTION) == null ? null
+                : o.section(TokenMetrics.SECTION).outputTokenThroughput());
+        f.put("goodput", o -> o.section(TokenMetrics.SECTION) == null ? null : o.section(TokenMetrics.SECTION).goodput());
         return Map.copyOf(f);
     }
 
@@ -110,6 +119,11 @@ public record Threshold(String text, String figure, Op op, double value, boolean
         f.put(name + ".p90", o -> stats.apply(o) == null ? null : stats.apply(o).p90());
         f.put(name + ".p99", o -> stats.apply(o) == null ? null : stats.apply(o).p99());
         f.put(name + ".max", o -> stats.apply(o) == null ? null : stats.apply(o).max());
+    }
+
+    private static Stats tokens(WaveOutcome o, Function<TokenMetrics, Stats> stats) {
+        TokenMetrics t = o.section(TokenMetrics.SECTION);
+        return t == null ? null : stats.apply(t);
     }
 
     /** Reads {@code text}; throws {@link Invalid} naming what is wrong and what would be right. */

@@ -49,6 +49,27 @@ class ThresholdTest {
         assertThat(Threshold.describe(checks.checks().get(1))).isEqualTo("latency.p99<50ms failed: measured 55.3, limit 50");
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "ttft.p90<300ms                 | true  | 210.88 | 300",
+            "ttft.p99<0.2s                  | false | 234.63 | 200",
+            "itl.p50<=20ms                  | true  | 19.97  | 20",
+            "request_latency.max<1s         | true  | 900    | 1000",
+            "output_token_throughput>=1000  | false | 998    | 1000",
+            "goodput>=9                     | true  | 9.5    | 9"})
+    void anLlmWavesTokenFiguresAreThresholdsToo(String text, boolean passed, double measured, double limit) {
+        Stats ttft = new Stats(100L, 20475.0, 204.8, 201.2, 204.75, 210.88, 234.63, 281.75);
+        Stats itl = new Stats(100L, 1997.0, 19.97, 19.9, 19.97, 19.98, 20.05, 20.08);
+        Stats latency = new Stats(100L, 85000.0, 850.0, 820.0, 850.0, 870.0, 890.0, 900.0);
+        WaveOutcome llm = WAVE.withSection(TokenMetrics.SECTION, new TokenMetrics(100, "usage", 998.0, 6400L, 12800L,
+                9.5, 95L, ttft, null, itl, latency, null, null, null));
+        Threshold.Check c = Threshold.parse(text).check(llm);
+        assertThat(c.passed()).isEqualTo(passed);
+        assertThat(c.measured()).isCloseTo(measured, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.limit()).isCloseTo(limit, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Threshold.parse("ttft.p90<300ms").check(WAVE).measured()).as("no tokens section: not measured").isNull();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "latency.p99 500ms         | is not FIGURE OP VALUE",
