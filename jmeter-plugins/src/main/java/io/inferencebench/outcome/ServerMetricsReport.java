@@ -73,10 +73,9 @@ public record ServerMetricsReport(Window window, List<StreamReport> streams) {
     /** Writes {@code server_metrics.json} into the run directory and returns its path. */
     public Path writeTo(Path runDirectory) {
         try {
-            // the run directory exists from the start of the wave: one that is gone is reported, not recreated
-            if (!Files.isDirectory(runDirectory)) {
-                throw new java.nio.file.NoSuchFileException(runDirectory.toString(), null, "the run directory is gone");
-            }
+            // the listener's output folder may not exist yet in plain JMeter; the benchmark command writes here
+            // only while its run directory is still there (a deleted one stops its saving, see WaveRunner.save)
+            Files.createDirectories(runDirectory);
             Path file = runDirectory.resolve(FILE_NAME);
             Files.writeString(file, toJson() + System.lineSeparator());
             return file;
