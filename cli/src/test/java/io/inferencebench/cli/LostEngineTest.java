@@ -35,6 +35,9 @@ class LostEngineTest {
     @TempDir
     Path results;
 
+    @TempDir
+    Path next;
+
     @BeforeAll
     static void startTwoEngines() throws Exception {
         System.setProperty("java.rmi.server.hostname", "127.0.0.1");
@@ -96,6 +99,13 @@ class LostEngineTest {
                     "Partial run:      remote engine " + victim.address() + " lost");
             // the controller did not wait out the grace period (30 s) for an engine that will never end
             assertThat(took).isLessThan(25);
+            // the lost engine's end was given to the controller's listeners in its place: its samples are in the
+            // JTL, and JMeter's JTL writers (whose open-file count is per JVM) still write the next wave's file
+            assertThat(java.nio.file.Files.readAllLines(RunDirectories.latest(results).resolve("results.jtl")))
+                    .hasSize((int) fired + 1);
+            assertThat(Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "20",
+                    "--num-requests", "10", "--quiet", "--results-dir", next.toString())).isZero();
+            assertThat(java.nio.file.Files.readAllLines(RunDirectories.latest(next).resolve("results.jtl"))).hasSize(11);
         }
     }
 }
