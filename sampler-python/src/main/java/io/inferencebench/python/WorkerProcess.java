@@ -167,9 +167,10 @@ final class WorkerProcess {
         try {
             flushOutbox();
         } catch (IOException e) {
-            // The JDK closes a dead process's input before our reader has reported the exit.
+            // The JDK closes a dead process's input before our reader has reported the exit, and a broken pipe
+            // can come a moment before the kernel has the process reaped: wait for the exit to name it
             String why = exitReason;
-            if (why == null && !process.isAlive()) {
+            if (why == null && waitForExit()) {
                 why = describeExit(process.exitValue(), null);
             }
             fail(id, why != null ? why : "could not write to Python worker " + index + ": " + e.getMessage());
@@ -287,6 +288,16 @@ final class WorkerProcess {
         if (!closing) {
             log.warn("{} with {} request(s) in flight{}", reason, inFlight.size(), lastOutput());
             onExit.accept(this);
+        }
+    }
+
+    /** True when the worker has exited, or does so within half a second (a broken pipe means it is dying). */
+    private boolean waitForExit() {
+        try {
+            return process.waitFor(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
         }
     }
 
