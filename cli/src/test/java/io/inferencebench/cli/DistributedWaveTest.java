@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.testsupport.CapturedConsole;
-import io.inferencebench.testsupport.JMeterInstallation;
 import io.inferencebench.testsupport.JMeterServers;
 
 /**
@@ -42,11 +41,7 @@ class DistributedWaveTest {
 
     @BeforeAll
     static void startTwoEngines() throws Exception {
-        // the controller side of RMI: loopback call-backs, no SSL (the engines are started the same way)
-        System.setProperty("java.rmi.server.hostname", "127.0.0.1");
-        System.setProperty("server.rmi.ssl.disable", "true");
-        Path home = JMeterInstallation.assemble(work.resolve("apache-jmeter-5.6.3"));
-        engines = JMeterServers.start(home, work, 2);
+        engines = JMeterServers.startWithController(work, 2);
     }
 
     @AfterAll
@@ -54,7 +49,6 @@ class DistributedWaveTest {
         if (engines != null) {
             engines.close();
         }
-        System.clearProperty("server.rmi.ssl.disable");
     }
 
     private Path onlyRun() throws Exception {

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.testsupport.CapturedConsole;
-import io.inferencebench.testsupport.JMeterInstallation;
 import io.inferencebench.testsupport.JMeterServers;
 
 /**
@@ -40,9 +39,7 @@ class LostEngineTest {
 
     @BeforeAll
     static void startTwoEngines() throws Exception {
-        System.setProperty("java.rmi.server.hostname", "127.0.0.1");
-        System.setProperty("server.rmi.ssl.disable", "true");
-        engines = JMeterServers.start(JMeterInstallation.assemble(work.resolve("apache-jmeter-5.6.3")), work, 2);
+        engines = JMeterServers.startWithController(work, 2);
     }
 
     @AfterAll
@@ -50,7 +47,6 @@ class LostEngineTest {
         if (engines != null) {
             engines.close();
         }
-        System.clearProperty("server.rmi.ssl.disable");
     }
 
     @Test

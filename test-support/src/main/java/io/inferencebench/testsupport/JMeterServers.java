@@ -69,6 +69,21 @@ public final class JMeterServers implements AutoCloseable {
         }
     }
 
+    /**
+     * A JMeter home assembled under {@code work}, {@code count} engines started from it on loopback, and this JVM
+     * set up as their controller (loopback call-backs, no SSL, as the engines); {@link #close()} undoes the
+     * controller's settings.
+     */
+    public static JMeterServers startWithController(Path work, int count) throws Exception {
+        System.setProperty("java.rmi.server.hostname", "127.0.0.1");
+        System.setProperty("server.rmi.ssl.disable", "true");
+        JMeterServers engines = start(JMeterInstallation.assemble(work.resolve("apache-jmeter-5.6.3")), work, count);
+        engines.controllerSettings = true;
+        return engines;
+    }
+
+    private boolean controllerSettings;
+
     public List<Server> servers() {
         return servers;
     }
@@ -110,6 +125,9 @@ public final class JMeterServers implements AutoCloseable {
     /** Ends every engine process this fixture started (and only those), waiting a bounded time. */
     @Override
     public void close() {
+        if (controllerSettings) {
+            System.clearProperty("server.rmi.ssl.disable");
+        }
         for (Server s : servers) {
             s.process().destroy();
         }
