@@ -26,8 +26,6 @@ import com.blazemeter.jmeter.threads.concurrency.ConcurrencyThreadGroup;
 
 import io.inferencebench.cli.PlanBuilder;
 import io.inferencebench.pacing.ConstantRpsTimer;
-import io.inferencebench.pacing.Pacer;
-import io.inferencebench.pacing.PacingReport;
 import kg.apc.jmeter.timers.VariableThroughputTimer;
 
 /**
@@ -56,8 +54,7 @@ enum Mechanism {
 
         @Override
         String threads(double rate) {
-            PacingReport r = Pacer.report();
-            return r == null ? "?" : r.threads() + " (grown)";
+            return StartRecorder.ourPool();
         }
     },
 

@@ -139,13 +139,18 @@ public final class StartRecorder extends AbstractTestElement implements SampleMo
     private String threadsSeen() {
         String m = getPropertyAsString(MECHANISM);
         if ("ours".equals(m)) {
-            io.inferencebench.pacing.PacingReport r = io.inferencebench.pacing.Pacer.report();
-            return r == null ? "?" : "peak " + r.peakThreads() + ", end " + r.threads() + (r.cpuLimited() ? ", CPU-limited" : "");
+            return ourPool();
         }
         if ("tst".equals(m)) {
             return "last " + JMeterUtils.getPropDefault("tst_concurrency", "?");
         }
         return "";
+    }
+
+    /** Our timer's pool as the last run left it, in both modes' tables. */
+    static String ourPool() {
+        io.inferencebench.pacing.PacingReport r = io.inferencebench.pacing.Pacer.report();
+        return r == null ? "?" : "peak " + r.peakThreads() + ", end " + r.threads() + (r.cpuLimited() ? ", CPU-limited" : "");
     }
 
     private static long processCpuNanos() {

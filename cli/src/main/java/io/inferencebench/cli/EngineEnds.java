@@ -12,6 +12,12 @@ import org.apache.jmeter.testelement.TestStateListener;
  */
 final class EngineEnds implements TestStateListener, Remoteable {
     private final Set<String> running = new HashSet<>();
+    /** The controller's listeners the engines report their ends to (JTL writers, the Wave Summary). */
+    private final java.util.List<TestStateListener> reportEndsTo;
+
+    EngineEnds(java.util.List<TestStateListener> reportEndsTo) {
+        this.reportEndsTo = java.util.List.copyOf(reportEndsTo);
+    }
 
     synchronized void expect(String host) {
         running.add(host);
@@ -37,6 +43,24 @@ final class EngineEnds implements TestStateListener, Remoteable {
             }
         }
         return true;
+    }
+
+    /**
+     * An engine that will never report its end: it is no longer waited for, and the listeners are told of its end
+     * in its place (JMeter's JTL writers close their files only once every engine has ended, and keep that count
+     * for the whole JVM, the next wave's files too). Returns what any listener could not take.
+     */
+    java.util.List<String> lost(String host) {
+        forget(host);
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (TestStateListener l : reportEndsTo) {
+            try {
+                l.testEnded(host);
+            } catch (RuntimeException e) {
+                problems.add(l.getClass().getSimpleName() + " could not take the lost engine's end: " + e.getMessage());
+            }
+        }
+        return problems;
     }
 
     /** The engines that have not reported their end yet. */

@@ -33,8 +33,6 @@ final class RemoteEngines implements WaveEngine {
     private static final long LIVENESS_NANOS = 1_000_000_000L;
 
     private final List<EngineAddress> addresses;
-    /** The controller's listeners that each engine reports its end to (JTL writers, the Wave Summary). */
-    private List<org.apache.jmeter.testelement.TestStateListener> endListeners = List.of();
     /** Engines lost during the current wave. */
     private final List<LostEngines.Lost> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -138,14 +136,13 @@ final class RemoteEngines implements WaveEngine {
         HashTree tree = JMeter.convertSubTree(plan, true);
         Object testPlan = tree.getArray()[0];
         tree.add(testPlan, new RemoteThreadsListenerTestElement());
-        EngineEnds ends = new EngineEnds();
-        tree.add(testPlan, ends);
         // the controller's own listeners that engines call back: told of a lost engine's end in its place
         org.apache.jorphan.collections.SearchByClass<org.apache.jmeter.testelement.TestStateListener> found =
                 new org.apache.jorphan.collections.SearchByClass<>(org.apache.jmeter.testelement.TestStateListener.class);
         tree.traverse(found);
-        endListeners = found.getSearchResults().stream()
-                .filter(l -> l instanceof org.apache.jmeter.samplers.Remoteable && l != ends).toList();
+        EngineEnds ends = new EngineEnds(found.getSearchResults().stream()
+                .filter(l -> l instanceof org.apache.jmeter.samplers.Remoteable).toList());
+        tree.add(testPlan, ends);
 
         DistributedRunner runner = new DistributedRunner(global);
         try {
@@ -199,16 +196,8 @@ final class RemoteEngines implements WaveEngine {
             if (why != null) {
                 long at = System.currentTimeMillis();
                 lost.add(new LostEngines.Lost(host, at, why));
-                ends.forget(host);
-                // what the engine would have said at its end: the JTL writers close their files only once every
-                // engine has ended, and JMeter keeps that count for the whole JVM (the next wave's files too)
-                for (org.apache.jmeter.testelement.TestStateListener l : endListeners) {
-                    try {
-                        l.testEnded(host);
-                    } catch (RuntimeException e) {
-                        console.println("(" + l.getClass().getSimpleName() + " could not take the lost engine's end: "
-                                + e.getMessage() + ")");
-                    }
+                for (String problem : ends.lost(host)) {
+                    console.println("(" + problem + ")");
                 }
                 console.println(String.format(Locale.ROOT, "Remote engine lost: %s at %tT (%s); the samples it sent "
                         + "are kept, its share of the rate from now on is missing: a partial run.", host, at, why));

@@ -59,6 +59,30 @@ class DistributedWaveTest {
         }
     }
 
+    /**
+     * {@code jmeter -n -t plan -R engines} from the test's JMeter home, as a CI job runs it, writing into
+     * {@code replay}; asserts that it ended by itself with exit 0 and returns its console.
+     */
+    private String plainJMeterRemote(Path plan, Path replay, String... more) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(List.of(JMeterServers.javaExecutable(), "-Xmx256m",
+                "-Djava.rmi.server.hostname=127.0.0.1", "-jar",
+                work.resolve("apache-jmeter-5.6.3").resolve("bin/ApacheJMeter.jar").toString(),
+                "-n", "-t", plan.toString(), "-R", engines.addresses()));
+        command.addAll(List.of(more));
+        command.addAll(List.of("-Jserver.rmi.ssl.disable=true", "-Jib.run.dir=" + replay,
+                "-Jsample_variables=ib_intended_ms,ib_late_ms,ib_dropped", "-j", replay.resolve("jmeter.log").toString()));
+        Process jmeter = new ProcessBuilder(command).directory(replay.toFile()).redirectErrorStream(true)
+                .redirectOutput(replay.resolve("console.txt").toFile()).start();
+        boolean ended = jmeter.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            jmeter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String console = Files.readString(replay.resolve("console.txt"));
+        assertThat(ended).as(console).isTrue();
+        assertThat(jmeter.exitValue()).as(console).isZero();
+        return console;
+    }
+
     private String diagnostics() {
         StringBuilder b = new StringBuilder(console.out()).append(console.err());
         for (JMeterServers.Server s : engines.servers()) {
@@ -173,21 +197,7 @@ class DistributedWaveTest {
                     .as(diagnostics()).isEqualTo(0);
             Path plan = onlyRun().resolve("plan.jmx");
             Path replay = Files.createDirectories(work.resolve("plain-jmeter-no-G"));
-            Process jmeter = new ProcessBuilder(JMeterServers.javaExecutable(), "-Xmx256m",
-                    "-Djava.rmi.server.hostname=127.0.0.1", "-jar",
-                    work.resolve("apache-jmeter-5.6.3").resolve("bin/ApacheJMeter.jar").toString(),
-                    "-n", "-t", plan.toString(), "-R", engines.addresses(),
-                    "-Jserver.rmi.ssl.disable=true", "-Jib.run.dir=" + replay,
-                    "-Jsample_variables=ib_intended_ms,ib_late_ms,ib_dropped", "-j", replay.resolve("jmeter.log").toString())
-                    .directory(replay.toFile()).redirectErrorStream(true)
-                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
-            boolean ended = jmeter.waitFor(120, TimeUnit.SECONDS);
-            if (!ended) {
-                jmeter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            String console = Files.readString(replay.resolve("console.txt"));
-            assertThat(ended).as(console).isTrue();
-            assertThat(jmeter.exitValue()).as(console).isZero();
+            String console = plainJMeterRemote(plan, replay);
             // no -Gib.engines: the controller's -R list told each engine it is one of two
             assertThat(sim.requestCount()).as(console).isEqualTo(80);
             for (JMeterServers.Server engine : engines.servers()) {
@@ -209,22 +219,8 @@ class DistributedWaveTest {
             assertThat(sim.requestCount()).isEqualTo(40);
             Path plan = onlyRun().resolve("plan.jmx");
 
-            Path home = work.resolve("apache-jmeter-5.6.3");
             Path replay = Files.createDirectories(work.resolve("plain-jmeter"));
-            Process jmeter = new ProcessBuilder(JMeterServers.javaExecutable(), "-Xmx256m",
-                    "-Djava.rmi.server.hostname=127.0.0.1", "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
-                    "-n", "-t", plan.toString(), "-R", engines.addresses(), "-Gib.engines=2",
-                    "-Jserver.rmi.ssl.disable=true", "-Jib.run.dir=" + replay,
-                    "-Jsample_variables=ib_intended_ms,ib_late_ms,ib_dropped", "-j", replay.resolve("jmeter.log").toString())
-                    .directory(replay.toFile()).redirectErrorStream(true)
-                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
-            boolean ended = jmeter.waitFor(120, TimeUnit.SECONDS);
-            if (!ended) {
-                jmeter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            String console = Files.readString(replay.resolve("console.txt"));
-            assertThat(ended).as(console).isTrue();
-            assertThat(jmeter.exitValue()).as(console).isZero();
+            String console = plainJMeterRemote(plan, replay, "-Gib.engines=2");
 
             // the same 40 requests again: 20 from each engine, not 40 from each
             assertThat(sim.requestCount()).as(console).isEqualTo(80);

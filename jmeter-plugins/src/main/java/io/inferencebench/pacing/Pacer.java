@@ -121,7 +121,7 @@ public final class Pacer {
         }
     }
 
-    /** A thread's request in flight: its start, as an offset from the origin (0: none). */
+    /** A thread's request in flight: its start, as an offset from the origin (-1: none). */
     private static final class InFlight {
         long startOffset = -1;
     }
