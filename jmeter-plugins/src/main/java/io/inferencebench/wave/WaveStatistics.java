@@ -88,7 +88,6 @@ public final class WaveStatistics {
         }
         firstStartMs.accumulateAndGet(r.getStartTime(), Math::min);
         lastStartMs.accumulateAndGet(r.getStartTime(), Math::max);
-
         lastEndMs.accumulateAndGet(r.getEndTime(), Math::max);
 
         double lateMs = number(fields.apply(SampleFields.LATENESS_MS));
