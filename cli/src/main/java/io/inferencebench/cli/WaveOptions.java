@@ -81,7 +81,8 @@ public class WaveOptions {
     @Option(names = "--num-requests", paramLabel = "N", description = "Number of requests to fire (with --obs-time: whichever ends first).")
     Long numRequests;
 
-    @Option(names = "--max-threads", paramLabel = "N", description = "Cap of the self-sizing client thread pool (default ${DEFAULT-VALUE}).", defaultValue = "2000")
+    @Option(names = "--max-threads", paramLabel = "N", description = "Cap of the self-sizing client thread pool; 0 (the default): automatic, which on Java 21+ "
+            + "(virtual threads) is set by file descriptors and heap, and on Java 17 is 2,000.", defaultValue = "0")
     int maxThreads;
 
     @Option(names = "--late-policy", paramLabel = "fire|drop:MS", description = "A start that finds every thread busy: fire it late, or drop it when more than MS late (default ${DEFAULT-VALUE}).", defaultValue = "fire")

@@ -113,7 +113,7 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
 
     /** Threads to start with: Little's law for a 100 ms response, plus two spare; the timer grows the pool. */
     public int initialThreads() {
-        return (int) Math.min(maxThreads, Math.ceil(profile.peakRate() * 0.1) + 2);
+        return (int) Math.min(maxThreads < 1 ? Integer.MAX_VALUE : maxThreads, Math.ceil(profile.peakRate() * 0.1) + 2);
     }
 
     /** Collects a wave's settings; {@link #build()} checks them all and names the first problem. */
@@ -126,7 +126,7 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
         private String seed = "42";
         private Double obsTime;
         private Long numRequests;
-        private int maxThreads = 2000;
+        private int maxThreads = 0;
         private String latePolicy = "fire";
         private double grace = 30;
         private double successThreshold = 0.95;
@@ -269,8 +269,8 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
             if (!(progressIntervalS >= 1 && progressIntervalS <= 3600)) {
                 throw new BadInputException("--progress-interval must be from 1 to 3600 seconds, got " + progressIntervalS + ".");
             }
-            if (maxThreads < 1) {
-                throw new BadInputException("--max-threads must be at least 1, got " + maxThreads + ".");
+            if (maxThreads < 0) {
+                throw new BadInputException("--max-threads must be 0 (automatic) or at least 1, got " + maxThreads + ".");
             }
             if (!(grace >= 0 && grace <= MAX_GRACE_SECONDS)) {
                 throw new BadInputException(grace < 0 || Double.isNaN(grace)

@@ -106,7 +106,9 @@ class BadInputTest {
                 wave("more than 10000000", "--client-rps", "1e300"),
                 wave("--success-threshold is a fraction between 0 and 1", "--success-threshold", "2"),
                 wave("--success-threshold is a fraction between 0 and 1", "--success-threshold", "-0.1"),
-                wave("--max-threads must be at least 1", "--max-threads", "0"),
+                wave("--max-threads must be 0 (automatic) or at least 1", "--max-threads", "-1"),
+                // more threads than this process has file descriptors for (20,000 here; the default limit elsewhere)
+                wave("A --max-threads of 10,000,000 needs up to 10,000,256 file descriptors", "--max-threads", "10000000"),
                 wave("--client-hw-interval must be at least 1 ms", "--client-hw-interval", "0"),
                 wave("--grace must be 0 seconds or more", "--grace", "-1"),
                 wave("--seed 'abc' is not a whole number", "--seed", "abc"),

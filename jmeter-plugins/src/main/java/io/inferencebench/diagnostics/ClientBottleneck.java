@@ -64,13 +64,16 @@ public final class ClientBottleneck {
      * @param processCpuAvg    client processes' average CPU, percent of one core
      * @param processCpuMax    their maximum
      * @param machineCpuAvg    the whole machine's average CPU, percent of one core
+     * @param platformThreads  the pool ran JMeter threads on platform threads (Java 17-20, or chosen): a reached
+     *                         cap is then lifted by Java 21+'s virtual threads
      */
     public record Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
                            double latencyP50Ms,
                            long droppedStarts, boolean threadCapReached, int maxThreads, double threadsNeeded,
                            double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
                            double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
-                           double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds, boolean ranOnRemoteEngines) {
+                           double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds, boolean ranOnRemoteEngines,
+                           boolean platformThreads) {
         /** Evidence of a wave on this machine (not on remote engines). */
         public Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
                         double latencyP50Ms,
@@ -80,7 +83,8 @@ public final class ClientBottleneck {
                         double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds) {
             this(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts, threadCapReached,
                     maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers, precomputedPayloads,
-                    processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds, maxOpenFds, maxFds, false);
+                    processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds, maxOpenFds, maxFds, false,
+                    false);
         }
 
         /** The same evidence from a wave that ran on JMeter remote engines. */
@@ -88,7 +92,15 @@ public final class ClientBottleneck {
             return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
                     threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
                     precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
-                    maxOpenFds, maxFds, true);
+                    maxOpenFds, maxFds, true, platformThreads);
+        }
+
+        /** The same evidence from a pool that ran on platform threads. */
+        public Evidence onPlatformThreads() {
+            return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
+                    threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
+                    precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
+                    maxOpenFds, maxFds, ranOnRemoteEngines, true);
         }
     }
 
@@ -129,7 +141,8 @@ public final class ClientBottleneck {
                 s.queueMs() == null ? 0 : s.queueMs().p90(), s.queueMs() == null ? 0 : s.queueMs().p99(), workers > 0,
                 workers, py == null || py.precomputedPayloads(),
                 cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationS(), openFds, maxFds,
-                s.spec() != null && s.spec().engine() != null && "remote".equals(s.spec().engine().kind()));
+                s.spec() != null && s.spec().engine() != null && "remote".equals(s.spec().engine().kind()),
+                t != null && "platform".equals(t.kind()));
     }
 
     /**
@@ -172,8 +185,11 @@ public final class ClientBottleneck {
             causes.add(new Cause("thread cap reached",
                     String.format(Locale.ROOT, "all %d threads were busy; the rate and latency need about %.0f",
                             e.maxThreads(), e.threadsNeeded()),
-                    String.format(Locale.ROOT, "raise " + Setting.THREAD_CAP + " (to at least %d)",
-                            (int) Math.ceil(Math.max(e.maxThreads() * 2, e.threadsNeeded() * 1.5)))));
+                    String.format(Locale.ROOT, "raise " + Setting.THREAD_CAP + " (to at least %d)%s",
+                            (int) Math.ceil(Math.max(e.maxThreads() * 2, e.threadsNeeded() * 1.5)),
+                            e.platformThreads() ? "; better, run on Java 21+, where the pool uses virtual threads and "
+                                    + "a waiting request holds no platform thread (its automatic cap is then set by "
+                                    + "file descriptors and memory)" : "")));
         }
         if (e.pythonWorkers() && e.queueP90Ms() > QUEUE_P90_MS) {
             causes.add(new Cause("requests queued in the Python workers before invoke ran",

@@ -64,13 +64,15 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
      * @param peak       the most threads it had at once; {@code null} in summaries written before it was kept
      * @param cpuLimited the pool stopped growing because threads waiting for their start woke late: the CPU,
      *                   not the thread count, limited the wave
+     * @param kind       {@code virtual} (Java 21+) or {@code platform}: what the pool ran JMeter threads on;
+     *                   {@code null} in summaries written before it was kept
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Threads(int started, int maxThreads, boolean capReached, long lateWhileCapped, Integer peak,
-                          Boolean cpuLimited) {
+                          Boolean cpuLimited, String kind) {
         public Threads(int started, int maxThreads, boolean capReached, long lateWhileCapped) {
-            this(started, maxThreads, capReached, lateWhileCapped, null, null);
+            this(started, maxThreads, capReached, lateWhileCapped, null, null, null);
         }
     }
 

@@ -43,7 +43,8 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
     private String durationSeconds = "";
     private String maxArrivals = "";
     private String latePolicy = "fire";
-    private int maxThreads = 2000;
+    /** 0: automatic (see {@link ThreadCap}). */
+    private int maxThreads = 0;
 
     private transient Pacer pacer;
 
@@ -92,7 +93,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
             log.info("Constant RPS Timer '{}': {} arrivals at {} (engines={}), late policy {}, max threads {}",
                     getName(), ArrivalSchedule.Arrivals.parse(arrivals), profile, engines,
                     LatePolicy.parse(latePolicy), maxThreads);
-            return new Pacer(schedule, LatePolicy.parse(latePolicy), Math.max(1, maxThreads), profile,
+            return new Pacer(schedule, LatePolicy.parse(latePolicy), Math.max(0, maxThreads), profile,
                     group, ctx.getEngine());
         });
     }
@@ -116,8 +117,13 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         ArrivalSchedule.Arrivals.parse(arrivals);
         LatePolicy.parse(latePolicy);
         parseSeed();
-        if (maxThreads < 1) {
-            throw new LoadProfileException(Setting.THREAD_CAP + " must be at least 1, got " + maxThreads + ".");
+        if (maxThreads < 0) {
+            throw new LoadProfileException(Setting.THREAD_CAP + " must be 0 (automatic) or at least 1, got "
+                    + maxThreads + ".");
+        }
+        String fds = ThreadCap.ofThisProcess().problem(maxThreads);
+        if (fds != null) {
+            throw new LoadProfileException(fds);
         }
         ArrivalSchedule.of(profile, ArrivalSchedule.Arrivals.UNIFORM, 0, durationBound(), parseCount());
     }

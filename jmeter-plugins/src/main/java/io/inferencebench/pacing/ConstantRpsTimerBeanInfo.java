@@ -29,7 +29,7 @@ public class ConstantRpsTimerBeanInfo extends BeanInfoSupport {
         text("latePolicy", "fire");
         PropertyDescriptor maxThreads = property("maxThreads");
         maxThreads.setValue(NOT_UNDEFINED, Boolean.TRUE);
-        maxThreads.setValue(DEFAULT, 2000);
+        maxThreads.setValue(DEFAULT, 0);
     }
 
     private void text(String name, String def) {

@@ -65,6 +65,7 @@ public final class Pacer {
     private final LoadProfile profile;
     private final PoolPolicy policy;
     private final AbstractThreadGroup threadGroup;
+    private final PoolThreads poolThreads;
     private final StandardJMeterEngine engine;
 
     private final long originNanos;
@@ -130,11 +131,12 @@ public final class Pacer {
           AbstractThreadGroup threadGroup, StandardJMeterEngine engine) {
         this.schedule = schedule;
         this.latePolicy = latePolicy;
-        this.maxThreads = maxThreads;
         this.profile = profile;
         this.targetRps = profile.meanRate();
-        this.policy = new PoolPolicy(maxThreads);
         this.threadGroup = threadGroup;
+        this.poolThreads = threadGroup == null ? null : PoolThreads.of(threadGroup);
+        this.maxThreads = capFor(maxThreads, poolThreads);
+        this.policy = new PoolPolicy(this.maxThreads);
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
         this.peakThreads = threads.get();
@@ -151,6 +153,28 @@ public final class Pacer {
         // Taken after the keeper started, so its start-up does not make the first start late.
         this.originNanos = System.nanoTime();
         this.originEpochMicros = System.currentTimeMillis() * 1000L;
+    }
+
+    /** The cap for the plan's setting on this JVM; a cap the descriptors cannot hold is lowered, and said. */
+    private static int capFor(int configured, PoolThreads pool) {
+        boolean virtual = pool != null && pool.kind() == PoolThreads.Kind.VIRTUAL;
+        ThreadCap limits = ThreadCap.ofThisProcess();
+        int cap = limits.resolve(configured, virtual);
+        String problem = limits.problem(cap);
+        if (problem != null) {
+            // the command refuses this before the wave; a plan run by JMeter itself gets the most that fits
+            cap = (int) Math.max(1, limits.byDescriptors());
+            log.error("Constant RPS Timer: {} The pool stops at {} threads.", problem, cap);
+        }
+        log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads, at most {}{}.",
+                pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(), cap,
+                configured >= 1 ? "" : " (automatic)");
+        return cap;
+    }
+
+    /** How the pool starts its threads: {@code virtual} or {@code platform}. */
+    PoolThreads.Kind threadKind() {
+        return poolThreads == null ? PoolThreads.Kind.PLATFORM : poolThreads.kind();
     }
 
     static Pacer forKey(Object key, java.util.function.Supplier<Pacer> create) {
@@ -387,7 +411,7 @@ public final class Pacer {
                 // counted before it runs: until its first start it is a waiting thread, not a missing one
                 peakThreads = Math.max(peakThreads, threads.incrementAndGet());
                 try {
-                    threadGroup.addNewThread(0, engine);
+                    poolThreads.add(engine);
                 } catch (RuntimeException e) {
                     threads.decrementAndGet();
                     throw e;
@@ -406,6 +430,6 @@ public final class Pacer {
         long lastEpochMs = firstEpochMs + (lastStartNanos.get() == 0 ? 0 : (lastStartNanos.get() - originNanos) / 1_000_000L);
         return new PacingReport(startedCount, late.sum(), dropped.sum(), lateWhileCapped.sum(), copy,
                 threads.get(), maxThreads, capReached, firstEpochMs, lastEpochMs, targetRps, peakThreads, cpuLimited,
-                schedule.windowNanos() == Long.MAX_VALUE ? 0 : schedule.windowNanos() / 1e9);
+                schedule.windowNanos() == Long.MAX_VALUE ? 0 : schedule.windowNanos() / 1e9, threadKind().toString());
     }
 }

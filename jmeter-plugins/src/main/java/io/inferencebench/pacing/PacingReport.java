@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
  * @param peakThreads the most threads the pool had
  * @param cpuLimited  the pool stopped growing because the CPU was saturated (the client was the limit)
  * @param windowS     the timer's duration bound, seconds (0 when only a count or the profile bounds it)
+ * @param threadKind  {@code virtual} or {@code platform}: what the pool ran JMeter threads on
  */
 public record PacingReport(
         long started,
@@ -26,7 +27,8 @@ public record PacingReport(
         double targetRps,
         int peakThreads,
         boolean cpuLimited,
-        double windowS) {
+        double windowS,
+        String threadKind) {
 
     public static final long LATE_NANOS = 1_000_000L;
 
@@ -38,6 +40,7 @@ public record PacingReport(
         boolean cap = false, cpu = false;
         int peak = 0;
         double window = 0;
+        String kind = null;
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
         double rps = 0;
         int n = 0;
@@ -54,6 +57,8 @@ public record PacingReport(
             cpu |= r.cpuLimited;
             peak += r.peakThreads;
             window = Math.max(window, r.windowS);
+            // one word for the run: platform if any engine's pool was
+            kind = kind == null || "platform".equals(r.threadKind) ? r.threadKind : kind;
             if (r.started > 0) {
                 first = Math.min(first, r.firstStartEpochMs);
                 last = Math.max(last, r.lastStartEpochMs);
@@ -64,6 +69,6 @@ public record PacingReport(
             return null;
         }
         return new PacingReport(started, late, dropped, capped, lateness, threads, max, cap,
-                first == Long.MAX_VALUE ? 0 : first, last == Long.MIN_VALUE ? 0 : last, rps, peak, cpu, window);
+                first == Long.MAX_VALUE ? 0 : first, last == Long.MIN_VALUE ? 0 : last, rps, peak, cpu, window, kind);
     }
 }

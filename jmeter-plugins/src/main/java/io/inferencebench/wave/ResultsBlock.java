@@ -43,6 +43,12 @@ public final class ResultsBlock {
                     s.droppedStarts(), s.latenessMs() == null ? ""
                             : String.format(Locale.ROOT, " | lateness p99 %.2f ms, max %.2f ms",
                                     s.latenessMs().p99(), s.latenessMs().max())));
+            WaveOutcome.Threads t = s.threads();
+            if (t != null && t.peak() != null) {
+                b.append(String.format(Locale.ROOT, "   Client threads:   peak %d of at most %d%s%s%n", t.peak(),
+                        t.maxThreads(), t.kind() == null ? "" : " (" + t.kind() + ")",
+                        t.capReached() ? " | cap reached" : ""));
+            }
         }
         b.append(String.format(Locale.ROOT, "   Server RPS:       %s req/s%n", rate(s.serverRps())));
         b.append(String.format(Locale.ROOT, "   Total requests:   %d%n", s.completed()));

@@ -54,6 +54,17 @@ class ClientBottleneckTest {
     }
 
     @Test
+    void aCapReachedOnPlatformThreadsNamesJava21sVirtualThreadsAsTheBetterRemedy() {
+        Evidence e = new Evidence(100, 40, 2400, 2300, 900, 50, 0, true, 2000, 6000, 0, 0, false, 0, true,
+                30, 50, 40, 2, 10, 60, 80, 65536);
+        Cause onVirtual = ClientBottleneck.judge(e).causes().get(1);
+        assertThat(onVirtual.remedy()).contains("(to at least 9000)").doesNotContain("Java 21");
+        Cause onPlatform = ClientBottleneck.judge(e.onPlatformThreads()).causes().get(1);
+        assertThat(onPlatform.cause()).isEqualTo("thread cap reached");
+        assertThat(onPlatform.remedy()).contains("(to at least 9000)", "run on Java 21+", "virtual threads");
+    }
+
+    @Test
     void queueingInPythonWorkersWithCallablePayloadsPointsAtWorkersAndPrecomputedPayloads() {
         Evidence e = new Evidence(500, 300, 18000, 9000, 250, 50, 0, false, 2000, 30, 300, 400, true, 1, false,
                 198, 200, 199, 2, 100, 60, 90, 65536);

@@ -1,0 +1,122 @@
+package io.inferencebench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.inferencebench.simulator.EndpointSimulator;
+import io.inferencebench.simulator.SimulatorOptions;
+import io.inferencebench.testsupport.JMeterInstallation;
+import io.inferencebench.testsupport.Jdks;
+
+/**
+ * On Java 21+ the elastic pool runs JMeter threads on virtual threads, in the {@code benchmark} command and in a
+ * cold {@code jmeter -n}; on the tests' Java 17, and with {@code ib.threads=platform}, on platform threads. Each
+ * wave holds 100-200 requests in flight (against 1 s answers), so the pool must grow to Little's law on
+ * whichever kind it runs.
+ */
+class VirtualThreadsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private static Path java21() {
+        Optional<Path> java = Jdks.newestJava(21);
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(java).as("a JDK 21+ (Temurin 25 is under /usr/lib/jvm here)").isPresent();
+        }
+        assumeTrue(java.isPresent(), "no JDK 21+ here");
+        return java.get();
+    }
+
+    @Test
+    void theCommandOnJava21RunsThePoolOnVirtualThreadsAndPlatformThreadsWhenAsked() throws Exception {
+        Path java = java21();
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=1s").withPort(0))) {
+            JsonNode virtual = threads(run(java, sim, "virtual-run", List.of()));
+            assertThat(virtual.get("kind").asText()).isEqualTo("virtual");
+            assertThat(virtual.get("peak").asInt()).isBetween(90, 400);
+            assertThat(virtual.get("max_threads").asInt()).as("automatic cap: descriptors and heap, not 2,000")
+                    .isGreaterThan(2000);
+
+            JsonNode platform = threads(run(java, sim, "platform-run", List.of("-Dib.threads=platform")));
+            assertThat(platform.get("peak").asInt()).isGreaterThanOrEqualTo(90);
+            assertThat(platform.get("kind").asText()).isEqualTo("platform");
+            assertThat(platform.get("max_threads").asInt()).isEqualTo(2000);
+        }
+    }
+
+    @Test
+    void aSavedPlanRunsOnVirtualThreadsInAColdJMeterOnJava21AndOnPlatformThreadsOnJava17() throws Exception {
+        Path java = java21();
+        try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=1s").withPort(0))) {
+            Path results = tmp.resolve("results");
+            // this JVM is the tests' Java 17: the command's own wave is on platform threads
+            int code = Benchmark.execute("--url", sim.baseUrl() + "/invocations", "--client-rps", "200",
+                    "--num-requests", "600", "--results-dir", results.toString(), "--quiet");
+            assertThat(code).isZero();
+            Path run;
+            try (Stream<Path> s = Files.list(results)) {
+                run = s.findFirst().orElseThrow();
+            }
+            JsonNode here = JSON.readTree(run.resolve("summary.json").toFile());
+            if (Runtime.version().feature() < 21) {
+                assertThat(here.get("threads").get("kind").asText()).isEqualTo("platform");
+            }
+
+            Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
+            Path replay = Files.createDirectories(tmp.resolve("replay"));
+            Process jmeter = new ProcessBuilder(java.toString(), "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
+                    "-n", "-t", run.resolve("plan.jmx").toString(), "-j", replay.resolve("jmeter.log").toString(),
+                    "-Jib.run.dir=" + replay)
+                    .directory(replay.toFile()).redirectErrorStream(true)
+                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
+            assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
+            String log = Files.readString(replay.resolve("jmeter.log"));
+            assertThat(jmeter.exitValue()).as(Files.readString(replay.resolve("console.txt"))).isZero();
+            assertThat(log).contains("the pool runs JMeter threads on virtual threads");
+            JsonNode summary = JSON.readTree(replay.resolve("summary.json").toFile());
+            assertThat(summary.get("succeeded").asLong()).as(log).isEqualTo(600);
+            assertThat(summary.get("threads").get("kind").asText()).isEqualTo("virtual");
+            assertThat(summary.get("threads").get("peak").asInt()).isGreaterThanOrEqualTo(180);
+        }
+    }
+
+    /** One {@code benchmark} process on {@code java}: 100/s for 3 s against 1 s answers; its summary. */
+    private JsonNode run(Path java, EndpointSimulator sim, String name, List<String> jvmOptions) throws Exception {
+        Path results = tmp.resolve(name);
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Benchmark.class.getName(),
+                "--url", sim.baseUrl() + "/invocations", "--client-rps", "100", "--obs-time", "3",
+                "--results-dir", results.toString(), "--quiet"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String console = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(console).isZero();
+        try (Stream<Path> s = Files.list(results)) {
+            JsonNode summary = JSON.readTree(s.findFirst().orElseThrow().resolve("summary.json").toFile());
+            assertThat(summary.get("fired").asLong()).as(console).isEqualTo(300);
+            assertThat(summary.get("succeeded").asLong()).as(console).isEqualTo(300);
+            return summary;
+        }
+    }
+
+    private static JsonNode threads(JsonNode summary) {
+        return summary.get("threads");
+    }
+}

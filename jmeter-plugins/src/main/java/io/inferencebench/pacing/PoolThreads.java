@@ -1,0 +1,161 @@
+package io.inferencebench.pacing;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+import org.apache.jmeter.engine.StandardJMeterEngine;
+import org.apache.jmeter.threads.AbstractThreadGroup;
+import org.apache.jmeter.threads.JMeterContextService;
+import org.apache.jmeter.threads.JMeterThread;
+import org.apache.jmeter.threads.JMeterThreadMonitor;
+import org.apache.jmeter.threads.ListenerNotifier;
+import org.apache.jmeter.threads.ThreadGroup;
+import org.apache.jmeter.util.JMeterUtils;
+import org.apache.jorphan.collections.ListedHashTree;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the elastic pool starts a JMeter thread. On Java 21+ with JMeter's own Thread Group it runs the JMeter
+ * thread on a <em>virtual</em> thread: a request that waits for its answer then holds no platform thread, so
+ * ten thousand streams in flight cost memory, not two thousand stacks and a scheduler. Elsewhere (Java 17, a
+ * third-party thread group, {@code -Jib.threads=platform}) it asks the group for a thread, as JMeter does.
+ *
+ * <p>JMeter 5.6's {@code ThreadGroup} creates its {@code Thread}s in a private method, so the virtual path does
+ * what {@code ThreadGroup.addNewThread} does, through its fields: it makes the JMeter thread with the group's
+ * own {@code makeThread}, sets its scheduler times, registers the pair in the group's thread map (so that
+ * stopping and waiting for the test see it) and starts it. Those members are looked up once per class; if
+ * any is missing (another JMeter version) the pool says so once and uses platform threads.
+ */
+final class PoolThreads {
+    private static final Logger log = LoggerFactory.getLogger(PoolThreads.class);
+
+    /** {@code -Jib.threads=platform} (or the system property) keeps platform threads on Java 21+: to compare, or for a plan that needs them. */
+    static final String KIND_PROPERTY = "ib.threads";
+
+    /** What the run used, as {@code summary.json} and the RESULTS block name it. */
+    enum Kind {
+        VIRTUAL, PLATFORM;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Java 21+'s virtual-thread factory, or {@code null}; built once (the build targets Java 17). */
+    private static final ThreadFactory VIRTUAL = virtualThreadFactory();
+    /** The members of JMeter's ThreadGroup the virtual path needs, or {@code null} when this JMeter lacks one. */
+    private static final GroupAccess ACCESS = GroupAccess.find();
+
+    private final AbstractThreadGroup group;
+    private final Kind kind;
+
+    private PoolThreads(AbstractThreadGroup group, Kind kind) {
+        this.group = group;
+        this.kind = kind;
+    }
+
+    /** The way threads are started for {@code group}: virtual when the JVM, the group and the setting allow. */
+    static PoolThreads of(AbstractThreadGroup group) {
+        return new PoolThreads(group, kindFor(group,
+                JMeterUtils.getPropDefault(KIND_PROPERTY, System.getProperty(KIND_PROPERTY, "auto"))));
+    }
+
+    /** Whether this JVM can run virtual threads at all (Java 21+). */
+    static boolean virtualAvailable() {
+        return VIRTUAL != null;
+    }
+
+    static Kind kindFor(AbstractThreadGroup group, String setting) {
+        String s = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("platform") || VIRTUAL == null || ACCESS == null) {
+            return Kind.PLATFORM;
+        }
+        // only JMeter's own group (and its subclasses that keep its thread map, such as setUp/tearDown groups)
+        return group != null && ThreadGroup.class.isAssignableFrom(group.getClass()) ? Kind.VIRTUAL : Kind.PLATFORM;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** Starts one more JMeter thread in the group, now. */
+    void add(StandardJMeterEngine engine) {
+        if (kind == Kind.PLATFORM) {
+            group.addNewThread(0, engine);
+            return;
+        }
+        ACCESS.startVirtual((ThreadGroup) group, engine);
+    }
+
+    private static ThreadFactory virtualThreadFactory() {
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            Method factory = Class.forName("java.lang.Thread$Builder").getMethod("factory");
+            return (ThreadFactory) factory.invoke(builder);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // Java 17-20: platform threads
+        }
+    }
+
+    /** The private members of JMeter 5.6's {@code ThreadGroup} that starting a thread needs. */
+    private record GroupAccess(Field allThreads, Field addThreadLock, Field groupNumber, Field notifier,
+                               Field tree, Method makeThread, Method scheduleThread) {
+
+        static GroupAccess find() {
+            try {
+                Class<ThreadGroup> g = ThreadGroup.class;
+                GroupAccess access = new GroupAccess(open(g.getDeclaredField("allThreads")),
+                        open(g.getDeclaredField("addThreadLock")), open(g.getDeclaredField("groupNumber")),
+                        open(g.getDeclaredField("notifier")), open(g.getDeclaredField("threadGroupTree")),
+                        open(AbstractThreadGroup.class.getDeclaredMethod("makeThread", StandardJMeterEngine.class,
+                                JMeterThreadMonitor.class, ListenerNotifier.class, int.class, int.class,
+                                ListedHashTree.class, org.apache.jmeter.threads.JMeterVariables.class)),
+                        open(g.getDeclaredMethod("scheduleThread", JMeterThread.class, long.class)));
+                return Map.class.isAssignableFrom(access.allThreads.getType()) ? access : null;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                if (VIRTUAL != null) {
+                    log.warn("Constant RPS Timer: this JMeter's Thread Group is not the one virtual threads were built "
+                            + "for ({}); the pool uses platform threads.", e.toString());
+                }
+                return null;
+            }
+        }
+
+        private static <T extends java.lang.reflect.AccessibleObject> T open(T member) {
+            member.setAccessible(true);
+            return member;
+        }
+
+        /** What {@code ThreadGroup.addNewThread} does, with a virtual thread. */
+        @SuppressWarnings("unchecked")
+        void startVirtual(ThreadGroup group, StandardJMeterEngine engine) {
+            try {
+                long now = System.currentTimeMillis();
+                int number;
+                synchronized (addThreadLock.get(group)) {
+                    number = group.getNumThreads();
+                    group.setNumThreads(number + 1);
+                }
+                JMeterThread jmThread = (JMeterThread) makeThread.invoke(group, engine, group,
+                        notifier.get(group), groupNumber.getInt(group), number,
+                        AbstractThreadGroup.cloneTree((ListedHashTree) tree.get(group)),
+                        JMeterContextService.getContext().getVariables());
+                scheduleThread.invoke(group, jmThread, now);
+                Thread thread = VIRTUAL.newThread(jmThread);
+                thread.setName(jmThread.getThreadName());
+                ((Map<JMeterThread, Thread>) allThreads.get(group)).put(jmThread, thread);
+                thread.start();
+                JMeterContextService.addTotalThreads(1);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
