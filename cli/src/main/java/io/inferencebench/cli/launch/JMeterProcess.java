@@ -47,6 +47,10 @@ final class JMeterProcess {
         if (jvmArgs != null && !jvmArgs.isBlank()) {
             command.addAll(List.of(jvmArgs.trim().split("\\s+")));
         }
+        if (Runtime.version().feature() >= 23) {
+            // JMeter's XStream reads fields through sun.misc.Unsafe; Java 24+ warns about it on every start
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
         command.add("-Dlog4j.configurationFile=" + home.resolve("bin/log4j2.xml"));
         // JMeter's launcher class, which JMeter asks for its home, reads it from here (else from the class path)
         command.add("-Djmeter.home=" + home);
