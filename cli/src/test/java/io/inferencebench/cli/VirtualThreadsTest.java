@@ -61,6 +61,29 @@ class VirtualThreadsTest {
     }
 
     @Test
+    void ourSamplersAreRightOnVirtualThreads() throws Exception {
+        Path java = java21();
+        try (EndpointSimulator sim = EndpointSimulator.start(
+                SimulatorOptions.parse("latency=200ms,ttft=200ms,itl=20ms,output-tokens=16").withPort(0))) {
+            // the OpenAI Streaming Sampler: its own keep-alive socket read on the (virtual) JMeter thread
+            JsonNode openai = run(java, "openai-run", List.of(), "--url", sim.baseUrl() + "/v1/chat/completions",
+                    "--openai", "chat", "--model", "sim", "--max-tokens", "16");
+            assertThat(threads(openai).get("kind").asText()).isEqualTo("virtual");
+            JsonNode tokens = openai.get("tokens");
+            assertThat(tokens.get("total_output_tokens").asLong()).isEqualTo(300L * 16);
+            assertThat(tokens.get("time_to_first_token_ms").get("p50").asDouble()).isBetween(195.0, 260.0);
+            assertThat(tokens.get("inter_token_latency_ms").get("p50").asDouble()).isBetween(19.0, 21.0);
+
+            // the Python Factory Sampler: JMeter threads waiting on a worker's answers
+            Path factories = Path.of("..", "factories", "http", "factories_json_stdlib.py").toAbsolutePath().normalize();
+            JsonNode python = run(java, "python-run", List.of(), "--factories-file", factories.toString(),
+                    "--url", sim.baseUrl(), "--no-warmup");
+            assertThat(threads(python).get("kind").asText()).isEqualTo("virtual");
+            assertThat(python.get("python").get("workers").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aSavedPlanRunsOnVirtualThreadsInAColdJMeterOnJava21AndOnPlatformThreadsOnJava17() throws Exception {
         Path java = java21();
         try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=1s").withPort(0))) {
@@ -98,13 +121,23 @@ class VirtualThreadsTest {
 
     /** One {@code benchmark} process on {@code java}: 100/s for 3 s against 1 s answers; its summary. */
     private JsonNode run(Path java, EndpointSimulator sim, String name, List<String> jvmOptions) throws Exception {
+        return run(java, name, jvmOptions, "--url", sim.baseUrl() + "/invocations");
+    }
+
+    /** One {@code benchmark} process on {@code java}: 100/s for 3 s with {@code target}; its summary. */
+    private JsonNode run(Path java, String name, List<String> jvmOptions, String... target) throws Exception {
         Path results = tmp.resolve(name);
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Benchmark.class.getName(),
-                "--url", sim.baseUrl() + "/invocations", "--client-rps", "100", "--obs-time", "3",
-                "--results-dir", results.toString(), "--quiet"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Benchmark.class.getName()));
+        command.addAll(List.of(target));
+        command.addAll(List.of("--client-rps", "100", "--obs-time", "3", "--results-dir", results.toString(), "--quiet"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        int url = List.of(target).indexOf("--url");
+        if (url >= 0) {
+            pb.environment().put("IB_ENDPOINT_URL", target[url + 1]); // for a factories file's workers
+        }
+        Process p = pb.start();
         String console = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(console).isZero();

@@ -109,7 +109,8 @@ class WaveEndToEndTest {
         assertThat(console.err()).contains("Unknown argument: --bogus").contains("Usage: benchmark");
         assertThat(benchmark("--simulate", "--load-profile", "const(10,5) line(1,x,3)")).isEqualTo(2);
         assertThat(console.err()).contains("--load-profile: In the load profile, clause 2 'line(1,x,3)'");
-        assertThat(benchmark("--simulate", "--obs-time", "5", "--max-threads", "0")).isEqualTo(2);
+        assertThat(benchmark("--simulate", "--obs-time", "5", "--max-threads", "-1")).isEqualTo(2);
+        assertThat(console.err()).contains("--max-threads");
         assertThat(benchmark("--simulate", "--obs-time", "5", "--arrivals", "poisson", "--seed", "x")).isEqualTo(2);
         assertThat(console.err()).contains("seed 'x' is not a whole number");
         try (Stream<Path> runs = Files.list(results)) {
