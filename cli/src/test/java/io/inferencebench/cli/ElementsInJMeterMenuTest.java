@@ -146,6 +146,44 @@ class ElementsInJMeterMenuTest {
         assertThat(problems).isEmpty();
     }
 
+    @Test
+    void everyElementOpensWithAHelpLinkWhosePageExplainsEveryField() throws Exception {
+        for (Class<? extends TestBean> c : ELEMENTS.keySet()) {
+            BeanInfo info = Introspector.getBeanInfo(c);
+            ResourceBundle texts = ResourceBundle.getBundle(c.getName() + "Resources", Locale.ENGLISH);
+            PropertyDescriptor help = java.util.Arrays.stream(info.getPropertyDescriptors())
+                    .filter(p -> p.getName().equals(io.inferencebench.gui.ElementHelp.PROPERTY)).findFirst().orElseThrow();
+            assertThat(help.getPropertyEditorClass()).as(c.getName()).isEqualTo(io.inferencebench.gui.HelpLinkEditor.class);
+            // the link's group comes first on the panel
+            Object aboutOrder = info.getBeanDescriptor().getValue(GenericTestBeanCustomizer.ORDER("about"));
+            assertThat(help.getValue(GenericTestBeanCustomizer.GROUP)).isEqualTo("about");
+            for (PropertyDescriptor p : info.getPropertyDescriptors()) {
+                Object group = p.getValue(GenericTestBeanCustomizer.GROUP);
+                if (group != null && !group.equals("about")) {
+                    assertThat((Integer) info.getBeanDescriptor().getValue(GenericTestBeanCustomizer.ORDER((String) group)))
+                            .as(c.getSimpleName() + " group " + group).isGreaterThan((Integer) aboutOrder);
+                }
+            }
+            String page = io.inferencebench.gui.ElementHelp.page(c);
+            assertThat(texts.getString("help.page")).as(c.getSimpleName()).hasSizeGreaterThan(80);
+            assertThat(page).contains(escape(texts.getString("help.page"))).contains(texts.getString("help.guide"));
+            assertThat(Path.of(System.getProperty("user.dir")).getParent().resolve(texts.getString("help.guide")))
+                    .as("the guide %s named by %s's help", texts.getString("help.guide"), c.getSimpleName()).exists();
+            for (PropertyDescriptor p : info.getPropertyDescriptors()) {
+                if (p.isHidden() || p.getWriteMethod() == null || p.getName().equals("help")) {
+                    continue;
+                }
+                assertThat(page).as(c.getSimpleName() + "." + p.getName())
+                        .contains(escape(texts.getString(p.getName() + ".displayName")))
+                        .contains(escape(texts.getString(p.getName() + ".shortDescription")));
+            }
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     @org.junit.jupiter.api.io.TempDir
     Path tmp;
 
@@ -161,6 +199,8 @@ class ElementsInJMeterMenuTest {
             try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(jmx)) {
                 SaveService.saveTree(tree, out);
             }
+            assertThat(java.nio.file.Files.readString(jmx)).as("the help link is never saved")
+                    .doesNotContain("name=\"help\"");
             HashTree loaded = SaveService.loadTree(jmx.toFile());
             TestElement back = (TestElement) loaded.getArray()[0];
             assertThat(back.getClass()).isEqualTo(c);

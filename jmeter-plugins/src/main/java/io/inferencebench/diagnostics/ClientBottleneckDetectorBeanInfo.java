@@ -8,6 +8,8 @@ import org.apache.jmeter.testbeans.BeanInfoSupport;
 public class ClientBottleneckDetectorBeanInfo extends BeanInfoSupport {
     public ClientBottleneckDetectorBeanInfo() {
         super(ClientBottleneckDetector.class);
+        io.inferencebench.gui.HelpLinkEditor.install(property(io.inferencebench.gui.ElementHelp.PROPERTY));
+        createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("sampling", new String[] {"sampleIntervalMs", "pythonWorkers"});
         PropertyDescriptor interval = property("sampleIntervalMs");
         interval.setValue(NOT_UNDEFINED, Boolean.TRUE);

@@ -333,4 +333,13 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         PlannedRate.note(getPropertyAsString("targetRps"), getPropertyAsString("loadProfile"));
         return this;
     }
+
+    /** The GUI's help link (a field of its own kind): nothing to set or save. */
+    public String getHelp() {
+        return "";
+    }
+
+    public void setHelp(String ignored) {
+        // the link only opens the element's help
+    }
 }

@@ -8,6 +8,8 @@ import org.apache.jmeter.testbeans.BeanInfoSupport;
 public class ConstantRpsTimerBeanInfo extends BeanInfoSupport {
     public ConstantRpsTimerBeanInfo() {
         super(ConstantRpsTimer.class);
+        io.inferencebench.gui.HelpLinkEditor.install(property(io.inferencebench.gui.ElementHelp.PROPERTY));
+        createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("rate", new String[] {"targetRps", "loadProfile", "arrivals", "seed"});
         createPropertyGroup("bounds", new String[] {"durationSeconds", "maxArrivals"});
         createPropertyGroup("threads", new String[] {"latePolicy", "maxThreads"});

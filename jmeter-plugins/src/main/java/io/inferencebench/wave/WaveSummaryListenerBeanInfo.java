@@ -8,6 +8,8 @@ import org.apache.jmeter.testbeans.BeanInfoSupport;
 public class WaveSummaryListenerBeanInfo extends BeanInfoSupport {
     public WaveSummaryListenerBeanInfo() {
         super(WaveSummaryListener.class);
+        io.inferencebench.gui.HelpLinkEditor.install(property(io.inferencebench.gui.ElementHelp.PROPERTY));
+        createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("output", new String[] {"outputDirectory", "successThreshold"});
         PropertyDescriptor dir = property("outputDirectory");
         dir.setValue(NOT_UNDEFINED, Boolean.TRUE);

@@ -270,4 +270,13 @@ public class ServerMetricsListener extends AbstractTestElement
     public boolean isStats() {
         return true;
     }
+
+    /** The GUI's help link (a field of its own kind): nothing to set or save. */
+    public String getHelp() {
+        return "";
+    }
+
+    public void setHelp(String ignored) {
+        // the link only opens the element's help
+    }
 }

@@ -10,6 +10,8 @@ public class ServerMetricsListenerBeanInfo extends BeanInfoSupport {
 
     public ServerMetricsListenerBeanInfo() {
         super(ServerMetricsListener.class);
+        io.inferencebench.gui.HelpLinkEditor.install(property(io.inferencebench.gui.ElementHelp.PROPERTY));
+        createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("config", new String[] {ServerMetricsListener.ENDPOINT_CONFIG});
         createPropertyGroup("aws", new String[] {ServerMetricsListener.AWS_REGION, ServerMetricsListener.AWS_PROFILE});
         createPropertyGroup("output", new String[] {ServerMetricsListener.OUTPUT_DIRECTORY});

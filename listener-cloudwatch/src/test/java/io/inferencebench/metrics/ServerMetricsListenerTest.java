@@ -134,7 +134,7 @@ class ServerMetricsListenerTest {
                         java.beans.PropertyDescriptor::getDisplayName)))
                 .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
                         "endpointConfig", "Endpoint config file", "awsRegion", "Region", "awsProfile", "Profile",
-                        "outputDirectory", "Output directory"));
+                        "outputDirectory", "Output directory", "help", "Help"));
     }
 
     static ServerMetricsListener listener(Path config, Path output) {

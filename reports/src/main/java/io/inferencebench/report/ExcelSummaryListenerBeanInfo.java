@@ -8,6 +8,8 @@ import java.beans.PropertyDescriptor;
 public class ExcelSummaryListenerBeanInfo extends BeanInfoSupport {
     public ExcelSummaryListenerBeanInfo() {
         super(ExcelSummaryListener.class);
+        io.inferencebench.gui.HelpLinkEditor.install(property(io.inferencebench.gui.ElementHelp.PROPERTY));
+        createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("summary", new String[] {"runDirectory"});
         PropertyDescriptor runDirectory = property("runDirectory");
         runDirectory.setValue(NOT_UNDEFINED, Boolean.TRUE);

@@ -299,4 +299,13 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     public void setSlo(String slo) { this.slo = slo; }
     public int getRequestTimeoutSeconds() { return requestTimeoutSeconds; }
     public void setRequestTimeoutSeconds(int seconds) { this.requestTimeoutSeconds = seconds; }
+
+    /** The GUI's help link (a field of its own kind): nothing to set or save. */
+    public String getHelp() {
+        return "";
+    }
+
+    public void setHelp(String ignored) {
+        // the link only opens the element's help
+    }
 }

@@ -10,6 +10,8 @@ public class OpenAiStreamingSamplerBeanInfo extends BeanInfoSupport {
 
     public OpenAiStreamingSamplerBeanInfo() {
         super(OpenAiStreamingSampler.class);
+        io.inferencebench.gui.HelpLinkEditor.install(property(io.inferencebench.gui.ElementHelp.PROPERTY));
+        createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("endpoint", new String[] {"url", "api", "model", "apiKey", "requestTimeoutSeconds"});
         createPropertyGroup("request", new String[] {"stream", "maxTokens", "promptsFile", "syntheticInputTokens",
                 "syntheticInputStddev", "sharedPrefixTokens", "seed", "slo"});

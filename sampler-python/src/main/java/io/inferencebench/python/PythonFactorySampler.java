@@ -318,4 +318,13 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
     public void setEnvironment(String environment) {
         this.environment = environment;
     }
+
+    /** The GUI's help link (a field of its own kind): nothing to set or save. */
+    public String getHelp() {
+        return "";
+    }
+
+    public void setHelp(String ignored) {
+        // the link only opens the element's help
+    }
 }

@@ -10,6 +10,8 @@ public class PythonFactorySamplerBeanInfo extends BeanInfoSupport {
 
     public PythonFactorySamplerBeanInfo() {
         super(PythonFactorySampler.class);
+        io.inferencebench.gui.HelpLinkEditor.install(property(io.inferencebench.gui.ElementHelp.PROPERTY));
+        createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("factories", new String[] {"factoriesFile", "endpointName"});
         createPropertyGroup("runtimeGroup", new String[] {"runtime", "python", "workers", "threadsPerWorker",
                 "requestTimeoutSeconds", "environment"});

@@ -1,0 +1,95 @@
+package io.inferencebench.gui;
+
+import java.awt.Component;
+import java.awt.Cursor;
+import java.awt.FlowLayout;
+import java.awt.event.MouseAdapter;
+import java.awt.event.MouseEvent;
+import java.beans.PropertyDescriptor;
+import java.beans.PropertyEditorSupport;
+
+import javax.swing.JDialog;
+import javax.swing.JLabel;
+import javax.swing.JPanel;
+import javax.swing.JScrollPane;
+import javax.swing.SwingUtilities;
+
+import org.apache.jmeter.gui.GuiPackage;
+import org.apache.jmeter.gui.tree.JMeterTreeNode;
+import org.apache.jmeter.swing.HtmlPane;
+import org.apache.jmeter.testbeans.BeanInfoSupport;
+import org.apache.jmeter.testbeans.gui.GenericTestBeanCustomizer;
+
+/**
+ * The help link at the top of each of our elements. JMeter's own Help menu can only open its
+ * component reference on jmeter.apache.org, where our elements are not; this link opens the element's
+ * page ({@link ElementHelp}) in a window of its own. The link is the editor of a field that holds
+ * nothing and is never saved, the way TestBean GUIs get a control of their own.
+ */
+public class HelpLinkEditor extends PropertyEditorSupport {
+    private final JPanel panel = new JPanel(new FlowLayout(FlowLayout.LEFT, 0, 0));
+
+    public HelpLinkEditor() {
+        JLabel link = new JLabel("<html><a href='#'>What this element does, and each field</a></html>");
+        link.setCursor(Cursor.getPredefinedCursor(Cursor.HAND_CURSOR));
+        link.addMouseListener(new MouseAdapter() {
+            @Override
+            public void mouseClicked(MouseEvent e) {
+                Class<?> element = elementBeingEdited();
+                if (element != null) {
+                    show(element, link);
+                }
+            }
+        });
+        panel.add(link);
+        setValue("");
+    }
+
+    /** Makes a bean's field into the help link: shown first, holding nothing, never saved into a plan. */
+    public static void install(PropertyDescriptor help) {
+        help.setPropertyEditorClass(HelpLinkEditor.class);
+        help.setValue(BeanInfoSupport.NOT_UNDEFINED, Boolean.TRUE);
+        help.setValue(BeanInfoSupport.NOT_EXPRESSION, Boolean.TRUE);
+        help.setValue(BeanInfoSupport.DEFAULT, "");
+        help.setValue(GenericTestBeanCustomizer.DEFAULT_NOT_SAVED, Boolean.TRUE);
+    }
+
+    private static Class<?> elementBeingEdited() {
+        GuiPackage gui = GuiPackage.getInstance();
+        JMeterTreeNode node = gui == null ? null : gui.getTreeListener().getCurrentNode();
+        return node == null ? null : node.getTestElement().getClass();
+    }
+
+    private static void show(Class<?> element, Component near) {
+        HtmlPane page = new HtmlPane();
+        page.setEditable(false);
+        page.setContentType("text/html");
+        page.setText(ElementHelp.page(element));
+        page.setCaretPosition(0);
+        JDialog dialog = new JDialog(SwingUtilities.getWindowAncestor(near), "Help");
+        dialog.getContentPane().add(new JScrollPane(page));
+        dialog.setSize(720, 560);
+        dialog.setLocationRelativeTo(near);
+        dialog.setVisible(true);
+    }
+
+    @Override
+    public boolean supportsCustomEditor() {
+        return true;
+    }
+
+    @Override
+    public Component getCustomEditor() {
+        return panel;
+    }
+
+    @Override
+    public String getAsText() {
+        return "";
+    }
+
+    @Override
+    public void setAsText(String ignored) {
+        setValue("");
+    }
+}
