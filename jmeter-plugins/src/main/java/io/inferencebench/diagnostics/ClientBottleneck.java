@@ -238,7 +238,14 @@ public final class ClientBottleneck {
             causes.add(new Cause("late starts",
                     String.format(Locale.ROOT, "%d of %d starts (%.1f%%) late, p99 %.1f ms", e.lateStarts(), e.fired(),
                             100.0 * e.lateStarts() / e.fired(), e.latenessP99Ms()),
-                    causes.isEmpty() ? "raise " + Setting.THREAD_CAP + ", or " + moreClients : "remove the causes above"));
+                    !causes.isEmpty() ? "remove the causes above"
+                            : e.threadCapReached() ? "raise " + Setting.THREAD_CAP + ", or " + moreClients
+                            // the pool had room, so more threads would not have helped: in plain JMeter this is
+                            // most often a cold JVM's first seconds, which the benchmark command's warm-up hides
+                            : String.format(Locale.ROOT, "the %s (%d) was not reached, so more threads would not help: "
+                                    + "in a cold 'jmeter -n' run the first seconds start late while the JVM warms up "
+                                    + "(the benchmark command warms up first); otherwise %s",
+                                    Setting.THREAD_CAP, e.maxThreads(), moreClients)));
         }
         // a few ms of jitter on a wave of a handful of starts moves its rate by percents: under-firing must
         // also miss whole requests, at least MISSING_STARTS of them over the wave

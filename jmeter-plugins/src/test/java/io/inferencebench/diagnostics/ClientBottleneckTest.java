@@ -100,6 +100,10 @@ class ClientBottleneckTest {
         Evidence late = new Evidence(20, 19.5, 60, 4, 300, 50, 0, false, 2000, 1, 0.3, 0.5, true, 1, true,
                 20, 60, 40, 2, 10, 3, 80, 65536);
         assertThat(ClientBottleneck.judge(late).causes()).extracting(Cause::cause).containsExactly("late starts");
+        // the pool had room (cap not reached): more threads are not the remedy, a warm JVM or more cores are
+        assertThat(ClientBottleneck.judge(late).causes().get(0).remedy())
+                .startsWith("the 'Thread cap' (2000) was not reached, so more threads would not help")
+                .contains("cold 'jmeter -n' run", "a client with more cores").doesNotContain("raise");
     }
 
     @Test
