@@ -241,10 +241,10 @@ public final class ClientBottleneck {
                     !causes.isEmpty() ? "remove the causes above"
                             : e.threadCapReached() ? "raise " + Setting.THREAD_CAP + ", or " + moreClients
                             // the pool had room, so more threads would not have helped: in plain JMeter this is
-                            // most often a cold JVM's first seconds, which the benchmark command's warm-up hides
+                            // most often a fresh JVM's first seconds, which the benchmark command's warm-up hides
                             : String.format(Locale.ROOT, "the %s (%d) was not reached, so more threads would not help: "
-                                    + "in a cold 'jmeter -n' run the first seconds start late while the JVM warms up "
-                                    + "(the benchmark command warms up first); otherwise %s",
+                                    + "the first seconds of a run in a fresh JVM (jmeter -n, or the GUI's first run) start late "
+                                    + "while it warms up (the benchmark command warms up first); otherwise %s",
                                     Setting.THREAD_CAP, e.maxThreads(), moreClients)));
         }
         // a few ms of jitter on a wave of a handful of starts moves its rate by percents: under-firing must

@@ -40,6 +40,9 @@ public class WaveResultsEditor extends PropertyEditorSupport {
 
     public WaveResultsEditor() {
         text.setEditable(false);
+        // a verdict's remedy is one long line: wrapped at words, it is read without scrolling sideways
+        text.setLineWrap(true);
+        text.setWrapStyleWord(true);
         text.setFont(new Font(Font.MONOSPACED, Font.PLAIN, text.getFont().getSize()));
         JScrollPane scroll = new JScrollPane(text);
         scroll.setPreferredSize(new Dimension(640, 320));

@@ -103,7 +103,7 @@ class ClientBottleneckTest {
         // the pool had room (cap not reached): more threads are not the remedy, a warm JVM or more cores are
         assertThat(ClientBottleneck.judge(late).causes().get(0).remedy())
                 .startsWith("the 'Thread cap' (2000) was not reached, so more threads would not help")
-                .contains("cold 'jmeter -n' run", "a client with more cores").doesNotContain("raise");
+                .contains("a fresh JVM (jmeter -n, or the GUI's first run)", "a client with more cores").doesNotContain("raise");
     }
 
     @Test
