@@ -62,6 +62,7 @@ def row(name: str, run: Path):
         "client RSS max": f"{(hw.get('process_rss_mb') or {}).get('max', float('nan')):,.0f} MB",
         "JVM threads max": f"{(hw.get('threads') or {}).get('max', float('nan')):,.0f}",
         "fds max": f"{(hw.get('open_fds') or {}).get('max', float('nan')):,.0f}",
+        "GC (collections, pause)": f"{hw.get('gc_count', '?')}, {hw.get('gc_pause_ms', float('nan')):,.0f} ms",
     }
 
 

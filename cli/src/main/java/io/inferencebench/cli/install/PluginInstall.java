@@ -29,7 +29,7 @@ public final class PluginInstall {
     /** Our templates file as JMeter's template.files names it: from the JMeter home. */
     public static final String TEMPLATES_XML_FROM_HOME = "/" + TEMPLATES_XML;
     /** Files of the templates module, under its resource folder. */
-    static final List<String> TEMPLATE_FILES = List.of("http-constant-rate.jmx", "python-factories-constant-rate.jmx",
+    static final List<String> TEMPLATE_FILES = List.of("http-constant-rate.jmx", "python-factories-constant-rate.jmx", "llm-token-metrics.jmx",
             "factories_json_stdlib.py");
     private static final String TEMPLATE_RESOURCES = "/io/inferencebench/templates/";
 

@@ -92,7 +92,7 @@ class InstallTest {
         Map<String, Template> templates = TemplateManager.getInstance()
                 .parseTemplateFile(home.resolve(PluginInstall.TEMPLATES_XML).toFile());
         assertThat(templates).containsKeys("Inference endpoint at a constant rate (Python factories) (InferenceBench)",
-                "HTTP endpoint at a constant rate (InferenceBench)");
+                "HTTP endpoint at a constant rate (InferenceBench)", "LLM endpoint with token metrics (InferenceBench)");
         templates.values().forEach(t -> assertThat(home.resolve(t.getFileName().substring(1))).isRegularFile());
         assertThat(userProperties).contains("template.files=/bin/templates/templates.xml,/" + PluginInstall.TEMPLATES_XML);
 
@@ -121,6 +121,28 @@ class InstallTest {
             JsonNode pythonSummary = new ObjectMapper().readTree(python.resolve("summary.json").toFile());
             assertThat(pythonSummary.get("fired").asLong()).isEqualTo(20);
             assertThat(pythonSummary.get("succeeded").asLong()).isEqualTo(20);
+        }
+        // the LLM template: streamed chat completions, its token figures in the summary as JMeter ran them
+        try (EndpointSimulator llm = EndpointSimulator.start(
+                SimulatorOptions.parse("ttft=100ms,itl=10ms").withPort(0))) {
+            // the key as the README says: in a properties file given with -q, whose values JMeter does not
+            // log (it logs every -J value in jmeter.log)
+            Path secrets = Files.writeString(tmp.resolve("secrets.properties"), "openai.api.key=sk-template-secret\n");
+            Path run = jmeterRun(home, "llm-token-metrics.jmx", tmp.resolve("llm"),
+                    "-Jib.url=" + llm.baseUrl() + "/v1/chat/completions", "-Jib.rps=5", "-Jib.duration=2",
+                    "-Jib.max.tokens=16", "-q", secrets.toString());
+            JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+            assertThat(summary.get("fired").asLong()).isEqualTo(10);
+            assertThat(summary.get("succeeded").asLong()).isEqualTo(10);
+            JsonNode tokens = summary.get("tokens");
+            assertThat(tokens.get("total_output_tokens").asLong()).isEqualTo(160);
+            assertThat(tokens.get("time_to_first_token_ms").get("p50").asDouble()).isBetween(95.0, 400.0);
+            try (Stream<Path> files = Files.walk(run)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString())
+                            .doesNotContain("sk-template-secret");
+                }
+            }
         }
 
         assertThat(Benchmark.execute("uninstall", "--jmeter-home", home.toString())).as(console.err()).isZero();
