@@ -77,7 +77,8 @@ final class WorkerProcess {
                                Consumer<WorkerProcess> onExit) throws FactoriesException {
         List<String> command = List.of(python.command(), "-B", WorkerScript.path().toString(),
                 options.factoriesFile().toString(), Integer.toString(index), Integer.toString(options.workers()),
-                Integer.toString(options.threadsPerWorker()), Long.toString(System.nanoTime()), options.endpointName());
+                Integer.toString(options.threadsPerWorker()), Integer.toString(options.asyncRequestsPerWorker()),
+                Long.toString(System.nanoTime()), options.endpointName());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(options.environment());
         Process process;
@@ -118,7 +119,7 @@ final class WorkerProcess {
         stderr.start();
     }
 
-    /** What the worker said when ready: python, pid, mode, clock, payloads. */
+    /** What the worker said when ready: python, pid, mode, clock, invoke (sync or async), payloads. */
     Map<String, String> hello() {
         return ready.getNow(Map.of());
     }
