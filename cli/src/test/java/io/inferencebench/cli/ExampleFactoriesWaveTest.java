@@ -24,7 +24,7 @@ import io.inferencebench.testsupport.CapturedConsole;
 /**
  * Every example under factories/ runs as it is, for a short wave of the {@code benchmark} command against
  * the endpoint simulator, through the client library it names (real boto3, the real openai package,
- * requests), installed from factories/requirements.txt as .ci/run does. A missing package fails the
+ * requests, aiohttp), installed from factories/requirements.txt as .ci/run does. A missing package fails the
  * test: the wave ends with the worker's import error. The boto3 examples sign with their placeholder
  * credentials, as they do against any plain-HTTP endpoint when none are configured.
  */
@@ -149,6 +149,27 @@ class ExampleFactoriesWaveTest {
     }
 
     @Test
+    void theAiohttpExampleIsAnAsyncInvokeWithAnAsyncFactory() throws Exception {
+        JsonNode s = wave("http/factories_json_aiohttp.py", 20, 20, "--endpoint-name", "churn", "--simulate=latency=20ms");
+        assertThat(s.get("python").get("precomputed_payloads").asBoolean()).isTrue();
+        assertThat(s.get("measurements").get("response_bytes").get("min").asDouble())
+                .isEqualTo("{\"predictions\":[0.5],\"endpoint\":\"churn\"}".length());
+    }
+
+    @Test
+    void oneAsyncWorkerHoldsMoreRequestsInFlightThanAPlainWorkersThreads() throws Exception {
+        // 120/s of 3 s answers: 360 in flight on one worker, where a plain def invoke's worker stops at its 256
+        // threads and the rest would wait a whole answer (3 s) for one
+        int requests = 480;
+        JsonNode s = wave("http/factories_json_aiohttp.py", requests, 120, "--workers", "1", "--simulate=latency=3s");
+        assertThat(s.get("threads").get("peak").asInt()).as("requests in flight at once").isGreaterThan(256);
+        assertThat(s.get("latency_ms").get("p50").asDouble()).as("each waited for its own 3 s answer, not for a thread")
+                .isBetween(3000.0, 3750.0);
+        assertThat(s.get("queue_ms").get("p99").asDouble()).as("no request waited for the worker").isLessThan(1500.0);
+        assertThat(s.get("python").get("runtime").asText()).contains("one asyncio event loop each");
+    }
+
+    @Test
     void everyExampleIsCoveredHere() throws Exception {
         try (Stream<Path> files = Files.walk(example(""))) {
             assertThat(files.filter(f -> f.toString().endsWith(".py")).map(f -> example("").relativize(f).toString()))
@@ -157,7 +178,7 @@ class ExampleFactoriesWaveTest {
                             "sagemakerai_realtime/factories_llm_textgeneration_stream.py",
                             "openai_compatible/factories_chat.py", "openai_compatible/factories_chat_async.py",
                             "openai_compatible/factories_chat_stdlib.py", "http/factories_json.py",
-                            "http/factories_json_stdlib.py");
+                            "http/factories_json_stdlib.py", "http/factories_json_aiohttp.py");
         }
     }
 }
