@@ -158,14 +158,17 @@ class ExampleFactoriesWaveTest {
 
     @Test
     void oneAsyncWorkerHoldsMoreRequestsInFlightThanAPlainWorkersThreads() throws Exception {
-        // 120/s of 3 s answers: 360 in flight on one worker, where a plain def invoke's worker stops at its 256
-        // threads and the rest would wait a whole answer (3 s) for one
-        int requests = 480;
-        JsonNode s = wave("http/factories_json_aiohttp.py", requests, 120, "--workers", "1", "--simulate=latency=3s");
+        // 90/s of 4 s answers: 360 in flight on one worker, where a plain def invoke's worker stops at its 256
+        // threads and the rest would wait a whole answer (4 s) for one. What is shown is the worker holding them,
+        // not the client's pacing: on a machine saturated by other work a few starts come late, so the
+        // verdict's under-firing is a warning here
+        int requests = 450;
+        JsonNode s = wave("http/factories_json_aiohttp.py", requests, 90, "--workers", "1", "--simulate=latency=4s",
+                "--allow-client-bottleneck");
         assertThat(s.get("threads").get("peak").asInt()).as("requests in flight at once").isGreaterThan(256);
-        assertThat(s.get("latency_ms").get("p50").asDouble()).as("each waited for its own 3 s answer, not for a thread")
-                .isBetween(3000.0, 3750.0);
-        assertThat(s.get("queue_ms").get("p99").asDouble()).as("no request waited for the worker").isLessThan(1500.0);
+        assertThat(s.get("latency_ms").get("p50").asDouble()).as("each waited for its own 4 s answer, not for a thread")
+                .isBetween(4000.0, 5000.0);
+        assertThat(s.get("queue_ms").get("p99").asDouble()).as("no request waited for the worker").isLessThan(2000.0);
         assertThat(s.get("python").get("runtime").asText()).contains("one asyncio event loop each");
     }
 
