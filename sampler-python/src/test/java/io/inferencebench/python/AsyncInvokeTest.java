@@ -88,7 +88,7 @@ class AsyncInvokeTest {
                 Thread.sleep(20);
             }
             int threadsWhileInFlight = threads(pool.pids()[0]);
-            System.out.printf("%,d requests in flight in one worker on %d OS threads%n", sim.requestCount(), threadsWhileInFlight);
+            System.out.printf("%,d requests in flight in one worker, which has %d OS thread(s)%n", sim.requestCount(), threadsWhileInFlight);
             List<Invocation> results = pending.stream().map(CompletableFuture::join).toList();
 
             assertThat(results).allSatisfy(r -> {
