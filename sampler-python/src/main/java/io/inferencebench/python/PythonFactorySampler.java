@@ -44,6 +44,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
     private String python = PythonOptions.DEFAULT_PYTHON;
     private int workers = PythonOptions.DEFAULT_WORKERS;
     private int threadsPerWorker = PythonOptions.DEFAULT_THREADS_PER_WORKER;
+    private int asyncRequestsPerWorker = PythonOptions.DEFAULT_ASYNC_REQUESTS_PER_WORKER;
     private int requestTimeoutSeconds = (int) PythonOptions.DEFAULT_REQUEST_TIMEOUT.toSeconds();
     private String environment = "";
 
@@ -69,6 +70,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
         sampler.setProperty("python", options.python());
         sampler.setProperty("workers", options.workers());
         sampler.setProperty("threadsPerWorker", options.threadsPerWorker());
+        sampler.setProperty("asyncRequestsPerWorker", options.asyncRequestsPerWorker());
         sampler.setProperty("requestTimeoutSeconds", (int) Math.max(1, options.requestTimeout().toSeconds()));
         StringBuilder environment = new StringBuilder();
         options.environment().forEach((name, value) -> environment.append(name).append('=').append(value).append('\n'));
@@ -82,7 +84,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
             throw new FactoriesException("The Python Factory Sampler has no factories file; set one.");
         }
         return new PythonOptions(Path.of(factoriesFile.trim()), endpointName, PythonOptions.Runtime.parse(runtime),
-                python, Math.max(1, workers), Math.max(1, threadsPerWorker),
+                python, Math.max(1, workers), Math.max(1, threadsPerWorker), Math.max(1, asyncRequestsPerWorker),
                 Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)), parseEnvironment(environment));
     }
 
@@ -301,6 +303,14 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setThreadsPerWorker(int threadsPerWorker) {
         this.threadsPerWorker = threadsPerWorker;
+    }
+
+    public int getAsyncRequestsPerWorker() {
+        return asyncRequestsPerWorker;
+    }
+
+    public void setAsyncRequestsPerWorker(int asyncRequestsPerWorker) {
+        this.asyncRequestsPerWorker = asyncRequestsPerWorker;
     }
 
     public int getRequestTimeoutSeconds() {

@@ -14,7 +14,7 @@ public class PythonFactorySamplerBeanInfo extends BeanInfoSupport {
         createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("factories", new String[] {"factoriesFile", "endpointName"});
         createPropertyGroup("runtimeGroup", new String[] {"runtime", "python", "workers", "threadsPerWorker",
-                "requestTimeoutSeconds", "environment"});
+                "asyncRequestsPerWorker", "requestTimeoutSeconds", "environment"});
 
         PropertyDescriptor file = property("factoriesFile", TypeEditor.FileEditor);
         file.setValue(NOT_UNDEFINED, Boolean.TRUE);
@@ -41,6 +41,10 @@ public class PythonFactorySamplerBeanInfo extends BeanInfoSupport {
         PropertyDescriptor threads = property("threadsPerWorker");
         threads.setValue(NOT_UNDEFINED, Boolean.TRUE);
         threads.setValue(DEFAULT, PythonOptions.DEFAULT_THREADS_PER_WORKER);
+
+        PropertyDescriptor async = property("asyncRequestsPerWorker");
+        async.setValue(NOT_UNDEFINED, Boolean.TRUE);
+        async.setValue(DEFAULT, PythonOptions.DEFAULT_ASYNC_REQUESTS_PER_WORKER);
 
         PropertyDescriptor timeout = property("requestTimeoutSeconds");
         timeout.setValue(NOT_UNDEFINED, Boolean.TRUE);

@@ -16,7 +16,10 @@ import java.util.TreeMap;
  * @param runtime          which runtime to use
  * @param python           the Python executable (a name on PATH or a path)
  * @param workers          worker processes (the subprocess runtime)
- * @param threadsPerWorker most threads a worker serves {@code invoke} from; it starts with one and grows with need
+ * @param threadsPerWorker most threads a worker serves a plain {@code def invoke} from; it starts with one and grows
+ *                         with need
+ * @param asyncRequestsPerWorker most requests an {@code async def invoke} has in flight on a worker's event loop;
+ *                         beyond it, requests wait (and their wait is queue time)
  * @param requestTimeout   how long a request may take before it fails as timed out
  * @param environment      variables added to the workers' environment (visible in plans: no secrets)
  */
@@ -27,12 +30,15 @@ public record PythonOptions(
         String python,
         int workers,
         int threadsPerWorker,
+        int asyncRequestsPerWorker,
         Duration requestTimeout,
         Map<String, String> environment) {
 
     public static final String DEFAULT_PYTHON = "python3";
     public static final int DEFAULT_WORKERS = 1;
     public static final int DEFAULT_THREADS_PER_WORKER = 256;
+    /** A coroutine costs a few kB, not a thread: ten thousand 60 s streams per worker fit in memory. */
+    public static final int DEFAULT_ASYNC_REQUESTS_PER_WORKER = 10_000;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     /** Where {@code invoke} runs. */
@@ -64,6 +70,9 @@ public record PythonOptions(
         }
         if (threadsPerWorker < 1) {
             throw new IllegalArgumentException("threads per worker must be at least 1, got " + threadsPerWorker);
+        }
+        if (asyncRequestsPerWorker < 1) {
+            throw new IllegalArgumentException("async requests per worker must be at least 1, got " + asyncRequestsPerWorker);
         }
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -138,35 +147,39 @@ public record PythonOptions(
     /** The defaults for a factories file: auto runtime, {@code python3}, one worker. */
     public static PythonOptions of(Path factoriesFile) {
         return new PythonOptions(factoriesFile, "", Runtime.AUTO, DEFAULT_PYTHON, DEFAULT_WORKERS,
-                DEFAULT_THREADS_PER_WORKER, DEFAULT_REQUEST_TIMEOUT, Map.of());
+                DEFAULT_THREADS_PER_WORKER, DEFAULT_ASYNC_REQUESTS_PER_WORKER, DEFAULT_REQUEST_TIMEOUT, Map.of());
     }
 
     public PythonOptions withEndpointName(String name) {
-        return new PythonOptions(factoriesFile, name, runtime, python, workers, threadsPerWorker, requestTimeout, environment);
+        return new PythonOptions(factoriesFile, name, runtime, python, workers, threadsPerWorker, asyncRequestsPerWorker, requestTimeout, environment);
     }
 
     public PythonOptions withRuntime(Runtime choice) {
-        return new PythonOptions(factoriesFile, endpointName, choice, python, workers, threadsPerWorker, requestTimeout, environment);
+        return new PythonOptions(factoriesFile, endpointName, choice, python, workers, threadsPerWorker, asyncRequestsPerWorker, requestTimeout, environment);
     }
 
     public PythonOptions withPython(String executable) {
-        return new PythonOptions(factoriesFile, endpointName, runtime, executable, workers, threadsPerWorker, requestTimeout, environment);
+        return new PythonOptions(factoriesFile, endpointName, runtime, executable, workers, threadsPerWorker, asyncRequestsPerWorker, requestTimeout, environment);
     }
 
     public PythonOptions withWorkers(int count) {
-        return new PythonOptions(factoriesFile, endpointName, runtime, python, count, threadsPerWorker, requestTimeout, environment);
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, count, threadsPerWorker, asyncRequestsPerWorker, requestTimeout, environment);
     }
 
     public PythonOptions withThreadsPerWorker(int count) {
-        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, count, requestTimeout, environment);
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, count, asyncRequestsPerWorker, requestTimeout, environment);
+    }
+
+    public PythonOptions withAsyncRequestsPerWorker(int count) {
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, threadsPerWorker, count, requestTimeout, environment);
     }
 
     public PythonOptions withRequestTimeout(Duration timeout) {
-        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, threadsPerWorker, timeout, environment);
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, threadsPerWorker, asyncRequestsPerWorker, timeout, environment);
     }
 
     public PythonOptions withEnvironment(Map<String, String> variables) {
-        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, threadsPerWorker, requestTimeout, variables);
+        return new PythonOptions(factoriesFile, endpointName, runtime, python, workers, threadsPerWorker, asyncRequestsPerWorker, requestTimeout, variables);
     }
 
     /** The sample label: the endpoint name, or the factories file's name without {@code .py}. */

@@ -212,6 +212,12 @@ public final class WorkerPool implements PythonRuntime {
         return pids;
     }
 
+    /** True when the workers serve an {@code async def invoke} on their event loops. */
+    public boolean asyncInvoke() {
+        WorkerProcess first = workers.get(0);
+        return first != null && "async".equals(first.hello().get("invoke"));
+    }
+
     @Override
     public boolean precomputedPayloads() {
         WorkerProcess first = workers.get(0);
@@ -224,9 +230,13 @@ public final class WorkerPool implements PythonRuntime {
         Map<String, String> hello = first == null ? Map.of() : first.hello();
         String payloads = first != null && precomputedPayloads()
                 ? "pre-computed payloads (" + hello.get("payloads") + " on worker 0)" : "a payload callable";
+        String serving = "async".equals(hello.get("invoke"))
+                ? "one asyncio event loop each, up to " + String.format(java.util.Locale.ROOT, "%,d", options.asyncRequestsPerWorker())
+                        + " requests in flight on it, for async def invoke"
+                : "up to " + options.threadsPerWorker() + " threads each";
         return "Python runtime: " + options.workers() + " CPython " + python.version() + " worker process"
-                + (options.workers() == 1 ? "" : "es") + " (up to " + options.threadsPerWorker()
-                + " threads each) serving " + options.factoriesFile() + " with " + payloads;
+                + (options.workers() == 1 ? "" : "es") + " (" + serving + ") serving " + options.factoriesFile()
+                + " with " + payloads;
     }
 
     @Override

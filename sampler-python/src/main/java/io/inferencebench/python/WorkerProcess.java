@@ -55,6 +55,7 @@ final class WorkerProcess {
     final long timeoutMillis;
     private final String factoriesFile;
     private volatile String exitReason;
+    private Thread stderrDrain;
     private volatile boolean closing;
 
     private WorkerProcess(int index, Process process, PythonOptions options, Consumer<WorkerProcess> onExit) {
@@ -77,7 +78,8 @@ final class WorkerProcess {
                                Consumer<WorkerProcess> onExit) throws FactoriesException {
         List<String> command = List.of(python.command(), "-B", WorkerScript.path().toString(),
                 options.factoriesFile().toString(), Integer.toString(index), Integer.toString(options.workers()),
-                Integer.toString(options.threadsPerWorker()), Long.toString(System.nanoTime()), options.endpointName());
+                Integer.toString(options.threadsPerWorker()), Integer.toString(options.asyncRequestsPerWorker()),
+                Long.toString(System.nanoTime()), options.endpointName());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(options.environment());
         Process process;
@@ -113,12 +115,12 @@ final class WorkerProcess {
         Thread reader = new Thread(this::readReplies, "ib-python-" + index + "-replies");
         reader.setDaemon(true);
         reader.start();
-        Thread stderr = new Thread(this::drainStderr, "ib-python-" + index + "-stderr");
-        stderr.setDaemon(true);
-        stderr.start();
+        stderrDrain = new Thread(this::drainStderr, "ib-python-" + index + "-stderr");
+        stderrDrain.setDaemon(true);
+        stderrDrain.start();
     }
 
-    /** What the worker said when ready: python, pid, mode, clock, payloads. */
+    /** What the worker said when ready: python, pid, mode, clock, invoke (sync or async), payloads. */
     Map<String, String> hello() {
         return ready.getNow(Map.of());
     }
@@ -271,6 +273,9 @@ final class WorkerProcess {
                 process.destroyForcibly();
             }
             code = process.waitFor();
+            // its last words may still be in the pipe: read them before quoting them (a child process that
+            // inherited the pipe would hold it open, hence the bound)
+            stderrDrain.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             code = -1;

@@ -1,16 +1,19 @@
 """InferenceBench Python worker: serves a factories file's invoke(payload) to the JVM.
 
 Started by io.inferencebench.python.WorkerProcess as
-    python -B ib_worker.py FACTORIES_FILE WORKER_INDEX WORKER_COUNT MAX_THREADS JAVA_NANOS [ENDPOINT_NAME]
+    python -B ib_worker.py FACTORIES_FILE WORKER_INDEX WORKER_COUNT MAX_THREADS MAX_ASYNC JAVA_NANOS [ENDPOINT_NAME]
 It loads the factories file once, calls payload_factory() and invoke_factory() once, then serves
-requests arriving on stdin from a pool of threads that read the pipe themselves (PipeReaders).
-Standard library only; the Jep runtime imports this module too and drives Factories directly.
+requests arriving on stdin: a plain `def invoke` from a pool of up to MAX_THREADS threads that read
+the pipe themselves (PipeReaders); an `async def invoke` as tasks on one asyncio event loop, at most
+MAX_ASYNC at once (LoopReader). Standard library only; the Jep runtime imports this module too and
+drives Factories directly.
 
 Frames (big-endian, as Java's DataInputStream reads them). JVM -> worker, 13 bytes each:
     b'I' u32 request_id i64 sent_ns      invoke once (sent_ns: the JVM's System.nanoTime())
     b'Q' u32 0 i64 0                     quit (so does end of input)
 Worker -> JVM: u32 body_length, then a body:
-    b'H' utf-8 "key=value" lines         ready: python, pid, mode, clock, payloads (this worker's share)
+    b'H' utf-8 "key=value" lines         ready: python, pid, mode, clock, invoke (sync or async), payloads
+                                         (this worker's share)
     b'F' utf-8 sentence                  could not start: the factories contract is not met
     b'R' u32 id u8 outcome i64 queue_ns i64 invoke_ns i64 payload_ns utf-8 text
          outcome 1 ok (text: measurements "key=value" lines), 0 invoke raised, 2 payload failed
@@ -18,15 +21,24 @@ Worker -> JVM: u32 body_length, then a body:
 """
 
 import os
+import struct
 import sys
+import threading
 import time
 
 MIN_PYTHON = (3, 9)
 REQUEST_SIZE = 13
 OK, INVOKE_FAILED, PAYLOAD_FAILED = 1, 0, 2
+UNPACK_REQUEST = struct.Struct(">cIq").unpack_from
 # Keys an invoke may return; any other numeric key is kept too (see docs/python-factories.md).
 KNOWN_MEASUREMENTS = ("status", "response_bytes", "input_tokens", "output_tokens", "ttft_ms", "token_times_ms",
                       "tokens_counted_as")
+
+
+# The one sentence a plain `def invoke` gets when it hands back a coroutine: nothing would await it,
+# so the request would reach no endpoint and pass as a 0 ms success.
+RETURNED_COROUTINE = ("invoke returned a coroutine instead of a result: declare it `async def invoke(payload)` "
+                      "so the worker awaits it on its event loop")
 
 
 class ContractError(Exception):
@@ -89,7 +101,14 @@ class Factories:
         invoke_factory = self._function(module, "invoke_factory",
                                         "def invoke_factory(endpoint_name=None) returning invoke(payload)")
         self._payloads(payload_factory, worker_index, worker_count)
+        self.loop = None  # an asyncio event loop, made only when the file uses async def
+        self.loop_thread = None
         self.invoke = self._invoke(invoke_factory, endpoint_name)
+        # Decided once: an async invoke runs as tasks on one event loop; a plain one on threads, as ever.
+        self.is_async = is_coroutine_function(self.invoke)
+        if self.is_async:
+            self._event_loop()
+            self.call = self._call_on_loop  # for Jep, whose threads call in; the pipe's loop awaits acall
 
     def _load(self):
         import importlib.util
@@ -163,10 +182,22 @@ class Factories:
         text = repr(value)
         return "a %s (%s)" % (type(value).__name__, text if len(text) <= 60 else text[:57] + "...")
 
+    def _event_loop(self):
+        if self.loop is None:
+            import asyncio
+            self.loop = asyncio.new_event_loop()
+            # code that asks asyncio.get_event_loop() outside a coroutine finds this loop too
+            asyncio.set_event_loop(self.loop)
+        return self.loop
+
     def _invoke(self, invoke_factory, endpoint_name):
         try:
             # The original calls invoke_factory() bare; the name is passed only when the user gave one.
             invoke = invoke_factory(endpoint_name) if endpoint_name else invoke_factory()
+            if hasattr(type(invoke), "__await__"):
+                # async def invoke_factory: awaited once, on the loop that will run invoke, because an
+                # async client belongs to the loop it was made on
+                invoke = self._event_loop().run_until_complete(invoke)
         except BaseException as error:
             raise ContractError("invoke_factory(%s) in %s raised %s%s; fix the factory or its environment."
                                 % (repr(endpoint_name) if endpoint_name else "", self.path,
@@ -188,12 +219,56 @@ class Factories:
         try:
             result = self.invoke(payload)
         except BaseException as error:
-            took = perf_counter_ns() - began
-            status = status_of(error)
-            text = describe(error) if status is None else "[status %d] %s" % (status, describe(error))
-            return INVOKE_FAILED, queue_ns, took, began - start, text.encode("utf-8")
+            return failed(error, queue_ns, perf_counter_ns() - began, began - start)
         took = perf_counter_ns() - began
+        if hasattr(type(result), "__await__"):
+            if hasattr(result, "close"):
+                result.close()  # never awaited: without this Python warns on stderr for every request
+            return INVOKE_FAILED, queue_ns, took, began - start, RETURNED_COROUTINE.encode("utf-8")
         return OK, queue_ns, took, began - start, encode_measurements(result)
+
+    async def acall(self, sent_ns=0, monotonic_ns=time.monotonic_ns, perf_counter_ns=time.perf_counter_ns):
+        """call() for an async invoke, on the worker's event loop: the same timings, the same results.
+
+        The invoke time includes the moments the task waits for the loop while it runs other tasks;
+        when one loop's CPU saturates, that wait grows (add workers), as it would in any asyncio client."""
+        start = monotonic_ns()
+        queue_ns = start - sent_ns if sent_ns else 0
+        try:
+            payload = self.next_payload()
+        except BaseException as error:
+            return PAYLOAD_FAILED, queue_ns, 0, monotonic_ns() - start, describe(error).encode("utf-8")
+        began = perf_counter_ns()
+        try:
+            result = await self.invoke(payload)
+        except BaseException as error:
+            return failed(error, queue_ns, perf_counter_ns() - began, began - start)
+        return OK, queue_ns, perf_counter_ns() - began, began - start, encode_measurements(result)
+
+    def _call_on_loop(self, sent_ns=0):
+        """call() of an async invoke from another thread (Jep's): the loop runs in a thread of its own."""
+        import asyncio
+        with _LOOP_START:
+            if self.loop_thread is None:
+                self.loop_thread = threading.Thread(target=self.loop.run_forever, name="ib-asyncio-loop", daemon=True)
+                self.loop_thread.start()
+        return asyncio.run_coroutine_threadsafe(self.acall(sent_ns), self.loop).result()
+
+
+_LOOP_START = threading.Lock()
+
+
+def is_coroutine_function(function):
+    """async def, also behind functools.partial or as an object's async __call__."""
+    import inspect
+    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(getattr(function, "__call__", None))
+
+
+def failed(error, queue_ns, invoke_ns, payload_ns):
+    """An exception from invoke as a reply: 'ExceptionType: message', with the HTTP status it carried."""
+    status = status_of(error)
+    text = describe(error) if status is None else "[status %d] %s" % (status, describe(error))
+    return INVOKE_FAILED, queue_ns, invoke_ns, payload_ns, text.encode("utf-8")
 
 
 def status_of(error):
@@ -240,11 +315,9 @@ def jep_call(key, sent_ns):
 
 
 def serve(argv):
-    import struct
-    import threading
-
-    path, worker_index, worker_count, max_threads, java_nanos = argv[0], int(argv[1]), int(argv[2]), int(argv[3]), int(argv[4])
-    endpoint_name = argv[5] if len(argv) > 5 and argv[5] else None
+    path, worker_index, worker_count = argv[0], int(argv[1]), int(argv[2])
+    max_threads, max_async, java_nanos = int(argv[3]), int(argv[4]), int(argv[5])
+    endpoint_name = argv[6] if len(argv) > 6 and argv[6] else None
 
     # Ctrl-C reaches the whole process group, this worker too: the JVM decides what a signal means
     # (finish what is in flight, then stop us by closing the pipe), so the worker does not die under it.
@@ -284,16 +357,20 @@ def serve(argv):
     # where they are not one clock, queue time starts when the frame is read here instead.
     shared_clock = 0 <= time.monotonic_ns() - java_nanos < 60 * 10**9
     hello = {"python": "%d.%d.%d" % sys.version_info[:3], "pid": os.getpid(), "mode": factories.mode,
-             "clock": "shared" if shared_clock else "own"}
+             "clock": "shared" if shared_clock else "own", "invoke": "async" if factories.is_async else "sync"}
     if factories.payloads is not None:
         hello["payloads"] = len(factories.payloads)
     send(b"H", "\n".join("%s=%s" % item for item in hello.items()).encode("utf-8"))
 
+    pack = reply_head.pack
+    write = os.write
+    if factories.is_async:
+        LoopReader(factories, frames_in, frames_out, pack, max_async, shared_clock).run()
+        return 0  # not reached: the loop ends the process (end of input, or quit)
+
     outbox = []  # list.append is atomic under the GIL
     take_turn = write_lock.acquire
     end_turn = write_lock.release
-    pack = reply_head.pack
-    write = os.write
 
     def reply(request_id, outcome, queue_ns, invoke_ns, payload_ns, text):
         # Combining writes: whoever finds the lock free writes every reply waiting, so under load
@@ -351,7 +428,6 @@ class PipeReaders:
         self.Thread(target=self._serve, name=name, daemon=True).start()
 
     def _serve(self):
-        import struct
         read, fd = os.read, self.frames_in
         unpack = struct.Struct(">cIq").unpack
         call, reply = self.factories.call, self.reply
@@ -370,6 +446,86 @@ class PipeReaders:
                 self._grow(busy)  # keep one reader waiting for the next request
             reply(request_id, *call(sent_ns if shared_clock else monotonic_ns()))
             self.completed = finished()
+
+
+class LoopReader:
+    """An async invoke's requests as tasks on the worker's one event loop: a request costs a coroutine,
+    not a thread, so one worker holds thousands in flight.
+
+    The loop reads whole frames from the pipe when it is readable and starts a task for each. With
+    max_in_flight tasks running it stops reading: further requests wait in the pipe (and the JVM), and
+    that wait is their queue time, as with a full thread pool. Replies finished in one pass of the loop
+    leave in one write."""
+
+    def __init__(self, factories, frames_in, frames_out, pack, max_in_flight, shared_clock):
+        self.factories = factories
+        self.loop = factories.loop
+        self.frames_in = frames_in
+        self.frames_out = frames_out
+        self.pack = pack
+        self.max_in_flight = max(1, max_in_flight)
+        self.shared_clock = shared_clock
+        self.in_flight = 0
+        self.reading = False
+        self.pending = b""  # a partial frame (cannot happen with atomic writes; kept for safety)
+        self.tasks = set()  # asyncio keeps only weak references to tasks
+        self.outbox = []
+
+    def run(self):
+        os.set_blocking(self.frames_in, False)
+        self._resume()
+        self.loop.run_forever()
+
+    def _resume(self):
+        if not self.reading:
+            self.reading = True
+            self.loop.add_reader(self.frames_in, self._read)
+
+    def _read(self):
+        room = self.max_in_flight - self.in_flight
+        try:
+            data = os.read(self.frames_in, min(room, 5000) * REQUEST_SIZE)
+        except BlockingIOError:
+            return
+        if not data:
+            self._end(0)
+        if self.pending:
+            data = self.pending + data
+        whole = len(data) - len(data) % REQUEST_SIZE
+        self.pending = data[whole:]
+        acall, tasks, create_task = self.factories.acall, self.tasks, self.loop.create_task
+        shared_clock, monotonic_ns = self.shared_clock, time.monotonic_ns
+        for at in range(0, whole, REQUEST_SIZE):
+            kind, request_id, sent_ns = UNPACK_REQUEST(data, at)
+            if kind != b"I":
+                self._end(0 if kind == b"Q" else 3)
+            self.in_flight += 1
+            task = create_task(self._serve(request_id, acall(sent_ns if shared_clock else monotonic_ns())))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        if self.in_flight >= self.max_in_flight:
+            self.reading = False
+            self.loop.remove_reader(self.frames_in)
+
+    async def _serve(self, request_id, call):
+        outcome, queue_ns, invoke_ns, payload_ns, text = await call
+        if not self.outbox:
+            self.loop.call_soon(self._flush)
+        self.outbox.append(self.pack(30 + len(text), b"R", request_id, outcome, queue_ns, invoke_ns, payload_ns) + text)
+        self.in_flight -= 1
+        if not self.reading:
+            self._resume()
+
+    def _flush(self):
+        data = b"".join(self.outbox)
+        self.outbox.clear()
+        while data:
+            data = data[os.write(self.frames_out, data):]
+
+    def _end(self, code):
+        # End of input or quit: the JVM is done with us; tasks still running are abandoned, as threads are.
+        sys.stderr.flush()
+        os._exit(code)
 
 
 if __name__ == "__main__":

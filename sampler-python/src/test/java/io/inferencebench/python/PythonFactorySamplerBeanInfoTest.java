@@ -28,7 +28,8 @@ class PythonFactorySamplerBeanInfoTest {
         PropertyDescriptor[] properties = Arrays.stream(info.getPropertyDescriptors())
                 .filter(p -> p.getValue(GenericTestBeanCustomizer.GROUP) != null).toArray(PropertyDescriptor[]::new);
         assertThat(properties).extracting(PropertyDescriptor::getName).containsExactlyInAnyOrder("factoriesFile",
-                "endpointName", "runtime", "python", "workers", "threadsPerWorker", "requestTimeoutSeconds", "environment", "help");
+                "endpointName", "runtime", "python", "workers", "threadsPerWorker", "asyncRequestsPerWorker", "requestTimeoutSeconds",
+                "environment", "help");
         for (PropertyDescriptor property : properties) {
             assertThat(property.getDisplayName()).as(property.getName()).isNotEqualTo(property.getName());
             assertThat(property.getShortDescription()).as(property.getName()).isNotEqualTo(property.getDisplayName());

@@ -42,6 +42,17 @@ class PythonOptionsTest {
         assertThat(options.python()).isEqualTo("python3");
         assertThat(options.runtime()).isEqualTo(PythonOptions.Runtime.AUTO);
         assertThat(options.endpointName()).isEmpty();
+        assertThat(options.threadsPerWorker()).as("a plain invoke's threads").isEqualTo(256);
+        assertThat(options.asyncRequestsPerWorker()).as("an async invoke's coroutines").isEqualTo(10_000);
+    }
+
+    @Test
+    void theAsyncBoundTravelsWithTheSamplersPropertiesAndMakesADifferentRun() throws Exception {
+        PythonOptions options = PythonOptions.of(Path.of("f.py")).withAsyncRequestsPerWorker(500);
+
+        assertThat(PythonFactorySampler.of(options).getPropertyAsInt("asyncRequestsPerWorker")).isEqualTo(500);
+        assertThat(options).isNotEqualTo(PythonOptions.of(Path.of("f.py")));
+        assertThatThrownBy(() -> options.withAsyncRequestsPerWorker(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
