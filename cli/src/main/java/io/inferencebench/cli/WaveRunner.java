@@ -220,6 +220,11 @@ public final class WaveRunner {
         properties.put("sample_variables", String.join(",", SampleFields.ALL));
         properties.put("ib.run.dir", runDir.toString());
         properties.putAll(target.properties());
+        if (spec.warmUpS() > 0) {
+            // read by the timer on whichever engine paces (a -G property for remote engines)
+            properties.put(io.inferencebench.pacing.ConstantRpsTimer.WARM_UP_PROPERTY,
+                    BigDecimal.valueOf(spec.warmUpS()).toPlainString());
+        }
         for (String[] secret : plan.secretProperties()) {
             properties.put(secret[0], secret[1]);
         }

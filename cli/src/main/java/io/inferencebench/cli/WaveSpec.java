@@ -29,12 +29,15 @@ import io.inferencebench.wave.WaveSection;
  * @param sections    what else watches the wave and adds to its outcome, in order
  * @param thresholds  gates on the outcome ({@code --threshold})
  * @param runKind     the run directory's name after its time stamp: {@code benchmark}, or a capacity step's
+ * @param warmUpS     seconds at the wave's rate before {@code obsTimeS} that are run but not counted (a capacity
+ *                    step's warm-up, {@link ConstantRpsTimer#WARM_UP_PROPERTY}); 0 for none
  */
 public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfile profile, String loadProfileText,
                        double clientRps, String arrivals, long seed, Double obsTimeS, Long numRequests,
                        int maxThreads, String latePolicy, double graceS, double successThreshold, Path resultsDir,
                        WaveEngine engine, boolean warmup, List<WaveSection> sections, List<Threshold> thresholds,
-                       boolean allowClientBottleneck, boolean quiet, double progressIntervalS, String runKind) {
+                       boolean allowClientBottleneck, boolean quiet, double progressIntervalS, String runKind,
+                       double warmUpS) {
 
     /** Longest wave we accept: a month is beyond any soak, and keeps every deadline in range. */
     static final double MAX_SECONDS = 30 * 86_400;
@@ -51,19 +54,23 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
     }
 
     /**
-     * This wave as one step of a capacity search: a constant {@code rps} for {@code seconds}, without live
-     * progress (the search prints a line per step), its run directory {@code <stamp>_<runKind>} under
-     * {@code dir}. Everything else (target, engine, sections, thresholds, thread cap) is this spec's.
+     * This wave as one step of a capacity search: a constant {@code rps} for {@code warmUpS} seconds not counted,
+     * then {@code seconds} counted, without live progress (the search prints a line per step), its run directory
+     * {@code <stamp>_<runKind>} under {@code dir}. Everything else (target, engine, sections, thresholds, thread
+     * cap) is this spec's.
+     *
+     * @param jitWarmUp whether the client's one-second JIT warm-up against a private endpoint runs first
      */
-    public WaveSpec step(double rps, double seconds, Path dir, String runKind, boolean warmUp) {
-        if (!(rps > 0) || rps > LoadProfile.MAX_RATE.doubleValue() || !(seconds > 0 && seconds <= MAX_SECONDS)) {
+    public WaveSpec step(double rps, double seconds, double warmUpS, Path dir, String runKind, boolean jitWarmUp) {
+        if (!(rps > 0) || rps > LoadProfile.MAX_RATE.doubleValue() || !(seconds > 0 && seconds <= MAX_SECONDS)
+                || !(warmUpS >= 0 && warmUpS <= MAX_SECONDS)) {
             throw new BadInputException("A capacity step needs a rate from more than 0 to "
                     + LoadProfile.MAX_RATE.toPlainString() + " req/s and a time from more than 0 to 30 days, got "
-                    + rps + " req/s for " + seconds + " s.");
+                    + rps + " req/s for " + seconds + " s after a warm-up of " + warmUpS + " s.");
         }
         return new WaveSpec(target, simulator, LoadProfile.constant(rps), null, rps, arrivals, seed, seconds, null,
-                maxThreads, latePolicy, graceS, successThreshold, dir, engine, warmUp, sections, thresholds,
-                allowClientBottleneck, true, progressIntervalS, runKind);
+                maxThreads, latePolicy, graceS, successThreshold, dir, engine, jitWarmUp, sections, thresholds,
+                allowClientBottleneck, true, progressIntervalS, runKind, warmUpS);
     }
 
     /**
@@ -78,7 +85,8 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
 
     /** The Constant RPS Timer that paces this wave. */
     public ConstantRpsTimer timer() {
-        return timer(clientRps, loadProfileText, arrivals, seed, obsTimeS, numRequests, latePolicy, maxThreads);
+        return timer(clientRps, loadProfileText, arrivals, seed, obsTimeS == null ? null : obsTimeS + warmUpS,
+                numRequests, latePolicy, maxThreads);
     }
 
     private static ConstantRpsTimer timer(double rps, String loadProfile, String arrivals, long seed, Double obsTime,
@@ -95,11 +103,11 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
         return t;
     }
 
-    /** Seconds from the first start to the last one the schedule allows. */
+    /** Seconds from the first start (the warm-up's, if any) to the last one the schedule allows. */
     public double scheduleSeconds() {
         double s = MAX_SECONDS;
         if (obsTimeS != null) {
-            s = obsTimeS;
+            s = obsTimeS + warmUpS;
         }
         BigDecimal profileSeconds = profile.seconds();
         if (profileSeconds != null) {
@@ -303,7 +311,7 @@ public record WaveSpec(WaveTarget target, SimulatorOptions simulator, LoadProfil
             engine.check(numRequests);
             return new WaveSpec(target, simulator, profile, loadProfile, clientRps, arrivals, parsedSeed, obsTime,
                     numRequests, maxThreads, latePolicy, grace, successThreshold, resultsDir, engine, warmup, sections,
-                    thresholds, allowClientBottleneck, quiet, progressIntervalS, "benchmark");
+                    thresholds, allowClientBottleneck, quiet, progressIntervalS, "benchmark", 0);
         }
     }
 }

@@ -33,6 +33,13 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
 
     /** Global property: how many engines share the rate (the CLI sets it for remote runs). */
     public static final String ENGINES_PROPERTY = "ib.engines";
+    /**
+     * Global property: the schedule's first seconds are a warm-up ({@code -Gib.warmup=2}). Its starts run at the
+     * schedule's rate on the same threads and connections as the rest, but carry {@code ib_warmup=1} and are left
+     * out of every count and figure, so a wave's figures exclude ramp-up and connection set-up. The duration
+     * includes it. The capacity search sets it for each step ({@code --step-warmup}).
+     */
+    public static final String WARM_UP_PROPERTY = "ib.warmup";
     /** Element property the controller stamps on the copy it sends to remote engines: how many there are. */
     static final String ENGINES_FROM_CONTROLLER = "ib.enginesFromController";
 
@@ -78,6 +85,7 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
         vars.put(SampleFields.INTENDED_START_MS, millisWithMicros(start.intendedEpochMicros()));
         vars.put(SampleFields.LATENESS_MS, millisWithMicros(start.latenessNanos() / 1000L));
         vars.put(SampleFields.DROPPED, start.droppedBefore() == 0 ? "0" : Long.toString(start.droppedBefore()));
+        vars.put(SampleFields.WARM_UP, start.warmUp() ? "1" : "");
         return 0;
     }
 
@@ -94,8 +102,23 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
                     getName(), ArrivalSchedule.Arrivals.parse(arrivals), profile, engines,
                     LatePolicy.parse(latePolicy), maxThreads);
             return new Pacer(schedule, LatePolicy.parse(latePolicy), Math.max(0, maxThreads), profile,
-                    group, ctx.getEngine());
+                    group, ctx.getEngine(), warmUpNanos());
         });
+    }
+
+    /** The warm-up {@link #WARM_UP_PROPERTY} asks for, in nanoseconds (0 when unset or not a duration). */
+    private static long warmUpNanos() {
+        String text = JMeterUtils.getProperty(WARM_UP_PROPERTY);
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            BigDecimal seconds = LoadProfile.parseSeconds(text);
+            return seconds.signum() <= 0 ? 0 : seconds.movePointRight(9).longValue();
+        } catch (NumberFormatException e) {
+            log.warn("Constant RPS Timer: {}={} is not a duration; no warm-up.", WARM_UP_PROPERTY, text);
+            return 0;
+        }
     }
 
     /** The profile the properties describe: the load profile when given, else the constant target rate. */

@@ -73,6 +73,10 @@ public final class Pacer {
     private long nextArrival; // guarded by schedule
 
     private final LongAdder started = new LongAdder();
+    /** Starts of the warm-up ({@link ConstantRpsTimer#WARM_UP_PROPERTY}), among {@link #started}; not reported. */
+    private final LongAdder warmUpStarts = new LongAdder();
+    /** Offset from the origin of the first counted arrival: those before are the warm-up (0: none). */
+    private final long countFromNanos;
     private final LongAdder late = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder lateWhileCapped = new LongAdder();
@@ -112,11 +116,11 @@ public final class Pacer {
     private final Thread keeper;
 
     /**
-     * The start a thread was given: arrival index, intended and actual start, and how many arrivals
-     * the late policy dropped just before it.
+     * The start a thread was given: arrival index, intended and actual start, how many arrivals
+     * the late policy dropped just before it, and whether it belongs to the warm-up (not counted).
      */
     public record Start(long arrival, long intendedNanos, long actualNanos, long intendedEpochMicros,
-                        long droppedBefore) {
+                        long droppedBefore, boolean warmUp) {
         public long latenessNanos() {
             return Math.max(0, actualNanos - intendedNanos);
         }
@@ -129,6 +133,17 @@ public final class Pacer {
 
     Pacer(ArrivalSchedule schedule, LatePolicy latePolicy, int maxThreads, LoadProfile profile,
           AbstractThreadGroup threadGroup, StandardJMeterEngine engine) {
+        this(schedule, latePolicy, maxThreads, profile, threadGroup, engine, 0);
+    }
+
+    /**
+     * @param countFromNanos the warm-up: arrivals intended before this offset from the origin run like any other
+     *                       (same rate, same threads and connections) but are reported as warm-up starts and left
+     *                       out of the counts, so the wave's figures begin once ramp-up and connection set-up are over
+     */
+    Pacer(ArrivalSchedule schedule, LatePolicy latePolicy, int maxThreads, LoadProfile profile,
+          AbstractThreadGroup threadGroup, StandardJMeterEngine engine, long countFromNanos) {
+        this.countFromNanos = Math.max(0, countFromNanos);
         this.schedule = schedule;
         this.latePolicy = latePolicy;
         this.profile = profile;
@@ -194,21 +209,24 @@ public final class Pacer {
         }
     }
 
-    /** The earliest origin (arrival 0's intended start) of the running test's pacers in this JVM, epoch ms; 0 when none. */
+    /**
+     * The earliest origin of the running test's pacers in this JVM (the first counted arrival's intended start:
+     * arrival 0's, or the warm-up's end), epoch ms; 0 when none.
+     */
     public static long originEpochMs() {
         long origin = 0;
         for (Pacer p : PACERS.values()) {
-            long ms = p.originEpochMicros / 1000L;
+            long ms = (p.originEpochMicros + p.countFromNanos / 1000L) / 1000L;
             origin = origin == 0 ? ms : Math.min(origin, ms);
         }
         return origin;
     }
 
-    /** Requests started so far, over every pacer of the running test (read live by progress and Ctrl-C). */
+    /** Counted requests started so far (the warm-up's left out), over every pacer of the running test (read live by progress and Ctrl-C). */
     public static long started() {
         long n = 0;
         for (Pacer p : PACERS.values()) {
-            n += p.started.sum();
+            n += p.started.sum() - p.warmUpStarts.sum();
         }
         return n;
     }
@@ -290,9 +308,12 @@ public final class Pacer {
             // an overloaded client works through its backlog only while the window lasts: a start past the
             // window's end would stretch the wave beyond its bound, so it is dropped and counted instead
             boolean pastWindow = now - originNanos >= schedule.windowNanos();
+            boolean warmUp = offset < countFromNanos;
             if (pastWindow || latePolicy.drop() && now - due > latePolicy.limitNanos()) {
-                dropped.increment();
-                droppedHere++;
+                if (!warmUp) {
+                    dropped.increment();
+                    droppedHere++;
+                }
                 continue;
             }
             if (now < due) {
@@ -311,7 +332,9 @@ public final class Pacer {
             if (keepLateness) {
                 lateness.recordValue(lateBy);
             }
-            if (lateBy > PacingReport.LATE_NANOS) {
+            if (warmUp) {
+                warmUpStarts.increment();
+            } else if (lateBy > PacingReport.LATE_NANOS) {
                 late.increment();
                 if (capReached) {
                     lateWhileCapped.increment();
@@ -327,7 +350,7 @@ public final class Pacer {
             if (keeper != null && idle.get() < margin) {
                 LockSupport.unpark(keeper); // the margin ran thin: do not wait for the keeper's next look
             }
-            return new Start(arrival, due, now, originEpochMicros + offset / 1000L, droppedHere);
+            return new Start(arrival, due, now, originEpochMicros + offset / 1000L, droppedHere, warmUp);
         }
     }
 
@@ -425,11 +448,12 @@ public final class Pacer {
 
     PacingReport snapshot() {
         Histogram copy = lateness.copy();
-        long startedCount = started.sum();
-        long firstEpochMs = originEpochMicros / 1000L;
+        long startedCount = started.sum() - warmUpStarts.sum();
+        long firstEpochMs = (originEpochMicros + countFromNanos / 1000L) / 1000L;
         long lastEpochMs = firstEpochMs + (lastStartNanos.get() == 0 ? 0 : (lastStartNanos.get() - originNanos) / 1_000_000L);
         return new PacingReport(startedCount, late.sum(), dropped.sum(), lateWhileCapped.sum(), copy,
                 threads.get(), maxThreads, capReached, firstEpochMs, lastEpochMs, targetRps, peakThreads, cpuLimited,
-                schedule.windowNanos() == Long.MAX_VALUE ? 0 : schedule.windowNanos() / 1e9, threadKind().toString());
+                schedule.windowNanos() == Long.MAX_VALUE ? 0 : (schedule.windowNanos() - countFromNanos) / 1e9,
+                threadKind().toString());
     }
 }

@@ -37,11 +37,14 @@ public final class SampleFields {
     /** {@code 1} when the request met every SLO it was given, {@code 0} when not; empty without SLOs (goodput). */
     public static final String SLO_MET = "ib_slo_met";
 
+    /** {@code 1} for a start of the wave's warm-up ({@code ib.warmup}): in the JTL, left out of the summary. */
+    public static final String WARM_UP = "ib_warmup";
+
     /** Every field, in JTL column order. */
     public static final List<String> ALL = List.of(
             INTENDED_START_MS, LATENESS_MS, DROPPED, QUEUE_MS,
             STATUS, RESPONSE_BYTES, INPUT_TOKENS, OUTPUT_TOKENS, TTFT_MS,
-            TTST_MS, ITL_MS, REQUEST_LATENCY_MS, TOKENS_COUNTED_AS, SLO_MET);
+            TTST_MS, ITL_MS, REQUEST_LATENCY_MS, TOKENS_COUNTED_AS, SLO_MET, WARM_UP);
 
     private static final java.util.Map<String, Integer> POSITION = positions();
 

@@ -19,6 +19,7 @@ import org.apache.jmeter.samplers.SampleResult;
 import io.inferencebench.outcome.ClientRate;
 import io.inferencebench.outcome.Stats;
 import io.inferencebench.outcome.TokenMetrics;
+import io.inferencebench.outcome.WarmUp;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.PacingReport;
@@ -52,6 +53,8 @@ public final class WaveStatistics {
     private final AtomicLong firstIntendedMicros = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastStartMs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastEndMs = new AtomicLong(Long.MIN_VALUE);
+    private final LongAdder warmUpStarted = new LongAdder();
+    private final AtomicLong warmUpStartMs = new AtomicLong(Long.MAX_VALUE);
     /** Why requests still in flight were cut off (a second Ctrl-C, the grace period), and when. */
     private volatile String cutOffCause;
     private volatile long cutOffEpochMs = Long.MAX_VALUE;
@@ -72,6 +75,14 @@ public final class WaveStatistics {
      * @param fields the sample's {@link SampleFields} values by name (absent or empty: not measured)
      */
     public void record(SampleResult r, java.util.function.Function<String, String> fields) {
+        if ("1".equals(fields.apply(SampleFields.WARM_UP))) {
+            // the wave's warm-up (ib.warmup): in the JTL and its own section, not in the figures
+            warmUpStarted.increment();
+            double intended = number(fields.apply(SampleFields.INTENDED_START_MS));
+            warmUpStartMs.accumulateAndGet(Double.isNaN(intended) ? r.getStartTime()
+                    : Math.min(r.getStartTime(), (long) Math.floor(intended)), Math::min);
+            return;
+        }
         completed.increment();
         long elapsedMicros = r.getTime() * 1000L;
         latency.recordValue(Math.max(0, elapsedMicros));
@@ -284,6 +295,9 @@ public final class WaveStatistics {
         TokenMetrics tokenMetrics = tokens.summary(firstStart == Long.MAX_VALUE ? 0 : (end - firstStart) / 1000.0);
         if (rate != null) {
             outcome = outcome.withSection(ClientRate.SECTION, rate);
+        }
+        if (warmUpStarted.sum() > 0) {
+            outcome = outcome.withSection(WarmUp.SECTION, new WarmUp(warmUpStarted.sum(), warmUpStartMs.get()));
         }
         return tokenMetrics == null ? outcome : outcome.withSection(TokenMetrics.SECTION, tokenMetrics);
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import io.inferencebench.outcome.ServerMetricsReport;
+import io.inferencebench.outcome.WarmUp;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.wave.WaveSection;
 
@@ -21,7 +22,11 @@ public record ServerMetricsSection(EndpointConfig config, AwsOptions aws) implem
         return new Watch() {
             @Override
             public WaveOutcome settled(WaveOutcome outcome, PrintStream console) {
-                ServerMetricsReport report = metrics.finish(Instant.ofEpochMilli(outcome.waveStartEpochMs()),
+                // a warm-up is inside the window: its scrapes then fall before the first request, not amid them
+                WarmUp warmUp = outcome.section(WarmUp.SECTION);
+                long start = warmUp == null ? outcome.waveStartEpochMs()
+                        : Math.min(warmUp.startEpochMs(), outcome.waveStartEpochMs());
+                ServerMetricsReport report = metrics.finish(Instant.ofEpochMilli(start),
                         Instant.ofEpochMilli(outcome.waveEndEpochMs()), console);
                 report.writeTo(runDirectory);
                 return outcome.withSection(ServerMetricsReport.SECTION, report);

@@ -40,7 +40,7 @@ import java.util.zip.GZIPInputStream;
  * CBOR (timestamps as epoch-time tags). Like CloudWatch, it refuses more than 500 queries per request,
  * and it can page GetMetricData answers and inject throttling or access errors to exercise those paths.
  */
-final class CloudWatchCborBridge implements AutoCloseable {
+public final class CloudWatchCborBridge implements AutoCloseable {
 
     private static final String PREFIX = "/service/GraniteServiceVersion20100801/operation/";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +66,7 @@ final class CloudWatchCborBridge implements AutoCloseable {
      * the bridge through its standard endpoint setting ({@code aws.endpointUrlCloudWatch}, the system
      * property twin of {@code AWS_ENDPOINT_URL_CLOUDWATCH}). Skips the calling test if moto is absent.
      */
-    static synchronized CloudWatchCborBridge shared() throws IOException, InterruptedException {
+    public static synchronized CloudWatchCborBridge shared() throws IOException, InterruptedException {
         org.junit.jupiter.api.Assumptions.assumeTrue(MotoServer.installed(),
                 "moto_server is not on the PATH; install it with: pip install 'moto[server]'");
         if (shared == null) {
@@ -104,7 +104,7 @@ final class CloudWatchCborBridge implements AutoCloseable {
     }
 
     /** The URL to give the SDK as its CloudWatch endpoint. */
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 

@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Puts metric data into moto through the bridge with the AWS SDK, as a server would publish it. */
-final class CloudWatchData implements AutoCloseable {
+public final class CloudWatchData implements AutoCloseable {
 
     private final CloudWatchClient client;
     private final String namespace;
     private final List<Dimension> dimensions;
     private final List<MetricDatum> pending = new ArrayList<>();
 
-    CloudWatchData(URI endpoint, String namespace, String... dimensionPairs) {
+    public CloudWatchData(URI endpoint, String namespace, String... dimensionPairs) {
         this.client = CloudWatchClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -36,7 +36,7 @@ final class CloudWatchData implements AutoCloseable {
         this.dimensions = dims;
     }
 
-    CloudWatchData put(String metric, Instant at, double value) {
+    public CloudWatchData put(String metric, Instant at, double value) {
         pending.add(MetricDatum.builder().metricName(metric).dimensions(dimensions).timestamp(at).value(value).build());
         if (pending.size() == 500) {
             flush();
@@ -44,7 +44,7 @@ final class CloudWatchData implements AutoCloseable {
         return this;
     }
 
-    void flush() {
+    public void flush() {
         if (!pending.isEmpty()) {
             client.putMetricData(r -> r.namespace(namespace).metricData(pending));
             pending.clear();

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** moto's server ({@code moto_server} from {@code moto[server]}) on a free loopback port, for the tests' lifetime. */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -25,7 +25,7 @@ final class MotoServer implements AutoCloseable {
     }
 
     /** Whether {@code moto_server} is on the PATH. */
-    static boolean installed() {
+    public static boolean installed() {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, "moto_server"))) {
@@ -35,7 +35,7 @@ final class MotoServer implements AutoCloseable {
         return false;
     }
 
-    static MotoServer start() throws IOException, InterruptedException {
+    public static MotoServer start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -60,7 +60,7 @@ final class MotoServer implements AutoCloseable {
         throw new IllegalStateException("moto_server did not listen on port " + port + " within 60 s");
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 

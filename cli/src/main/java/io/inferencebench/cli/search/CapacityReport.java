@@ -21,6 +21,7 @@ import io.inferencebench.outcome.SectionKey;
  * @param lowestFailingRps  the lowest rate above it that did not; {@code null} when none failed
  * @param bindingConstraint the constraint that failed at {@code lowestFailingRps}, with its figures and rate
  * @param message           the search's answer in one sentence, as printed
+ * @param stepWarmupS       seconds each step ran at its rate before its counted {@code stepTimeS} (not counted)
  * @param constraints       what every step had to meet
  * @param steps             every step, in the order run
  * @param cost              with {@code --instance-price} and {@code --instances}; else {@code null}
@@ -28,10 +29,10 @@ import io.inferencebench.outcome.SectionKey;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"result", "max_sustainable_rps", "lowest_failing_rps", "binding_constraint", "message",
-        "start_rps", "max_rps", "precision", "step_time_s", "constraints", "waves", "wall_time_s", "steps", "cost"})
+        "start_rps", "max_rps", "precision", "step_time_s", "step_warmup_s", "constraints", "waves", "wall_time_s", "steps", "cost"})
 public record CapacityReport(String result, Double maxSustainableRps, Double lowestFailingRps, String bindingConstraint,
                              String message, double startRps, double maxRps, double precision, double stepTimeS,
-                             List<String> constraints, int waves, double wallTimeS, List<Step> steps, Cost cost) {
+                             double stepWarmupS, List<String> constraints, int waves, double wallTimeS, List<Step> steps, Cost cost) {
     public static final SectionKey<CapacityReport> SECTION = new SectionKey<>("capacity", CapacityReport.class);
     public static final String FILE_NAME = "capacity.json";
 
@@ -46,12 +47,14 @@ public record CapacityReport(String result, Double maxSustainableRps, Double low
      * @param run          the step's run directory, relative to the search directory
      * @param verdict      {@code pass}, {@code fail}, {@code client_limited}, {@code count_disagrees}, {@code interrupted}
      * @param reasons      each constraint that failed, or why the step is unusable
-     * @param serverCount  the requests the server counted (its counter over the step's window), or {@code null}
+     * @param warmupFired  the requests of the step's warm-up (not in any other figure), or {@code null} without one
+     * @param serverCount  the requests the server counted over the step and its warm-up, or {@code null}
      * @param utilization  each {@code --max-utilization} metric's mean over the step ({@code null}: not measured)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Step(int step, String run, double targetRps, double clientRps, double serverRps, long fired,
+                       Long warmupFired,
                        double successRate, Double p50FromIntendedMs, Double p90FromIntendedMs, Double p99FromIntendedMs,
                        Double ttftP90Ms, Double outputTokenThroughput, Map<String, Double> utilization,
                        Double serverCount, String verdict, List<String> reasons) {

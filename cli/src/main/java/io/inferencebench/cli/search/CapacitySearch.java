@@ -43,7 +43,7 @@ public final class CapacitySearch {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the flags asked of the search. */
-    public record Settings(double startRps, double maxRps, double precision, double stepTimeS,
+    public record Settings(double startRps, double maxRps, double precision, double stepTimeS, double stepWarmupS,
                            List<StepJudge.Ceiling> ceilings, String serverCount, Double instancePrice,
                            Integer instances, Double targetRps) {
         public Settings {
@@ -72,9 +72,11 @@ public final class CapacitySearch {
         long started = System.nanoTime();
         Path dir = searchDirectory(wave.resultsDir(), LocalDateTime.now());
         List<String> constraints = constraints();
-        console.println(String.format(Locale.ROOT, "Capacity search: from %s req/s (at most %s), steps of %s s, "
+        console.println(String.format(Locale.ROOT, "Capacity search: from %s req/s (at most %s), steps of %s s%s, "
                         + "precision %s%% -> %s", rate(settings.startRps()), rate(settings.maxRps()),
-                StepJudge.number(settings.stepTimeS()), StepJudge.number(100 * settings.precision()), dir));
+                StepJudge.number(settings.stepTimeS()), settings.stepWarmupS() > 0 ? " after a warm-up of "
+                        + StepJudge.number(settings.stepWarmupS()) + " s at the step's rate (not counted)" : "",
+                StepJudge.number(100 * settings.precision()), dir));
         console.println("Constraints: " + String.join(", ", constraints) + ", the client not the limit"
                 + (settings.serverCount() != null ? ", the server's count (" + settings.serverCount() + ") agreeing" : ""));
         SearchPolicy policy = new SearchPolicy(settings.startRps(), settings.maxRps(), settings.precision());
@@ -90,7 +92,7 @@ public final class CapacitySearch {
             int n = ran.size() + 1;
             console.println(String.format(Locale.ROOT, "step %d: %s req/s for %s s (%s) ...", n, rate(probe.rate()),
                     StepJudge.number(settings.stepTimeS()), probe.why()));
-            WaveSpec step = wave.step(probe.rate(), settings.stepTimeS(), dir,
+            WaveSpec step = wave.step(probe.rate(), settings.stepTimeS(), settings.stepWarmupS(), dir,
                     String.format(Locale.ROOT, "step-%02d-%srps", n, rate(probe.rate())), n == 1 && wave.warmup());
             // the step's own lines go to its benchmark.log; the search prints one line per step
             WaveOutcome o = new WaveRunner(step, new Console(new PrintStream(OutputStream.nullOutputStream())),
@@ -185,7 +187,7 @@ public final class CapacitySearch {
         }
         Double tokensPerS = lo == null ? null : lo.row().outputTokenThroughput();
         return new CapacityReport(result, found, failed, binding, message, settings.startRps(), settings.maxRps(),
-                settings.precision(), settings.stepTimeS(), constraints, ran.size(), Stats.round(wallS),
+                settings.precision(), settings.stepTimeS(), settings.stepWarmupS(), constraints, ran.size(), Stats.round(wallS),
                 ran.stream().map(Ran::row).toList(), cost(found, tokensPerS));
     }
 
@@ -242,8 +244,9 @@ public final class CapacitySearch {
             case COUNT_DISAGREES -> "count_disagrees";
             case INTERRUPTED -> "interrupted";
         };
+        io.inferencebench.outcome.WarmUp warmUp = o.section(io.inferencebench.outcome.WarmUp.SECTION);
         return new CapacityReport.Step(n, o.runName(), rate, Stats.round(o.clientRps()), Stats.round(o.serverRps()),
-                o.fired(), o.successRate(), fi == null ? null : fi.p50(), fi == null ? null : fi.p90(),
+                o.fired(), warmUp == null ? null : warmUp.started(), o.successRate(), fi == null ? null : fi.p50(), fi == null ? null : fi.p90(),
                 fi == null ? null : fi.p99(),
                 tokens == null || tokens.timeToFirstTokenMs() == null ? null : tokens.timeToFirstTokenMs().p90(),
                 tokens == null ? null : tokens.outputTokenThroughput(), util,
@@ -278,13 +281,18 @@ public final class CapacitySearch {
             b.append(", TTFT p90 ").append(StepJudge.number(s.ttftP90Ms())).append(" ms");
         }
         if (s.serverCount() != null) {
-            b.append(", server counted ").append(StepJudge.number(s.serverCount())).append('/').append(s.fired());
+            b.append(", server counted ").append(StepJudge.number(s.serverCount())).append('/').append(sent(s));
         }
         b.append(": ").append(v.kind().label);
         if (!v.reasons().isEmpty()) {
             b.append(" (").append(String.join("; ", v.reasons())).append(')');
         }
         return b.toString();
+    }
+
+    /** What the endpoint was sent during a step: its requests and its warm-up's. */
+    static long sent(CapacityReport.Step s) {
+        return s.fired() + (s.warmupFired() == null ? 0 : s.warmupFired());
     }
 
     /** A rate as the search chose it (four significant digits) or as given. */

@@ -30,6 +30,9 @@ public class SearchOptions {
     @Option(names = "--step-time", paramLabel = "S", description = "Seconds each step of the search runs (default ${DEFAULT-VALUE}).", defaultValue = "20")
     double stepTime;
 
+    @Option(names = "--step-warmup", paramLabel = "S", description = "Seconds each step runs at its own rate before its --step-time, not counted, so its figures exclude ramp-up and connection set-up (default: 20%% of --step-time, at most 10; 0 for none).")
+    Double stepWarmup;
+
     @Option(names = "--max-utilization", paramLabel = "METRIC=LIMIT,...", description = "Server utilisation ceilings of the search, e.g. GPUUtilization=80: the metric's average over each step (from --endpoint-config) must not exceed LIMIT.")
     String maxUtilization;
 
@@ -52,7 +55,7 @@ public class SearchOptions {
 
     /** A search flag on a plain wave would silently do nothing: one sentence instead. */
     public void checkNoStrayFlag() {
-        String stray = startRps != null ? "--start-rps" : maxUtilization != null ? "--max-utilization"
+        String stray = startRps != null ? "--start-rps" : stepWarmup != null ? "--step-warmup" : maxUtilization != null ? "--max-utilization"
                 : serverCount != null ? "--server-count" : instancePrice != null ? "--instance-price"
                 : instances != null ? "--instances" : targetRps != null ? "--target-rps" : null;
         if (stray != null) {
@@ -67,6 +70,10 @@ public class SearchOptions {
     public int run(DoubleFunction<WaveSpec> waveOf, Console console) throws Exception {
         if (!(stepTime >= 1 && stepTime <= 86_400)) {
             throw new BadInputException("--step-time must be from 1 to 86400 seconds, got " + number(stepTime) + ".");
+        }
+        double warmUp = stepWarmup != null ? stepWarmup : defaultWarmUp(stepTime);
+        if (!(warmUp >= 0 && warmUp <= 3600)) {
+            throw new BadInputException("--step-warmup must be from 0 to 3600 seconds, got " + number(warmUp) + ".");
         }
         double p = precision();
         List<StepJudge.Ceiling> ceilings = ceilings();
@@ -88,13 +95,22 @@ public class SearchOptions {
                     + " reads the server's metrics: add --endpoint-config FILE that measures "
                     + (ceilings.isEmpty() ? serverCount : ceilings.get(0).metric()) + ".");
         }
-        CapacitySearch.Settings settings = new CapacitySearch.Settings(start, maxRps, p, stepTime, ceilings,
+        CapacitySearch.Settings settings = new CapacitySearch.Settings(start, maxRps, p, stepTime, warmUp, ceilings,
                 serverCount, instancePrice, instances, targetRps);
         try (Interrupts interrupts = Interrupts.install()) {
             return new CapacitySearch(wave, settings, console, interrupts).run();
         } finally {
             console.close();
         }
+    }
+
+    /**
+     * A fifth of the step, at most 10 s: long enough for the pool to grow and the connections to open at the
+     * step's rate (well under a second on a client that keeps up), short enough not to lengthen a search by
+     * more than a fifth.
+     */
+    static double defaultWarmUp(double stepTime) {
+        return Math.min(10, Math.round(stepTime * 0.2 * 1000) / 1000.0);
     }
 
     private double precision() {

@@ -75,10 +75,12 @@ final class StepJudge {
                     .map(c -> c.cause() + (c.figure() == null ? "" : " (" + c.figure() + ")")).toList();
             return new Verdict(Kind.CLIENT_LIMITED, causes, counted, utilization, null);
         }
-        if (counted != null && disagree(o.fired(), counted.requests())) {
+        long sent = sent(o);
+        if (counted != null && disagree(sent, counted.requests())) {
             return new Verdict(Kind.COUNT_DISAGREES, List.of(String.format(Locale.ROOT,
                     "the server counted %s requests (%s) where the client fired %d", number(counted.requests()),
-                    counted.metric(), o.fired())), counted, utilization, null);
+                    counted.metric(), sent) + (sent == o.fired() ? "" : " (" + (sent - o.fired()) + " of them in the "
+                    + "warm-up)")), counted, utilization, null);
         }
         List<String> reasons = new ArrayList<>();
         Severity severity = new Severity();
@@ -142,6 +144,15 @@ final class StepJudge {
                 add(l / m);
             }
         }
+    }
+
+    /**
+     * The requests the endpoint was sent over the server metrics' window: the step's and its warm-up's (the
+     * window covers both, so that its counter is read where no request is in flight).
+     */
+    static long sent(WaveOutcome o) {
+        io.inferencebench.outcome.WarmUp w = o.section(io.inferencebench.outcome.WarmUp.SECTION);
+        return o.fired() + (w == null ? 0 : w.started());
     }
 
     static boolean disagree(long fired, double counted) {

@@ -39,7 +39,7 @@ final class StepTable {
         }
         if (steps.stream().anyMatch(s -> s.serverCount() != null)) {
             header.add("server count");
-            cells.add(s -> s.serverCount() == null ? "-" : StepJudge.number(s.serverCount()) + "/" + s.fired());
+            cells.add(s -> s.serverCount() == null ? "-" : StepJudge.number(s.serverCount()) + "/" + CapacitySearch.sent(s));
         }
         header.add("verdict");
         cells.add(s -> s.verdict().equals("fail") && !s.reasons().isEmpty() ? "fail: " + String.join("; ", s.reasons())
