@@ -39,6 +39,64 @@ final class Chunks {
         return false;
     }
 
+    /**
+     * Appends the chunk's generated text (every {@code "content"} or {@code "text"} string, unescaped)
+     * to {@code to}, for the model's tokenizer to count once the answer has ended.
+     */
+    static void appendContent(String chunk, StringBuilder to) {
+        appendStrings(chunk, "\"content\"", to);
+        appendStrings(chunk, "\"text\"", to);
+    }
+
+    private static void appendStrings(String chunk, String key, StringBuilder to) {
+        int at = chunk.indexOf(key);
+        while (at >= 0) {
+            int i = skipSpaces(chunk, at + key.length());
+            if (i < chunk.length() && chunk.charAt(i) == ':') {
+                i = skipSpaces(chunk, i + 1);
+                if (i < chunk.length() && chunk.charAt(i) == '"') {
+                    i = appendString(chunk, i + 1, to);
+                }
+            }
+            at = chunk.indexOf(key, Math.max(i, at + key.length()));
+        }
+    }
+
+    /** Unescapes the JSON string that starts at {@code from} (after its quote) onto {@code to}; returns its end. */
+    private static int appendString(String s, int from, StringBuilder to) {
+        int i = from;
+        while (i < s.length()) {
+            char c = s.charAt(i++);
+            if (c == '"') {
+                return i;
+            }
+            if (c != '\\' || i >= s.length()) {
+                to.append(c);
+                continue;
+            }
+            char e = s.charAt(i++);
+            switch (e) {
+                case 'n' -> to.append('\n');
+                case 't' -> to.append('\t');
+                case 'r' -> to.append('\r');
+                case 'b' -> to.append('\b');
+                case 'f' -> to.append('\f');
+                case 'u' -> {
+                    if (i + 4 <= s.length()) {
+                        try {
+                            to.append((char) Integer.parseInt(s, i, i + 4, 16));
+                        } catch (NumberFormatException bad) {
+                            to.append('\ufffd');
+                        }
+                        i += 4;
+                    }
+                }
+                default -> to.append(e); // \" \\ \/
+            }
+        }
+        return i;
+    }
+
     private static int skipSpaces(String s, int i) {
         while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
             i++;

@@ -35,15 +35,21 @@ final class TokenStream {
     /** Not 0 when the server answered with an error status: the body is then its explanation, not a stream. */
     private int failedStatus;
     private java.io.ByteArrayOutputStream failedBody;
+    /** The generated text, kept only to count it with the model's tokenizer when the server sends no usage. */
+    private final StringBuilder text;
 
     TokenStream(long startNanos) {
-        this(startNanos, false);
+        this(startNanos, false, false);
     }
 
-    /** @param whole the answer is one JSON document (a non-streamed request), not events */
-    TokenStream(long startNanos, boolean whole) {
+    /**
+     * @param whole    the answer is one JSON document (a non-streamed request), not events
+     * @param keepText keep the generated text, for {@link #measurement(long, ModelTokenizer)} with a tokenizer
+     */
+    TokenStream(long startNanos, boolean whole, boolean keepText) {
         this.startNanos = startNanos;
         this.whole = whole ? new ByteArrayOutputStream(1024) : null;
+        this.text = keepText && !whole ? new StringBuilder(512) : null;
     }
 
     /** Feeds bytes that arrived at {@code nanos}. */
@@ -165,6 +171,9 @@ final class TokenStream {
             return;
         }
         if (Chunks.hasContent(payload)) {
+            if (text != null) {
+                Chunks.appendContent(payload, text);
+            }
             contentChunks++;
             if (firstContentNanos < 0) {
                 firstContentNanos = nanos;
@@ -214,10 +223,28 @@ final class TokenStream {
 
     /** The request's token figures; {@code endNanos} is when the answer ended. */
     TokenMeasurement measurement(long endNanos) {
-        int output = usageOutputTokens >= 0 ? usageOutputTokens : contentChunks;
+        return measurement(endNanos, null);
+    }
+
+    /**
+     * The request's token figures: output tokens from the server's usage, else from {@code tokenizer}
+     * over the generated text (when given and the text was kept), else the content chunks.
+     */
+    TokenMeasurement measurement(long endNanos, ModelTokenizer tokenizer) {
+        int output;
+        String countedAs;
+        if (usageOutputTokens >= 0) {
+            output = usageOutputTokens;
+            countedAs = TokenMeasurement.COUNTED_AS_USAGE;
+        } else if (tokenizer != null && text != null) {
+            output = tokenizer.count(text.toString());
+            countedAs = TokenMeasurement.COUNTED_AS_TOKENIZER;
+        } else {
+            output = contentChunks;
+            countedAs = TokenMeasurement.COUNTED_AS_CHUNKS;
+        }
         return TokenMeasurement.of(startNanos, firstContentNanos, secondContentNanos, lastContentNanos, endNanos,
-                output, usagePromptTokens, usageOutputTokens >= 0 ? TokenMeasurement.COUNTED_AS_USAGE
-                        : TokenMeasurement.COUNTED_AS_CHUNKS, bytes, error);
+                output, usagePromptTokens, countedAs, bytes, error);
     }
 
     /**

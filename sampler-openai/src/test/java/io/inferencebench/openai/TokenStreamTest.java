@@ -157,4 +157,42 @@ class TokenStreamTest {
         assertThat(Chunks.hasContent("{\"choices\":[],\"usage\":{\"completion_tokens\":3}}")).isFalse();
         assertThat(Chunks.isError("{\"delta\":{\"content\":\"an \\\"error\\\" word\"}}")).isFalse();
     }
+
+    @Test
+    void withoutUsageTheModelsTokenizerCountsTheWholeText() throws Exception {
+        try (ModelTokenizer tokenizer = ModelTokenizer.read(ModelTokenizerTest.tokenizerJson(), "--tokenizer")) {
+            // escapes as servers send them; the text is counted whole: "héllo wörld 🙂" is 17 tokens
+            TokenStream s = new TokenStream(0, false, true);
+            feed(s, ROLE + chunk("h\\u00e9llo"), 100);
+            feed(s, chunk(" w\\u00f6rld"), 120);
+            feed(s, chunk(" \\ud83d\\ude42") + "data: [DONE]\n\n", 140);
+            TokenMeasurement m = s.end().measurement(141 * MS, tokenizer);
+
+            assertThat(m.outputTokens()).isEqualTo(17);
+            assertThat(m.countedAs()).isEqualTo("tokenizer");
+            assertThat(m.itlMs()).isEqualTo(40.0 / 16);
+        }
+    }
+
+    @Test
+    void theServersUsageWinsOverTheTokenizer() throws Exception {
+        try (ModelTokenizer tokenizer = ModelTokenizer.read(ModelTokenizerTest.tokenizerJson(), "--tokenizer")) {
+            TokenStream s = new TokenStream(0, false, true);
+            feed(s, chunk(" the of and"), 100);
+            feed(s, usage(4, 5) + "data: [DONE]\n\n", 120);
+            TokenMeasurement m = s.end().measurement(121 * MS, tokenizer);
+
+            assertThat(m.outputTokens()).isEqualTo(5);
+            assertThat(m.countedAs()).isEqualTo("usage");
+        }
+    }
+
+    @Test
+    void theGeneratedTextIsUnescaped() {
+        StringBuilder text = new StringBuilder();
+        Chunks.appendContent("{\"delta\":{\"content\":\"a \\\"b\\\"\\n\\\\ \\u00e9\"}}", text);
+        Chunks.appendContent("{\"choices\":[{\"text\": \" c\"}]}", text);
+        Chunks.appendContent("{\"delta\":{\"content\":null}}", text);
+        assertThat(text.toString()).isEqualTo("a \"b\"\n\\ \u00e9 c");
+    }
 }
