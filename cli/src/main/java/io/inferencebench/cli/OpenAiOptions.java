@@ -35,6 +35,9 @@ public class OpenAiOptions {
     @Option(names = "--slo", paramLabel = "LIMIT,...", description = "Per-request limits for goodput with --openai, in --threshold's syntax, e.g. ttft<300ms,itl<25ms,latency<2s (figures ttft, ttst, itl, latency; aiperf's ttft=300ms means ttft<=300ms); limits over the wave (ttft.p90=300ms, p99=500ms: from the intended start) are gates like --threshold, and --find-max-rps's SLOs.")
     String slo;
 
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json", description = "The model's Hugging Face tokenizer.json: counts the output tokens of a server that sends no usage (else content chunks are counted; the server's usage always wins). The outcome's tokens_counted_as says which.")
+    Path tokenizer;
+
     @Option(names = "--stream", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Stream the --openai answers (default); --no-stream: one JSON answer each, latency and usage tokens only.")
     boolean stream;
 
@@ -82,11 +85,13 @@ public class OpenAiOptions {
                     + input[0] + " words): give a smaller prefix or more --synthetic-input-tokens.");
         }
         OpenAiTarget target = new OpenAiTarget(url, kind, model.strip(), maxTokens, stream,
-                prompts == null ? null : prompts.toAbsolutePath(), input[0], input[1], sharedPrefix, promptSeed, apiKey, perRequestSlo() == null ? "" : perRequestSlo());
+                prompts == null ? null : prompts.toAbsolutePath(), input[0], input[1], sharedPrefix, promptSeed, apiKey, perRequestSlo() == null ? "" : perRequestSlo(),
+                tokenizer == null ? null : tokenizer.toAbsolutePath());
         try {
             OpenAiStreamingSampler.of("check", target.settings(url == null ? URI.create("http://127.0.0.1/") : url, apiKey)).validate();
         } catch (io.inferencebench.openai.OpenAiSettingsException e) {
-            throw new BadInputException(e.getMessage().replace("The OpenAI Streaming Sampler's 'SLOs'", "--slo"));
+            throw new BadInputException(e.getMessage().replace("The OpenAI Streaming Sampler's 'SLOs'", "--slo")
+                    .replace("The OpenAI Streaming Sampler's 'Tokenizer' file", "--tokenizer"));
         }
         return target;
     }
@@ -114,7 +119,8 @@ public class OpenAiOptions {
     /** As {@link #strayFlag()}; with {@code aiperf}, {@code --model} and {@code --api-key} are aiperf's. */
     String strayFlag(boolean aiperf) {
         return model != null && !aiperf ? "--model" : prompts != null ? "--prompts"
-                : apiKey != null && !aiperf ? "--api-key" : perRequestSlo() != null ? "--slo" : null;
+                : apiKey != null && !aiperf ? "--api-key" : perRequestSlo() != null ? "--slo"
+                : tokenizer != null ? "--tokenizer" : null;
     }
 
     /** The per-request limits of {@code --slo} (goodput); its percentile limits are the wave's gates ({@link Slos}). */

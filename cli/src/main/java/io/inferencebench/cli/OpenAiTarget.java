@@ -14,9 +14,11 @@ import io.inferencebench.openai.OpenAiStreamingSampler;
  * @param promptsFile null for synthetic prompts of {@code inputTokens} words (stddev {@code inputStddev})
  * @param apiKey      never written: the plan reads it from a property the run sets
  * @param slo         per-request limits for goodput ({@code ttft=300ms,itl=25ms}), or empty
+ * @param tokenizer   the model's tokenizer.json, for answers without usage; null: such answers count chunks
  */
 public record OpenAiTarget(URI url, String api, String model, int maxTokens, boolean stream, Path promptsFile,
-                           int inputTokens, int inputStddev, int sharedPrefix, long seed, String apiKey, String slo)
+                           int inputTokens, int inputStddev, int sharedPrefix, long seed, String apiKey, String slo,
+                           Path tokenizer)
         implements WaveTarget {
 
     @Override
@@ -48,6 +50,7 @@ public record OpenAiTarget(URI url, String api, String model, int maxTokens, boo
         s.put("sharedPrefixTokens", sharedPrefix);
         s.put("seed", seed);
         s.put("slo", slo);
+        s.put("tokenizerFile", tokenizer == null ? "" : tokenizer.toString());
         return s;
     }
 
@@ -67,7 +70,8 @@ public record OpenAiTarget(URI url, String api, String model, int maxTokens, boo
                         + (maxTokens == 0 ? "unset" : maxTokens) + ", "
                         + (promptsFile != null ? "prompts from " + promptsFile
                         : "synthetic prompts of " + inputTokens + " words" + (inputStddev > 0 ? " (stddev " + inputStddev + ")" : "")
-                        + (sharedPrefix > 0 ? ", " + sharedPrefix + " shared" : ", fresh per request"));
+                        + (sharedPrefix > 0 ? ", " + sharedPrefix + " shared" : ", fresh per request"))
+                        + (tokenizer != null ? ", tokens without usage counted by " + tokenizer : "");
             }
 
             @Override

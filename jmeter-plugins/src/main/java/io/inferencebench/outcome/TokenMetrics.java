@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * definitions (docs/summary-json.md). Present when any request reported a token figure.
  *
  * @param requests                       successful requests with a token figure
- * @param tokensCountedAs                {@code usage} (the server's count), {@code chunks} (content chunks
- *                                       counted by the client), or {@code usage+chunks} when requests differed
+ * @param tokensCountedAs                {@code usage} (the server's count), {@code tokenizer} (the model's
+ *                                       tokenizer over the generated text), {@code chunks} (content chunks
+ *                                       counted by the client), or those that requests had joined by
+ *                                       {@code +} ({@code usage+chunks}) when they differed
  * @param timeToFirstTokenMs             request start to the first content chunk
  * @param timeToSecondTokenMs            first to second content chunk
  * @param interTokenLatencyMs            (request latency - TTFT) / (output tokens - 1), per request
@@ -33,6 +35,7 @@ public record TokenMetrics(long requests, String tokensCountedAs, Double outputT
                            Stats outputTokenThroughputPerUser) {
     public static final SectionKey<TokenMetrics> SECTION = new SectionKey<>("tokens", TokenMetrics.class);
     public static final String COUNTED_AS_USAGE = "usage";
+    public static final String COUNTED_AS_TOKENIZER = "tokenizer";
     public static final String COUNTED_AS_CHUNKS = "chunks";
 
     /**

@@ -17,6 +17,7 @@ import io.inferencebench.outcome.TokenMetrics;
 final class TokenStatistics {
     private final LongAdder requests = new LongAdder();
     private final LongAdder countedByUsage = new LongAdder();
+    private final LongAdder countedByTokenizer = new LongAdder();
     private final LongAdder countedByChunks = new LongAdder();
     private final LongAdder judged = new LongAdder();
     private final LongAdder good = new LongAdder();
@@ -65,8 +66,11 @@ final class TokenStatistics {
                 good.increment();
             }
         }
-        if (TokenMetrics.COUNTED_AS_CHUNKS.equals(fields.apply(SampleFields.TOKENS_COUNTED_AS))) {
+        String countedAs = fields.apply(SampleFields.TOKENS_COUNTED_AS);
+        if (TokenMetrics.COUNTED_AS_CHUNKS.equals(countedAs)) {
             countedByChunks.increment();
+        } else if (TokenMetrics.COUNTED_AS_TOKENIZER.equals(countedAs)) {
+            countedByTokenizer.increment();
         } else if (!Double.isNaN(outputTokens)) {
             countedByUsage.increment();
         }
@@ -85,11 +89,16 @@ final class TokenStatistics {
         if (n == 0) {
             return null;
         }
-        long byChunks = countedByChunks.sum();
-        long byUsage = countedByUsage.sum();
-        String countedAs = byChunks == 0 ? (byUsage == 0 ? null : TokenMetrics.COUNTED_AS_USAGE)
-                : byUsage == 0 ? TokenMetrics.COUNTED_AS_CHUNKS
-                : TokenMetrics.COUNTED_AS_USAGE + "+" + TokenMetrics.COUNTED_AS_CHUNKS;
+        // the kinds of count the requests had, in order of trust: usage, usage+chunks, tokenizer+chunks, ...
+        StringBuilder kinds = new StringBuilder();
+        for (var kind : java.util.List.of(java.util.Map.entry(TokenMetrics.COUNTED_AS_USAGE, countedByUsage),
+                java.util.Map.entry(TokenMetrics.COUNTED_AS_TOKENIZER, countedByTokenizer),
+                java.util.Map.entry(TokenMetrics.COUNTED_AS_CHUNKS, countedByChunks))) {
+            if (kind.getValue().sum() > 0) {
+                kinds.append(kinds.length() == 0 ? "" : "+").append(kind.getKey());
+            }
+        }
+        String countedAs = kinds.length() == 0 ? null : kinds.toString();
         Long totalOutput = output.getTotalCount() == 0 ? null : Math.round(outputSum.sum());
         Long totalInput = input.getTotalCount() == 0 ? null : Math.round(inputSum.sum());
         Double throughput = totalOutput == null || durationS <= 0 ? null : Stats.round(totalOutput / durationS);

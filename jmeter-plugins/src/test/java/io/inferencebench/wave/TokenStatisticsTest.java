@@ -92,6 +92,14 @@ class TokenStatisticsTest {
         chunks.record(sample(0, 10, true), llm("1.0", "1.0", "5", "usage")::get);
         assertThat(chunks.outcome(null, WaveSetup.ofPlan(null, 0.9)).section(TokenMetrics.SECTION).tokensCountedAs())
                 .isEqualTo("usage+chunks");
+        chunks.record(sample(0, 10, true), llm("1.0", "1.0", "5", "tokenizer")::get);
+        assertThat(chunks.outcome(null, WaveSetup.ofPlan(null, 0.9)).section(TokenMetrics.SECTION).tokensCountedAs())
+                .isEqualTo("usage+tokenizer+chunks");
+
+        WaveStatistics tokenizer = new WaveStatistics();
+        tokenizer.record(sample(0, 10, true), llm("1.0", "1.0", "5", "tokenizer")::get);
+        assertThat(tokenizer.outcome(null, WaveSetup.ofPlan(null, 0.9)).section(TokenMetrics.SECTION).tokensCountedAs())
+                .isEqualTo("tokenizer");
     }
 
     @Test

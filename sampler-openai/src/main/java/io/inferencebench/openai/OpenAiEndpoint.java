@@ -26,8 +26,15 @@ final class OpenAiEndpoint implements AutoCloseable {
     private final Duration timeout;
     private final AtomicLong requests = new AtomicLong();
     private final Queue<StreamingConnection> connections = new ConcurrentLinkedQueue<>();
+    /** Counts the output of answers without usage; {@code null}: such answers are counted by chunks. */
+    private final ModelTokenizer tokenizer;
 
     OpenAiEndpoint(URI url, String apiKey, Prompts prompts, boolean stream, Duration timeout) {
+        this(url, apiKey, prompts, stream, timeout, null);
+    }
+
+    OpenAiEndpoint(URI url, String apiKey, Prompts prompts, boolean stream, Duration timeout, ModelTokenizer tokenizer) {
+        this.tokenizer = tokenizer;
         this.url = url;
         String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
@@ -56,23 +63,34 @@ final class OpenAiEndpoint implements AutoCloseable {
         System.arraycopy(request, 0, whole, 0, request.length);
         System.arraycopy(body, 0, whole, request.length, body.length);
         long start = System.nanoTime();
-        TokenStream tokens = new TokenStream(start, !stream);
+        TokenStream tokens = new TokenStream(start, !stream, tokenizer != null);
         connection.exchange(whole, tokens, start + timeout.toNanos());
         long end = System.nanoTime();
-        return stream ? tokens.measurement(end) : whole(tokens, start, end);
+        return stream ? tokens.measurement(end, tokenizer) : whole(tokens, start, end);
     }
 
-    /** A non-streamed answer: its latency and its {@code usage}. */
-    private static TokenMeasurement whole(TokenStream answer, long start, long end) {
+    /** A non-streamed answer: its latency and its {@code usage} (else the tokenizer's count of its text). */
+    private TokenMeasurement whole(TokenStream answer, long start, long end) {
         byte[] bytes = answer.wholeBody();
         if (answer.error() != null) {
             return TokenMeasurement.of(start, -1, -1, -1, end, -1, -1, TokenMeasurement.COUNTED_AS_USAGE,
                     bytes.length, answer.error());
         }
         try {
-            JsonNode usage = JSON.readTree(bytes).path("usage");
-            return TokenMeasurement.of(start, -1, -1, -1, end, usage.path("completion_tokens").asInt(-1),
-                    usage.path("prompt_tokens").asInt(-1), TokenMeasurement.COUNTED_AS_USAGE, bytes.length, null);
+            JsonNode answerJson = JSON.readTree(bytes);
+            JsonNode usage = answerJson.path("usage");
+            int output = usage.path("completion_tokens").asInt(-1);
+            String countedAs = TokenMeasurement.COUNTED_AS_USAGE;
+            if (output < 0 && tokenizer != null) {
+                StringBuilder text = new StringBuilder();
+                for (JsonNode choice : answerJson.path("choices")) {
+                    text.append(choice.path("message").path("content").asText(choice.path("text").asText("")));
+                }
+                output = tokenizer.count(text.toString());
+                countedAs = TokenMeasurement.COUNTED_AS_TOKENIZER;
+            }
+            return TokenMeasurement.of(start, -1, -1, -1, end, output, usage.path("prompt_tokens").asInt(-1),
+                    countedAs, bytes.length, null);
         } catch (IOException e) {
             return TokenMeasurement.of(start, -1, -1, -1, end, -1, -1, TokenMeasurement.COUNTED_AS_USAGE,
                     bytes.length, "the answer is not JSON: " + Chunks.abbreviate(new String(bytes, StandardCharsets.UTF_8)));
@@ -84,6 +102,9 @@ final class OpenAiEndpoint implements AutoCloseable {
         StreamingConnection c;
         while ((c = connections.poll()) != null) {
             c.close();
+        }
+        if (tokenizer != null) {
+            tokenizer.close();
         }
     }
 }

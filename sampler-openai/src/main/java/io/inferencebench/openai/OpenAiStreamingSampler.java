@@ -53,6 +53,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     private long seed = 0;
     private int requestTimeoutSeconds = 600;
     private String slo = "";
+    private String tokenizerFile = "";
 
     private transient OpenAiEndpoint endpoint;
     private transient ServiceLevels serviceLevels;
@@ -83,6 +84,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         all.put("sharedPrefixTokens", 0);
         all.put("seed", 0L);
         all.put("slo", "");
+        all.put("tokenizerFile", "");
         all.putAll(settings);
         all.forEach((key, value) -> {
             if (value instanceof Boolean b) {
@@ -102,7 +104,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     private String settingsKey() {
         return String.join("\u0000", url, api, model, apiKey, Boolean.toString(stream), Integer.toString(maxTokens),
                 promptsFile, Integer.toString(syntheticInputTokens), Integer.toString(syntheticInputStddev),
-                Integer.toString(sharedPrefixTokens), Long.toString(seed), Integer.toString(requestTimeoutSeconds), slo);
+                Integer.toString(sharedPrefixTokens), Long.toString(seed), Integer.toString(requestTimeoutSeconds), slo, tokenizerFile);
     }
 
     /**
@@ -122,9 +124,27 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         sharedPrefixTokens = getPropertyAsInt("sharedPrefixTokens", sharedPrefixTokens);
         seed = getPropertyAsLong("seed", seed);
         slo = getPropertyAsString("slo", slo);
+        tokenizerFile = getPropertyAsString("tokenizerFile", tokenizerFile);
         ServiceLevels.parse(slo);
         uri();
         prompts();
+        ModelTokenizer tokenizer = tokenizer();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+
+    /** The model's tokenizer, or {@code null} when no file is set. */
+    private ModelTokenizer tokenizer() throws OpenAiSettingsException {
+        if (tokenizerFile == null || tokenizerFile.isBlank()) {
+            return null;
+        }
+        try {
+            return ModelTokenizer.read(Path.of(tokenizerFile.strip()), "The OpenAI Streaming Sampler's 'Tokenizer' file");
+        } catch (NoClassDefFoundError e) {
+            throw new OpenAiSettingsException("The OpenAI Streaming Sampler's 'Tokenizer' needs DJL's tokenizers jars"
+                    + " (ai.djl api and huggingface tokenizers, gson, jna) in JMeter's lib/ext; copy them there, or leave it empty.");
+        }
     }
 
     private URI uri() throws OpenAiSettingsException {
@@ -161,7 +181,10 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     /** The endpoint these settings describe. */
     OpenAiEndpoint endpoint() throws OpenAiSettingsException {
         ServiceLevels.parse(slo);
-        return new OpenAiEndpoint(uri(), apiKey, prompts(), stream, Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)));
+        URI uri = uri();
+        Prompts prompts = prompts();
+        return new OpenAiEndpoint(uri, apiKey, prompts, stream, Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)),
+                tokenizer());
     }
 
     @Override
@@ -299,6 +322,8 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     public void setSlo(String slo) { this.slo = slo; }
     public int getRequestTimeoutSeconds() { return requestTimeoutSeconds; }
     public void setRequestTimeoutSeconds(int seconds) { this.requestTimeoutSeconds = seconds; }
+    public String getTokenizerFile() { return tokenizerFile; }
+    public void setTokenizerFile(String tokenizerFile) { this.tokenizerFile = tokenizerFile; }
 
     /** The GUI's help link (a field of its own kind): nothing to set or save. */
     public String getHelp() {

@@ -14,7 +14,7 @@ public class OpenAiStreamingSamplerBeanInfo extends BeanInfoSupport {
         createPropertyGroup("about", new String[] {io.inferencebench.gui.ElementHelp.PROPERTY});
         createPropertyGroup("endpoint", new String[] {"url", "api", "model", "apiKey", "requestTimeoutSeconds"});
         createPropertyGroup("request", new String[] {"stream", "maxTokens", "promptsFile", "syntheticInputTokens",
-                "syntheticInputStddev", "sharedPrefixTokens", "seed", "slo"});
+                "syntheticInputStddev", "sharedPrefixTokens", "seed", "slo", "tokenizerFile"});
 
         text("url", "http://127.0.0.1:8000/v1/chat/completions");
         PropertyDescriptor api = property("api", TypeEditor.ComboStringEditor);
@@ -42,6 +42,9 @@ public class OpenAiStreamingSamplerBeanInfo extends BeanInfoSupport {
         seed.setValue(NOT_UNDEFINED, Boolean.TRUE);
         seed.setValue(DEFAULT, 0L);
         text("slo", "");
+        PropertyDescriptor tokenizer = property("tokenizerFile", TypeEditor.FileEditor);
+        tokenizer.setValue(NOT_UNDEFINED, Boolean.TRUE);
+        tokenizer.setValue(DEFAULT, "");
     }
 
     private void text(String name, String value) {

@@ -9,6 +9,9 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -23,6 +26,22 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class StreamingConnection implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
+    /**
+     * Ends requests that outlive their timeout by closing their socket: one timer per request. A
+     * socket read timeout would cost a timer per read instead (a timed park on a virtual thread, a
+     * poll before each read on a platform thread), and a 64-token stream is 64 reads.
+     */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "openai-request-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true); // a finished request's timer leaves the queue at once
+        return e;
+    }
 
     private final URI url;
     private final byte[] buffer = new byte[16 * 1024];
@@ -35,6 +54,8 @@ final class StreamingConnection implements AutoCloseable {
     /** When the bytes of the last read arrived: every byte of a read shares its time. */
     private long arrived;
     private volatile boolean closed;
+    /** The request under way outlived its timeout and its socket was closed for it. */
+    private volatile boolean expired;
 
     StreamingConnection(URI url) {
         this.url = url;
@@ -47,45 +68,62 @@ final class StreamingConnection implements AutoCloseable {
      */
     void exchange(byte[] request, TokenStream stream, long deadlineNanos) {
         boolean reused = socket != null;
+        expired = false;
+        ScheduledFuture<?> deadline = DEADLINES.schedule(this::expire, deadlineNanos - System.nanoTime(),
+                TimeUnit.NANOSECONDS);
         try {
             int status;
             try {
-                send(request, deadlineNanos);
-                status = readHead(deadlineNanos);
+                send(request);
+                status = readHead();
             } catch (IOException e) {
-                if (!reused || closed) {
+                if (!reused || closed || expired) {
                     throw e;
                 }
                 // the server closed an idle keep-alive connection: once more on a new one
                 close();
                 closed = false;
-                send(request, deadlineNanos);
-                status = readHead(deadlineNanos);
+                send(request);
+                status = readHead();
             }
             if (status / 100 != 2) {
                 stream.failedWith(status);
             }
-            readBody(stream, deadlineNanos);
+            readBody(stream);
             if (!keepAlive) {
                 close();
                 closed = false;
             }
             stream.end();
         } catch (IOException | RuntimeException e) {
-            String why = closed ? "the test was stopped during the request"
-                    : e instanceof SocketTimeoutException ? "no complete answer within the request timeout"
+            String why = expired || e instanceof SocketTimeoutException ? "no complete answer within the request timeout"
+                    : closed ? "the test was stopped during the request"
                     : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             close();
             closed = false;
             stream.broken(why);
+        } finally {
+            deadline.cancel(false);
         }
     }
 
-    private void send(byte[] request, long deadlineNanos) throws IOException {
+    /** The request's timeout passed: its socket is closed, and the blocked read ends. */
+    private void expire() {
+        expired = true;
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private void send(byte[] request) throws IOException {
         if (socket == null) {
             connect();
         }
-        timeout(deadlineNanos);
         out.write(request);
         out.flush();
     }
@@ -113,16 +151,8 @@ final class StreamingConnection implements AutoCloseable {
         end = 0;
     }
 
-    private void timeout(long deadlineNanos) throws IOException {
-        long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw new SocketTimeoutException("request timeout");
-        }
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-    }
-
     /** Reads more bytes into the buffer; -1 at the end of the connection. Returns when they arrived. */
-    private long fill(long deadlineNanos) throws IOException {
+    private long fill() throws IOException {
         if (start == end) {
             start = 0;
             end = 0;
@@ -131,7 +161,6 @@ final class StreamingConnection implements AutoCloseable {
             end -= start;
             start = 0;
         }
-        timeout(deadlineNanos);
         int n = in.read(buffer, end, buffer.length - end);
         if (n < 0) {
             return -1;
@@ -147,13 +176,13 @@ final class StreamingConnection implements AutoCloseable {
     private boolean chunked;
     private long contentLength;
 
-    private int readHead(long deadlineNanos) throws IOException {
+    private int readHead() throws IOException {
         int status = -1;
         keepAlive = true;
         chunked = false;
         contentLength = -1;
         while (true) {
-            String line = line(deadlineNanos);
+            String line = line();
             if (status < 0) {
                 // "HTTP/1.1 200 OK"; a 100 Continue is followed by the real head
                 if (!line.startsWith("HTTP/1.") || line.length() < 12) {
@@ -186,7 +215,7 @@ final class StreamingConnection implements AutoCloseable {
     }
 
     /** One CRLF-terminated line of the head or of a chunk size, without its line end. */
-    private String line(long deadlineNanos) throws IOException {
+    private String line() throws IOException {
         while (true) {
             for (int i = start; i < end; i++) {
                 if (buffer[i] == '\n') {
@@ -199,42 +228,96 @@ final class StreamingConnection implements AutoCloseable {
             if (end - start == buffer.length) {
                 throw new IOException("a line of the answer's head is longer than " + buffer.length + " bytes");
             }
-            if (fill(deadlineNanos) < 0) {
+            if (fill() < 0) {
                 throw new IOException("the connection closed before the answer's head was complete");
             }
         }
     }
 
+    /**
+     * Consumes one line and returns its length without its line end: a chunk's size line, read from
+     * the buffer without a String (every SSE event usually comes in its own HTTP chunk).
+     */
+    private int lineEnd() throws IOException {
+        while (true) {
+            for (int i = start; i < end; i++) {
+                if (buffer[i] == '\n') {
+                    int length = (i > start && buffer[i - 1] == '\r' ? i - 1 : i) - start;
+                    lineStart = start;
+                    start = i + 1;
+                    return length;
+                }
+            }
+            if (end - start == buffer.length) {
+                throw new IOException("a line of the answer is longer than " + buffer.length + " bytes");
+            }
+            if (fill() < 0) {
+                throw new IOException("the connection closed in the middle of the answer");
+            }
+        }
+    }
+
+    /** Where the line {@link #lineEnd} consumed last began in the buffer (valid until the next read). */
+    private int lineStart;
+
+    /** A chunk's size: hexadecimal digits, then maybe {@code ;extensions}. */
+    private long chunkSize() throws IOException {
+        int length = lineEnd();
+        long size = 0;
+        int digits = 0;
+        int from = lineStart;
+        while (from < lineStart + length && (buffer[from] == ' ' || buffer[from] == '\t')) {
+            from++;
+        }
+        for (int i = from; i < lineStart + length; i++) {
+            int d = Character.digit(buffer[i], 16);
+            if (d < 0) {
+                if (buffer[i] == ';' || buffer[i] == ' ' || buffer[i] == '\t') {
+                    break;
+                }
+                digits = 0;
+                break;
+            }
+            if (++digits > 15) {
+                break;
+            }
+            size = size * 16 + d;
+        }
+        if (digits == 0 || digits > 15) {
+            throw new IOException("the answer's chunk size is not a hexadecimal number: "
+                    + Chunks.abbreviate(new String(buffer, lineStart, length, StandardCharsets.ISO_8859_1)));
+        }
+        return size;
+    }
+
     // ---- the answer's body ----
 
-    private void readBody(TokenStream stream, long deadlineNanos) throws IOException {
+    private void readBody(TokenStream stream) throws IOException {
         if (chunked) {
             while (true) {
-                String size = line(deadlineNanos);
-                int semicolon = size.indexOf(';');
-                long remaining = Long.parseLong((semicolon >= 0 ? size.substring(0, semicolon) : size).trim(), 16);
+                long remaining = chunkSize();
                 if (remaining == 0) {
-                    while (!line(deadlineNanos).isEmpty()) {
+                    while (lineEnd() > 0) {
                         // trailers
                     }
                     return;
                 }
-                copy(stream, remaining, deadlineNanos);
-                line(deadlineNanos); // the CRLF after the chunk's data
+                copy(stream, remaining);
+                lineEnd(); // the CRLF after the chunk's data
             }
         } else if (contentLength >= 0) {
-            copy(stream, contentLength, deadlineNanos);
+            copy(stream, contentLength);
         } else {
             keepAlive = false;
-            copy(stream, Long.MAX_VALUE, deadlineNanos);
+            copy(stream, Long.MAX_VALUE);
         }
     }
 
     /** Feeds {@code count} body bytes (or up to the end of the connection), each with its read's time. */
-    private void copy(TokenStream stream, long count, long deadlineNanos) throws IOException {
+    private void copy(TokenStream stream, long count) throws IOException {
         long left = count;
         while (left > 0) {
-            if (start == end && fill(deadlineNanos) < 0) {
+            if (start == end && fill() < 0) {
                 if (count == Long.MAX_VALUE) {
                     return;
                 }

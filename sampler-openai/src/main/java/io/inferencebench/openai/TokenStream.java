@@ -35,15 +35,21 @@ final class TokenStream {
     /** Not 0 when the server answered with an error status: the body is then its explanation, not a stream. */
     private int failedStatus;
     private java.io.ByteArrayOutputStream failedBody;
+    /** The generated text, kept only to count it with the model's tokenizer when the server sends no usage. */
+    private final StringBuilder text;
 
     TokenStream(long startNanos) {
-        this(startNanos, false);
+        this(startNanos, false, false);
     }
 
-    /** @param whole the answer is one JSON document (a non-streamed request), not events */
-    TokenStream(long startNanos, boolean whole) {
+    /**
+     * @param whole    the answer is one JSON document (a non-streamed request), not events
+     * @param keepText keep the generated text, for {@link #measurement(long, ModelTokenizer)} with a tokenizer
+     */
+    TokenStream(long startNanos, boolean whole, boolean keepText) {
         this.startNanos = startNanos;
         this.whole = whole ? new ByteArrayOutputStream(1024) : null;
+        this.text = keepText && !whole ? new StringBuilder(512) : null;
     }
 
     /** Feeds bytes that arrived at {@code nanos}. */
@@ -53,13 +59,54 @@ final class TokenStream {
 
     void accept(byte[] data, int offset, int length, long nanos) {
         bytes += length;
-        if (whole != null && failedStatus == 0) {
+        if (failedStatus != 0) {
+            failedBody.write(data, offset, Math.min(length, Math.max(0, 4096 - failedBody.size())));
+            return;
+        }
+        if (whole != null) {
             whole.write(data, offset, length);
             return;
         }
-        for (int i = offset; i < offset + length; i++) {
-            accept(data[i], nanos);
+        // one pass over the read: find where events end, copy each run of an event's bytes in one go
+        int i = offset;
+        int stop = offset + length;
+        while (i < stop) {
+            if (eventLength == 0) {
+                while (i < stop && (data[i] == '\n' || data[i] == '\r')) {
+                    i++; // blank lines between events
+                }
+                if (i == stop) {
+                    return;
+                }
+                eventNanos = nanos;
+                newlines = 0;
+            }
+            int from = i;
+            boolean ended = false;
+            while (i < stop) {
+                byte b = data[i++];
+                if (b == '\n') {
+                    if (++newlines == 2) {
+                        ended = true;
+                        break;
+                    }
+                } else if (b != '\r') { // CRLF line ends: the LF decides
+                    newlines = 0;
+                }
+            }
+            append(data, from, i - from);
+            if (ended) {
+                eventEnded();
+            }
         }
+    }
+
+    private void append(byte[] data, int from, int n) {
+        if (eventLength + n > event.length) {
+            event = java.util.Arrays.copyOf(event, Math.max(event.length * 2, eventLength + n));
+        }
+        System.arraycopy(data, from, event, eventLength, n);
+        eventLength += n;
     }
 
     /** The body of a non-streamed answer. */
@@ -74,97 +121,88 @@ final class TokenStream {
         return this;
     }
 
-    private void accept(byte b, long now) {
-        if (failedStatus != 0) {
-            if (failedBody.size() < 4096) {
-                failedBody.write(b);
-            }
-            return;
-        }
-        if (b == '\r') {
-            return; // CRLF line ends: the LF decides
-        }
-        if (b == '\n') {
-            if (eventLength == 0) {
-                return; // blank lines between events
-            }
-            if (++newlines == 2) {
-                eventEnded();
-                return;
-            }
-        } else {
-            newlines = 0;
-        }
-        if (eventLength == 0) {
-            eventNanos = now;
-        }
-        if (eventLength == event.length) {
-            event = java.util.Arrays.copyOf(event, event.length * 2);
-        }
-        event[eventLength++] = b;
-    }
-
+    /** The event in {@link #event} is complete: its data lines are read where they lie. */
     private void eventEnded() {
         int length = eventLength;
         eventLength = 0;
         newlines = 0;
         boolean errorEvent = false;
-        StringBuilder data = null;
-        String single = null;
+        int dataFrom = -1;
+        int dataTo = -1;
+        int lines = 0;
         int lineStart = 0;
         for (int i = 0; i <= length; i++) {
             if (i == length || event[i] == '\n') {
-                if (startsWith(lineStart, i, "data:")) {
-                    int from = lineStart + 5;
-                    if (from < i && event[from] == ' ') {
+                int lineEnd = i > lineStart && event[i - 1] == '\r' ? i - 1 : i;
+                if (startsWith(lineStart, lineEnd, DATA)) {
+                    int from = lineStart + DATA.length;
+                    if (from < lineEnd && event[from] == ' ') {
                         from++;
                     }
-                    String line = new String(event, from, i - from, StandardCharsets.UTF_8);
-                    if (single == null && data == null) {
-                        single = line;
+                    if (lines++ == 0) {
+                        dataFrom = from;
+                        dataTo = lineEnd;
                     } else {
-                        if (data == null) {
-                            data = new StringBuilder(single);
+                        // several data lines make one payload, joined by newlines (rare: kept apart)
+                        joined = joined == null ? new java.io.ByteArrayOutputStream() : joined;
+                        if (lines == 2) {
+                            joined.reset();
+                            joined.write(event, dataFrom, dataTo - dataFrom);
                         }
-                        data.append('\n').append(line);
+                        joined.write('\n');
+                        joined.write(event, from, lineEnd - from);
                     }
-                } else if (startsWith(lineStart, i, "event:")) {
-                    errorEvent = new String(event, lineStart + 6, i - lineStart - 6, StandardCharsets.UTF_8).trim()
-                            .equals("error");
+                } else if (startsWith(lineStart, lineEnd, EVENT)) {
+                    errorEvent = new String(event, lineStart + EVENT.length, lineEnd - lineStart - EVENT.length,
+                            StandardCharsets.UTF_8).trim().equals("error");
                 }
                 lineStart = i + 1;
             }
         }
-        String payload = data != null ? data.toString() : single;
-        if (payload != null) {
-            data(payload, errorEvent, eventNanos);
+        if (lines == 1) {
+            data(event, dataFrom, dataTo, errorEvent, eventNanos);
+        } else if (lines > 1) {
+            byte[] payload = joined.toByteArray();
+            data(payload, 0, payload.length, errorEvent, eventNanos);
         }
     }
 
-    private boolean startsWith(int from, int to, String prefix) {
-        if (to - from < prefix.length()) {
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    private java.io.ByteArrayOutputStream joined;
+
+    private boolean startsWith(int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) {
             return false;
         }
-        for (int k = 0; k < prefix.length(); k++) {
-            if (event[from + k] != prefix.charAt(k)) {
+        for (int k = 0; k < prefix.length; k++) {
+            if (event[from + k] != prefix[k]) {
                 return false;
             }
         }
         return true;
     }
 
-    private void data(String payload, boolean errorEvent, long nanos) {
-        if (payload.equals("[DONE]")) {
+    private void data(byte[] b, int from, int to, boolean errorEvent, long nanos) {
+        if (to - from == DONE.length && java.util.Arrays.equals(b, from, to, DONE, 0, DONE.length)) {
             doneSeen = true;
             return;
         }
-        if (errorEvent || Chunks.isError(payload)) {
-            if (error == null) {
-                error = Chunks.errorMessage(payload);
+        String chunk = Chunks.latin1(b, from, to);
+        if (errorEvent || Chunks.mayBeError(chunk)) {
+            String payload = new String(b, from, to - from, StandardCharsets.UTF_8);
+            if (errorEvent || Chunks.isError(payload)) {
+                if (error == null) {
+                    error = Chunks.errorMessage(payload);
+                }
+                return;
             }
-            return;
         }
-        if (Chunks.hasContent(payload)) {
+        if (Chunks.hasContent(chunk)) {
+            if (text != null) {
+                Chunks.appendContent(b, from, to, text);
+            }
             contentChunks++;
             if (firstContentNanos < 0) {
                 firstContentNanos = nanos;
@@ -173,12 +211,10 @@ final class TokenStream {
             }
             lastContentNanos = nanos;
         }
-        if (Chunks.mayHaveUsage(payload)) {
-            int[] usage = Chunks.usage(payload);
-            if (usage != null) {
-                usagePromptTokens = usage[0];
-                usageOutputTokens = usage[1];
-            }
+        int[] usage = Chunks.usage(chunk);
+        if (usage != null) {
+            usagePromptTokens = usage[0];
+            usageOutputTokens = usage[1];
         }
     }
 
@@ -214,10 +250,28 @@ final class TokenStream {
 
     /** The request's token figures; {@code endNanos} is when the answer ended. */
     TokenMeasurement measurement(long endNanos) {
-        int output = usageOutputTokens >= 0 ? usageOutputTokens : contentChunks;
+        return measurement(endNanos, null);
+    }
+
+    /**
+     * The request's token figures: output tokens from the server's usage, else from {@code tokenizer}
+     * over the generated text (when given and the text was kept), else the content chunks.
+     */
+    TokenMeasurement measurement(long endNanos, ModelTokenizer tokenizer) {
+        int output;
+        String countedAs;
+        if (usageOutputTokens >= 0) {
+            output = usageOutputTokens;
+            countedAs = TokenMeasurement.COUNTED_AS_USAGE;
+        } else if (tokenizer != null && text != null) {
+            output = tokenizer.count(text.toString());
+            countedAs = TokenMeasurement.COUNTED_AS_TOKENIZER;
+        } else {
+            output = contentChunks;
+            countedAs = TokenMeasurement.COUNTED_AS_CHUNKS;
+        }
         return TokenMeasurement.of(startNanos, firstContentNanos, secondContentNanos, lastContentNanos, endNanos,
-                output, usagePromptTokens, usageOutputTokens >= 0 ? TokenMeasurement.COUNTED_AS_USAGE
-                        : TokenMeasurement.COUNTED_AS_CHUNKS, bytes, error);
+                output, usagePromptTokens, countedAs, bytes, error);
     }
 
     /**

@@ -28,7 +28,7 @@ class OpenAiStreamingSamplerBeanInfoTest {
                 .filter(p -> p.getValue(GenericTestBeanCustomizer.GROUP) != null).toArray(PropertyDescriptor[]::new);
         assertThat(properties).extracting(PropertyDescriptor::getName).containsExactlyInAnyOrder("url", "api", "model",
                 "apiKey", "requestTimeoutSeconds", "stream", "maxTokens", "promptsFile", "syntheticInputTokens",
-                "syntheticInputStddev", "sharedPrefixTokens", "seed", "slo", "help");
+                "syntheticInputStddev", "sharedPrefixTokens", "seed", "slo", "tokenizerFile", "help");
         for (PropertyDescriptor property : properties) {
             assertThat(property.getDisplayName()).as(property.getName()).isNotEqualTo(property.getName());
             assertThat(property.getShortDescription()).as(property.getName()).isNotEqualTo(property.getDisplayName());

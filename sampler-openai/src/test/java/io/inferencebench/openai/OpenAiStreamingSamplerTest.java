@@ -132,4 +132,61 @@ class OpenAiStreamingSamplerTest {
             assertThat(copy.getPropertyAsInt("maxTokens")).isEqualTo(16);
         }
     }
+
+    /**
+     * A server that sends no usage (as some do even when asked) and packs four tokens into each of its
+     * four chunks: without a tokenizer the sampler can only count 4 chunks, with the model's it counts 16.
+     */
+    private static com.sun.net.httpserver.HttpServer usagelessServer() throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                for (String words : List.of(" the of and to", " in is that it", " for on with as", " was at by be")) {
+                    out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + words
+                            + "\"},\"finish_reason\":null}]}\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                out.write("data: [DONE]\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void withoutUsageTheModelsTokenizerCountsTheOutput() throws Exception {
+        com.sun.net.httpserver.HttpServer server = usagelessServer();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions";
+            Map<String, Object> counted = settings(url);
+            counted.put("tokenizerFile", ModelTokenizerTest.tokenizerJson().toString());
+            assertThat(EmbeddedJMeter.run(OpenAiStreamingSampler.of("tokenizer", counted), 2, 2)).hasSize(4)
+                    .allSatisfy(sample -> {
+                        assertThat(sample.result().isSuccessful()).as(sample.result().getResponseMessage()).isTrue();
+                        assertThat(sample.fields()).containsEntry(SampleFields.OUTPUT_TOKENS, "16")
+                                .containsEntry(SampleFields.TOKENS_COUNTED_AS, "tokenizer");
+                    });
+
+            assertThat(EmbeddedJMeter.run(OpenAiStreamingSampler.of("chunks", settings(url)), 1, 1))
+                    .singleElement().satisfies(sample -> assertThat(sample.fields())
+                            .containsEntry(SampleFields.OUTPUT_TOKENS, "4")
+                            .containsEntry(SampleFields.TOKENS_COUNTED_AS, "chunks"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aBadTokenizerFileStopsTheTestWithOneSentence() {
+        Map<String, Object> s = settings("http://127.0.0.1:1/v1/chat/completions");
+        s.put("tokenizerFile", "/nowhere/tokenizer.json");
+        assertThat(EmbeddedJMeter.run(OpenAiStreamingSampler.of("chat", s), 1, 1)).isNotEmpty().allSatisfy(sample ->
+                assertThat(sample.result().getResponseMessage()).isEqualTo("The OpenAI Streaming Sampler's 'Tokenizer' file"
+                        + " /nowhere/tokenizer.json does not exist or is not a file; give the model's tokenizer.json"
+                        + " (from its Hugging Face repository)."));
+    }
 }

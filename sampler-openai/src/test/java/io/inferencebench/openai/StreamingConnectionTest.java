@@ -153,4 +153,22 @@ class StreamingConnectionTest {
             assertThat(exchange(c).error()).startsWith("the stream broke after 0 chunks: Connection refused");
         }
     }
+
+    @Test
+    void aStreamThatStallsEndsAtTheRequestTimeoutKeepingItsChunks() throws Exception {
+        // one event, then silence on an open connection
+        String first = EVENTS.substring(0, EVENTS.indexOf("\n\n") + 2);
+        URI url = serve(n -> connections.get() > 1 ? chunked(EVENTS) : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
+        try (StreamingConnection c = new StreamingConnection(url)) {
+            long start = System.nanoTime();
+            TokenStream s = new TokenStream(start);
+            c.exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.UTF_8), s,
+                    start + 300_000_000L);
+            assertThat(s.error()).isEqualTo("the stream broke after 1 chunks: no complete answer within the request timeout");
+            assertThat(s.contentChunks()).isEqualTo(1);
+            assertThat(System.nanoTime() - start).as("ended by the timeout, not by the server").isLessThan(30_000_000_000L);
+            assertThat(exchange(c).end().error()).as("the next request on a new connection").isNull();
+        }
+    }
 }

@@ -149,12 +149,93 @@ class TokenStreamTest {
 
     @Test
     void contentIsRecognisedWithoutParsingEveryChunk() {
-        assertThat(Chunks.hasContent("{\"delta\":{\"content\":\"hi\"}}")).isTrue();
-        assertThat(Chunks.hasContent("{\"delta\":{\"content\": \"hi\"}}")).isTrue();
-        assertThat(Chunks.hasContent("{\"delta\":{\"content\":\"\"}}")).isFalse();
-        assertThat(Chunks.hasContent("{\"delta\":{\"content\":null,\"reasoning_content\":\"\"}}")).isFalse();
-        assertThat(Chunks.hasContent("{\"delta\":{\"role\":\"assistant\"}}")).isFalse();
-        assertThat(Chunks.hasContent("{\"choices\":[],\"usage\":{\"completion_tokens\":3}}")).isFalse();
+        assertThat(hasContent("{\"delta\":{\"content\":\"hi\"}}")).isTrue();
+        assertThat(hasContent("{\"delta\":{\"content\": \"hi\"}}")).isTrue();
+        assertThat(hasContent("{\"delta\":{\"content\":\"\"}}")).isFalse();
+        assertThat(hasContent("{\"delta\":{\"content\":null,\"reasoning_content\":\"\"}}")).isFalse();
+        assertThat(hasContent("{\"delta\":{\"role\":\"assistant\"}}")).isFalse();
+        assertThat(hasContent("{\"choices\":[],\"usage\":{\"completion_tokens\":3}}")).isFalse();
+        assertThat(hasContent("{\"delta\":{\"content\":\"a \\\"content\\\": \\\"x\\\"\"}}")).isTrue();
         assertThat(Chunks.isError("{\"delta\":{\"content\":\"an \\\"error\\\" word\"}}")).isFalse();
+    }
+
+    private static boolean hasContent(String chunk) {
+        byte[] b = ("  " + chunk + "  ").getBytes(StandardCharsets.UTF_8);
+        return Chunks.hasContent(Chunks.latin1(b, 2, b.length - 2));
+    }
+
+    private static int[] usageOf(String chunk) {
+        byte[] b = chunk.getBytes(StandardCharsets.UTF_8);
+        return Chunks.usage(Chunks.latin1(b, 0, b.length));
+    }
+
+    @Test
+    void usageIsReadFromTheBytes() {
+        assertThat(usageOf("{\"choices\":[],\"usage\":{\"prompt_tokens\":128,\"completion_tokens\":64,\"total_tokens\":192}}"))
+                .containsExactly(128, 64);
+        // details objects before the counts, spaces, a missing prompt count
+        assertThat(usageOf("{\"usage\" : { \"completion_tokens_details\": {\"reasoning_tokens\": 7},"
+                + " \"prompt_tokens_details\":{\"cached_tokens\":3}, \"completion_tokens\" : 12}}")).containsExactly(-1, 12);
+        assertThat(usageOf("{\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":null}")).isNull();
+        assertThat(usageOf("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]}")).isNull();
+        assertThat(usageOf("{\"usage\":{\"prompt_tokens\":5}}")).isNull();
+        // a count in the text is text, not usage
+        assertThat(usageOf("{\"delta\":{\"content\":\"\\\"usage\\\":{\\\"completion_tokens\\\":9}\"}}")).isNull();
+    }
+
+    @Test
+    void eventsSplitAnywhereAndMultiLineDataAreRead() {
+        String all = chunk(" a") + "data: {\"choices\":[{\"delta\":\ndata: {\"content\":\" b\"}}]}\n\n" + chunk(" c")
+                + usage(3, 3) + "data: [DONE]\n\n";
+        byte[] b = all.getBytes(StandardCharsets.UTF_8);
+        for (int cut = 1; cut < b.length; cut += 7) {
+            TokenStream s = new TokenStream(0, false, true);
+            s.accept(b, 0, cut, 10 * MS);
+            s.accept(b, cut, b.length - cut, 20 * MS);
+            TokenMeasurement m = s.end().measurement(21 * MS);
+            assertThat(m.ok()).as("cut at %d: %s", cut, m.error()).isTrue();
+            assertThat(s.contentChunks()).as("cut at %d", cut).isEqualTo(3);
+            assertThat(m.outputTokens()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void withoutUsageTheModelsTokenizerCountsTheWholeText() throws Exception {
+        try (ModelTokenizer tokenizer = ModelTokenizer.read(ModelTokenizerTest.tokenizerJson(), "--tokenizer")) {
+            // escapes as servers send them; the text is counted whole: "héllo wörld 🙂" is 17 tokens
+            TokenStream s = new TokenStream(0, false, true);
+            feed(s, ROLE + chunk("h\\u00e9llo"), 100);
+            feed(s, chunk(" w\\u00f6rld"), 120);
+            feed(s, chunk(" \\ud83d\\ude42") + "data: [DONE]\n\n", 140);
+            TokenMeasurement m = s.end().measurement(141 * MS, tokenizer);
+
+            assertThat(m.outputTokens()).isEqualTo(17);
+            assertThat(m.countedAs()).isEqualTo("tokenizer");
+            assertThat(m.itlMs()).isEqualTo(40.0 / 16);
+        }
+    }
+
+    @Test
+    void theServersUsageWinsOverTheTokenizer() throws Exception {
+        try (ModelTokenizer tokenizer = ModelTokenizer.read(ModelTokenizerTest.tokenizerJson(), "--tokenizer")) {
+            TokenStream s = new TokenStream(0, false, true);
+            feed(s, chunk(" the of and"), 100);
+            feed(s, usage(4, 5) + "data: [DONE]\n\n", 120);
+            TokenMeasurement m = s.end().measurement(121 * MS, tokenizer);
+
+            assertThat(m.outputTokens()).isEqualTo(5);
+            assertThat(m.countedAs()).isEqualTo("usage");
+        }
+    }
+
+    @Test
+    void theGeneratedTextIsUnescaped() {
+        StringBuilder text = new StringBuilder();
+        for (String chunk : new String[] {"{\"delta\":{\"content\":\"a \\\"b\\\"\\n\\\\ \\u00e9 \u00e8\"}}",
+                "{\"choices\":[{\"text\": \" c\"}]}", "{\"delta\":{\"content\":null}}"}) {
+            byte[] b = chunk.getBytes(StandardCharsets.UTF_8);
+            Chunks.appendContent(b, 0, b.length, text);
+        }
+        assertThat(text.toString()).isEqualTo("a \"b\"\n\\ \u00e9 \u00e8 c");
     }
 }
