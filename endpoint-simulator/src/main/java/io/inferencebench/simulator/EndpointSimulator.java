@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -19,6 +20,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
 /**
  * A local inference endpoint: SageMaker-runtime invocations, OpenAI-compatible completions (JSON
@@ -70,10 +72,13 @@ public final class EndpointSimulator implements AutoCloseable {
     private final ServiceQueue queue;
     private final SimulatorMetrics metrics;
     private final long startedNanos;
+    /** The run's draws; each request takes its own split, so a seed repeats a run's sequence of requests. */
+    private final SplittableRandom draws;
     private volatile boolean closed;
 
     private EndpointSimulator(SimulatorOptions options) {
         this.options = options;
+        this.draws = new SplittableRandom(options.seed());
         this.timer = new ScheduledThreadPoolExecutor(TIMER_THREADS, daemonThreads("simulator-timer"));
         this.queue = new ServiceQueue(options.capacity(), timer);
         this.metrics = new SimulatorMetrics(queue);
@@ -190,7 +195,7 @@ public final class EndpointSimulator implements AutoCloseable {
             if (streamingEndpoint != null) {
                 Completion c;
                 try {
-                    c = Completion.parse(body, true, options.outputTokens()).streamed();
+                    c = Completion.parse(body, true, options.outputTokens(), requestDraws()).streamed();
                 } catch (Completion.BadRequest e) {
                     answerSageMakerError(exchange, arrival, 400, "ValidationError", e.getMessage());
                     return;
@@ -200,7 +205,7 @@ public final class EndpointSimulator implements AutoCloseable {
             } else if (completion) {
                 Completion c;
                 try {
-                    c = Completion.parse(body, chat, options.outputTokens());
+                    c = Completion.parse(body, chat, options.outputTokens(), requestDraws());
                 } catch (Completion.BadRequest e) {
                     answerNow(exchange, arrival, 400, errorJson(e.getMessage()));
                     return;
@@ -257,7 +262,7 @@ public final class EndpointSimulator implements AutoCloseable {
             return null;
         }
         try {
-            return Completion.parse(body, true, options.outputTokens());
+            return Completion.parse(body, true, options.outputTokens(), requestDraws());
         } catch (Completion.BadRequest e) {
             return null; // a model would answer whatever it makes of it: predictions, as for any other body
         }
@@ -366,6 +371,16 @@ public final class EndpointSimulator implements AutoCloseable {
         }
     }
 
+    /** This request's own random draws, or null when the options draw nothing per request. */
+    private RandomGenerator requestDraws() {
+        if (!options.outputTokens().isDrawn()) {
+            return null;
+        }
+        synchronized (draws) {
+            return draws.split();
+        }
+    }
+
     private boolean fails() {
         double rate = options.errorRate();
         return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
@@ -415,9 +430,8 @@ public final class EndpointSimulator implements AutoCloseable {
         @Override
         public void start() {
             long service = serviceTime.sampleNanos(ThreadLocalRandom.current()) + prefillNanos;
-            if (tokens > 1) {
-                service += (tokens - 1) * options.itl().toNanos();
-            }
+            service += TokenSchedule.generationNanos(tokens, options.itl().toNanos(), options.itlPerSeq().toNanos(),
+                    queue.inService());
             at(finishNanos(System.nanoTime(), service), this::complete);
         }
 
@@ -451,6 +465,7 @@ public final class EndpointSimulator implements AutoCloseable {
         private final boolean sageMaker;
         private long begin;
         private long ttft;
+        private TokenSchedule schedule;
         private OutputStream out;
         private boolean answered;
 
@@ -464,6 +479,8 @@ public final class EndpointSimulator implements AutoCloseable {
         @Override
         public void start() {
             begin = System.nanoTime();
+            schedule = new TokenSchedule(completion.tokens(), options.tokensPerChunk(), options.itl().toNanos(),
+                    options.itlPerSeq().toNanos());
             ttft = options.ttft().sampleNanos(ThreadLocalRandom.current()) + options.prefillNanos(completion.promptTokens());
             at(finishNanos(begin, ttft), () -> send(0));
         }
@@ -472,7 +489,8 @@ public final class EndpointSimulator implements AutoCloseable {
          * Sends chunk {@code c} and as many following ones as are due, then schedules the next. With K
          * tokens per chunk the C = ceil(tokens / K) chunks are spread evenly from TTFT to
          * TTFT + (tokens - 1) x ITL, so the stream lasts as long as with one token per chunk and
-         * aiperf's ITL ((last - first) / (tokens - 1)) reads the configured ITL.
+         * aiperf's ITL ((last - first) / (tokens - 1)) reads the configured ITL ({@link TokenSchedule},
+         * which also adds {@code --itl-per-seq} for every other sequence in service).
          */
         private void send(int c) {
             try {
@@ -500,11 +518,9 @@ public final class EndpointSimulator implements AutoCloseable {
                     exchange.sendResponseHeaders(200, 0);
                     out = exchange.getResponseBody();
                 }
-                long itl = options.itl().toNanos();
                 int tokens = completion.tokens();
                 int perChunk = options.tokensPerChunk();
-                int chunks = (tokens + perChunk - 1) / perChunk;
-                long span = (tokens - 1) * itl;
+                int chunks = schedule.chunks();
                 while (true) {
                     int first = c * perChunk;
                     out.write(framed(completion.chunk(first, Math.min(perChunk, tokens - first))));
@@ -513,7 +529,8 @@ public final class EndpointSimulator implements AutoCloseable {
                         finish();
                         return;
                     }
-                    long next = finishNanos(begin, ttft + (chunks == 1 ? 0 : span * c / (chunks - 1)));
+                    long offset = schedule.next(schedule.dependsOnBatch() ? queue.inService() : 1);
+                    long next = finishNanos(begin, ttft + offset);
                     if (next > System.nanoTime()) {
                         out.flush();
                         int following = c;
