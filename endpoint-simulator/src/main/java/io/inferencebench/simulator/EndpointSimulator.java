@@ -9,7 +9,9 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -21,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import io.inferencebench.simulator.FaultMix.Fault;
 
 /**
  * A local inference endpoint: SageMaker-runtime invocations, OpenAI-compatible completions (JSON
@@ -67,6 +70,8 @@ public final class EndpointSimulator implements AutoCloseable {
 
     private final SimulatorOptions options;
     private final HttpServer server;
+    /** Holds the clients' sockets, for reset faults only; else null and clients talk to the server directly. */
+    private final ConnectionFront front;
     private final ExecutorService httpThreads;
     private final ScheduledThreadPoolExecutor timer;
     private final ServiceQueue queue;
@@ -88,23 +93,28 @@ public final class EndpointSimulator implements AutoCloseable {
             throw new SimulatorOptionsException("Option --host has the bad value '" + options.host()
                     + "': give an address of this machine to listen on, e.g. 127.0.0.1.");
         }
+        ServerSocket listener = null;
         try {
-            server = HttpServer.create(address, 4096);
-        } catch (BindException e) {
-            timer.shutdownNow();
-            String message = String.valueOf(e.getMessage());
-            if (message.contains("in use")) {
-                throw new SimulatorOptionsException("Port " + options.port() + " on " + options.host()
-                        + " is already in use: stop what listens there or choose another with --port (0 picks a free one).",
-                        e);
+            if (options.faults().reset() > 0) {
+                // a reset needs the client's socket, which the JDK server does not give: a front holds it
+                listener = new ServerSocket();
+                listener.bind(address, 4096);
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            } else {
+                server = HttpServer.create(address, 4096);
             }
-            throw new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
-                    + message + "): give an address of this machine with --host, e.g. 127.0.0.1.", e);
         } catch (IOException e) {
             timer.shutdownNow();
-            throw new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
-                    + e.getMessage() + "): check --host and --port.", e);
+            if (listener != null) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // not listening anyway
+                }
+            }
+            throw cannotListen(options, e);
         }
+        front = listener == null ? null : new ConnectionFront(listener, server.getAddress());
         httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("simulator-http"));
         server.setExecutor(httpThreads);
         server.createContext("/", this::handle);
@@ -113,6 +123,21 @@ public final class EndpointSimulator implements AutoCloseable {
         server.start();
         // loads the JSON tree classes off the request path, so the first completion is not an outlier
         timer.execute(Completion::warmUp);
+    }
+
+    private static SimulatorOptionsException cannotListen(SimulatorOptions options, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof BindException && message.contains("in use")) {
+            return new SimulatorOptionsException("Port " + options.port() + " on " + options.host()
+                    + " is already in use: stop what listens there or choose another with --port (0 picks a free one).",
+                    e);
+        }
+        if (e instanceof BindException) {
+            return new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
+                    + message + "): give an address of this machine with --host, e.g. 127.0.0.1.", e);
+        }
+        return new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
+                + e.getMessage() + "): check --host and --port.", e);
     }
 
     /**
@@ -130,7 +155,7 @@ public final class EndpointSimulator implements AutoCloseable {
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return front != null ? front.port() : server.getAddress().getPort();
     }
 
     /** E.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
@@ -149,6 +174,11 @@ public final class EndpointSimulator implements AutoCloseable {
         return metrics.answeredCount(status);
     }
 
+    /** Requests that met {@code fault} ({@code --fault}). */
+    public long faultCount(Fault fault) {
+        return metrics.faultCount(fault);
+    }
+
     /** Stops at once: open connections are closed and unanswered requests are dropped. */
     @Override
     public void close() {
@@ -156,6 +186,9 @@ public final class EndpointSimulator implements AutoCloseable {
             return;
         }
         closed = true;
+        if (front != null) {
+            front.close();
+        }
         server.stop(0);
         timer.shutdownNow();
         httpThreads.shutdownNow();
@@ -192,38 +225,41 @@ public final class EndpointSimulator implements AutoCloseable {
                 answerNow(exchange, arrival, 405, errorJson("Use POST on " + path + "."));
                 return;
             }
+            RandomGenerator draws = requestDraws();
             if (streamingEndpoint != null) {
                 Completion c;
                 try {
-                    c = Completion.parse(body, true, options.outputTokens(), requestDraws()).streamed();
+                    c = Completion.parse(body, true, options.outputTokens(), draws).streamed();
                 } catch (Completion.BadRequest e) {
                     answerSageMakerError(exchange, arrival, 400, "ValidationError", e.getMessage());
                     return;
                 }
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                queue.submit(new TokenStream(exchange, arrival, c, true));
+                queue.submit(new TokenStream(exchange, arrival, c, true, options.faults().pick(draws)));
             } else if (completion) {
                 Completion c;
                 try {
-                    c = Completion.parse(body, chat, options.outputTokens(), requestDraws());
+                    c = Completion.parse(body, chat, options.outputTokens(), draws);
                 } catch (Completion.BadRequest e) {
                     answerNow(exchange, arrival, 400, errorJson(e.getMessage()));
                     return;
                 }
-                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c, false)
+                Fault fault = options.faults().pick(draws);
+                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c, false, fault)
                         : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false,
-                                options.prefillNanos(c.promptTokens())));
+                                options.prefillNanos(c.promptTokens()), fault));
             } else {
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                Completion chatInvocation = chatInvocation(body);
+                Completion chatInvocation = chatInvocation(body, draws);
+                Fault fault = options.faults().pick(draws);
                 if (chatInvocation != null) {
                     // an LLM container's Messages API (TGI, LMI): answered as a chat completion, timed as one
                     queue.submit(new Reply(exchange, arrival, options.ttft(), chatInvocation.json(),
-                            chatInvocation.tokens(), true, options.prefillNanos(chatInvocation.promptTokens())));
+                            chatInvocation.tokens(), true, options.prefillNanos(chatInvocation.promptTokens()), fault));
                 } else {
                     String component = exchange.getRequestHeaders().getFirst(INFERENCE_COMPONENT);
                     queue.submit(new Reply(exchange, arrival, options.latency(),
-                            predictions(body, endpointName, component), 0, true, 0));
+                            predictions(body, endpointName, component), 0, true, 0, fault));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -257,12 +293,12 @@ public final class EndpointSimulator implements AutoCloseable {
     }
 
     /** The chat completion an invocation body with top-level {@code messages} asks for, else null. */
-    private Completion chatInvocation(byte[] body) {
+    private Completion chatInvocation(byte[] body, RandomGenerator draws) {
         if (!hasMessages(body)) {
             return null;
         }
         try {
-            return Completion.parse(body, true, options.outputTokens(), requestDraws());
+            return Completion.parse(body, true, options.outputTokens(), draws);
         } catch (Completion.BadRequest e) {
             return null; // a model would answer whatever it makes of it: predictions, as for any other body
         }
@@ -373,11 +409,33 @@ public final class EndpointSimulator implements AutoCloseable {
 
     /** This request's own random draws, or null when the options draw nothing per request. */
     private RandomGenerator requestDraws() {
-        if (!options.outputTokens().isDrawn()) {
+        if (!options.outputTokens().isDrawn() && !options.faults().any()) {
             return null;
         }
         synchronized (draws) {
             return draws.split();
+        }
+    }
+
+    /**
+     * Ends a request with a fault instead of its answer: a reset, a close without an answer, or the
+     * status line, headers and half the body, then a close.
+     */
+    private void breakOff(HttpExchange exchange, long arrival, Fault fault, String contentType, byte[] body) {
+        metrics.faulted(fault, arrival);
+        try (exchange) {
+            if (fault == Fault.RESET) {
+                front.reset(exchange.getRemoteAddress());
+            } else if (fault == Fault.HALF) {
+                exchange.getResponseHeaders().set("Content-Type", contentType);
+                exchange.sendResponseHeaders(200, body.length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(body, 0, body.length / 2);
+                out.flush();
+            }
+            // closing an exchange with no answer or a body short of its length closes the connection
+        } catch (IOException e) {
+            // the client went away first
         }
     }
 
@@ -411,14 +469,17 @@ public final class EndpointSimulator implements AutoCloseable {
         private final int tokens;
         private final boolean sageMaker;
         private final long prefillNanos;
+        private final Fault fault;
 
         /**
          * @param tokens completion tokens in the body, each after the first adding an ITL; 0 for an invocation
          * @param sageMaker whether errors take the SageMaker-runtime shape rather than OpenAI's
+         * @param fault what goes wrong with the answer, or null
          */
         Reply(HttpExchange exchange, long arrival, LatencyDistribution serviceTime, byte[] body, int tokens,
-                boolean sageMaker, long prefillNanos) {
+                boolean sageMaker, long prefillNanos, Fault fault) {
             this.prefillNanos = prefillNanos;
+            this.fault = fault;
             this.exchange = exchange;
             this.arrival = arrival;
             this.serviceTime = serviceTime;
@@ -432,11 +493,21 @@ public final class EndpointSimulator implements AutoCloseable {
             long service = serviceTime.sampleNanos(ThreadLocalRandom.current()) + prefillNanos;
             service += TokenSchedule.generationNanos(tokens, options.itl().toNanos(), options.itlPerSeq().toNanos(),
                     queue.inService());
+            if (fault == Fault.SLOW) {
+                service += options.faults().slowDelay().toNanos();
+            }
             at(finishNanos(System.nanoTime(), service), this::complete);
         }
 
         private void complete() {
             try {
+                if (fault != null && fault != Fault.SLOW) {
+                    breakOff(exchange, arrival, fault, JSON_TYPE, body);
+                    return;
+                }
+                if (fault == Fault.SLOW) {
+                    metrics.faulted(fault, arrival);
+                }
                 if (fails()) {
                     if (sageMaker) {
                         answerSageMakerError(exchange, arrival, 500, "InternalFailure", "Simulated server error.");
@@ -468,8 +539,12 @@ public final class EndpointSimulator implements AutoCloseable {
         private TokenSchedule schedule;
         private OutputStream out;
         private boolean answered;
+        private final Fault fault;
+        /** With a half-answer fault: the chunks sent before the connection is closed; else past the last one. */
+        private int cutAfter = Integer.MAX_VALUE;
 
-        TokenStream(HttpExchange exchange, long arrival, Completion completion, boolean sageMaker) {
+        TokenStream(HttpExchange exchange, long arrival, Completion completion, boolean sageMaker, Fault fault) {
+            this.fault = fault;
             this.sageMaker = sageMaker;
             this.exchange = exchange;
             this.arrival = arrival;
@@ -482,6 +557,9 @@ public final class EndpointSimulator implements AutoCloseable {
             schedule = new TokenSchedule(completion.tokens(), options.tokensPerChunk(), options.itl().toNanos(),
                     options.itlPerSeq().toNanos());
             ttft = options.ttft().sampleNanos(ThreadLocalRandom.current()) + options.prefillNanos(completion.promptTokens());
+            if (fault == Fault.SLOW) {
+                ttft += options.faults().slowDelay().toNanos();
+            }
             at(finishNanos(begin, ttft), () -> send(0));
         }
 
@@ -495,6 +573,18 @@ public final class EndpointSimulator implements AutoCloseable {
         private void send(int c) {
             try {
                 if (c == 0) {
+                    if (fault == Fault.RESET || fault == Fault.CLOSE) {
+                        answered = true;
+                        try {
+                            breakOff(exchange, arrival, fault, null, null);
+                        } finally {
+                            queue.release();
+                        }
+                        return;
+                    }
+                    if (fault == Fault.SLOW) {
+                        metrics.faulted(fault, arrival);
+                    }
                     if (fails()) {
                         answered = true;
                         try {
@@ -515,8 +605,18 @@ public final class EndpointSimulator implements AutoCloseable {
                         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
                     }
                     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-                    exchange.sendResponseHeaders(200, 0);
+                    if (fault == Fault.HALF) {
+                        // the whole stream's length is declared, so the client knows the answer was cut short
+                        cutAfter = schedule.chunks() / 2;
+                        exchange.sendResponseHeaders(200, streamLength());
+                    } else {
+                        exchange.sendResponseHeaders(200, 0);
+                    }
                     out = exchange.getResponseBody();
+                    if (cutAfter == 0) {
+                        cutOff();
+                        return;
+                    }
                 }
                 int tokens = completion.tokens();
                 int perChunk = options.tokensPerChunk();
@@ -527,6 +627,10 @@ public final class EndpointSimulator implements AutoCloseable {
                     c++;
                     if (c == chunks) {
                         finish();
+                        return;
+                    }
+                    if (c == cutAfter) {
+                        cutOff();
                         return;
                     }
                     long offset = schedule.next(schedule.dependsOnBatch() ? queue.inService() : 1);
@@ -548,6 +652,29 @@ public final class EndpointSimulator implements AutoCloseable {
             answered();
             try (exchange) {
                 out.write(framed(completion.end()));
+            }
+        }
+
+        /** Bytes of the whole stream: every chunk, then the end. */
+        private long streamLength() {
+            int tokens = completion.tokens();
+            int perChunk = options.tokensPerChunk();
+            long length = framed(completion.end()).length;
+            for (int first = 0; first < tokens; first += perChunk) {
+                length += framed(completion.chunk(first, Math.min(perChunk, tokens - first))).length;
+            }
+            return length;
+        }
+
+        /** The half-answer fault: the chunks sent so far, then the connection closed. */
+        private void cutOff() throws IOException {
+            answered = true;
+            try {
+                out.flush();
+                metrics.faulted(fault, arrival);
+                exchange.close(); // short of its declared length: the JDK server closes the connection
+            } finally {
+                queue.release();
             }
         }
 

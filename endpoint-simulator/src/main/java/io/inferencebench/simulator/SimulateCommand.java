@@ -66,7 +66,7 @@ public class SimulateCommand implements Callable<Integer> {
     String outputTokens;
 
     @Option(names = "--seed", defaultValue = "" + SimulatorOptions.DEFAULT_SEED,
-            description = "Seed of the draws made per request (output lengths), so that runs repeat (default: ${DEFAULT-VALUE}).")
+            description = "Seed of the draws made per request (output lengths, faults), so that runs repeat (default: ${DEFAULT-VALUE}).")
     String seed;
 
     @Option(names = "--tokens-per-chunk", defaultValue = "1",
@@ -76,6 +76,12 @@ public class SimulateCommand implements Callable<Integer> {
     @Option(names = "--prefill-rate", paramLabel = "TOKENS_PER_S", defaultValue = "0",
             description = "Prompt tokens read per second: TTFT grows by prompt tokens / rate (default: ${DEFAULT-VALUE}, none).")
     String prefillRate;
+
+    @Option(names = "--fault", paramLabel = "KIND=F,...",
+            description = "Fractions of requests that meet a fault: reset=F (TCP reset), half=F (headers and half the body, "
+                    + "then closed), close=F (closed without an answer), slow=F:DELAY (answered DELAY late), "
+                    + "e.g. reset=0.01,half=0.01,close=0.01,slow=0.01:30s.")
+    String fault;
 
     /** The options these flags describe. */
     public SimulatorOptions options() {
@@ -93,6 +99,9 @@ public class SimulateCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new SimulatorOptionsException("Option --prefill-rate has the bad value '" + prefillRate
                     + "': write prompt tokens per second (e.g. 5000), or 0 for a TTFT that ignores the prompt.");
+        }
+        if (fault != null) {
+            o = o.withFaults(fault);
         }
         if (stall != null) {
             o = o.withStall(stall);

@@ -17,7 +17,9 @@ public final class SimulatorOptions {
 
     /** Keys of {@link #parse(String)}; each mirrors the {@code simulate} flag of the same name. */
     public static final List<String> KEYS = List.of("host", "port", "latency", "capacity", "error-rate",
-            "stall", "ttft", "itl", "output-tokens", "tokens-per-chunk", "prefill-rate", "max-batch", "itl-per-seq", "seed");
+            "stall", "ttft", "itl", "output-tokens", "tokens-per-chunk", "prefill-rate", "max-batch", "itl-per-seq", "seed", "fault");
+
+    private static final List<String> FAULT_KINDS = List.of("reset", "half", "close", "slow");
 
     /** The seed of the output-length draws when none is given: a fixed one, so runs repeat. */
     public static final long DEFAULT_SEED = 1;
@@ -38,6 +40,7 @@ public final class SimulatorOptions {
     private int tokensPerChunk = 1;
     private double prefillRate;
     private long seed = DEFAULT_SEED;
+    private FaultMix faults = FaultMix.none();
 
     private SimulatorOptions() {
     }
@@ -57,6 +60,7 @@ public final class SimulatorOptions {
         o.tokensPerChunk = tokensPerChunk;
         o.prefillRate = prefillRate;
         o.seed = seed;
+        o.faults = faults;
         return o;
     }
 
@@ -81,9 +85,14 @@ public final class SimulatorOptions {
             return options;
         }
         List<String> pairs = new ArrayList<>();
+        boolean inFault = false;
         for (String part : commaSeparated.split(",", -1)) {
-            if (part.contains("=") || pairs.isEmpty()) {
+            String key = part.contains("=") ? part.substring(0, part.indexOf('=')).trim().toLowerCase(Locale.ROOT) : null;
+            // fault=reset=0.01,half=0.01 carries its own kind=fraction pairs
+            boolean faultKind = key != null && inFault && FAULT_KINDS.contains(key);
+            if (key != null && !faultKind || pairs.isEmpty()) {
                 pairs.add(part);
+                inFault = "fault".equals(key);
             } else {
                 pairs.set(pairs.size() - 1, pairs.get(pairs.size() - 1) + "," + part);
             }
@@ -150,6 +159,8 @@ public final class SimulatorOptions {
                 return withPrefillRate(parseRate(option, value));
             case "seed":
                 return withSeed(parseSeed(option, value));
+            case "fault":
+                return withFaults(FaultMix.parse(option, value));
             default:
                 throw new SimulatorOptionsException("Option --simulate has the unknown key '" + key
                         + "': use one of " + String.join(", ", KEYS) + ".");
@@ -365,7 +376,24 @@ public final class SimulatorOptions {
         return o;
     }
 
+    /** @param faults the fractions of requests reset, half answered, closed unanswered or answered late */
+    public SimulatorOptions withFaults(FaultMix faults) {
+        SimulatorOptions o = copy();
+        o.faults = faults;
+        return o;
+    }
+
+    /** @param text {@code reset=0.01,half=0.01,close=0.01,slow=0.01:30s} */
+    public SimulatorOptions withFaults(String text) {
+        return withFaults(FaultMix.parse("--fault", text));
+    }
+
     // ---- accessors ----
+
+    public FaultMix faults() {
+        return faults;
+    }
+
 
     /** Prompt tokens per second of prefill; 0 means none. */
     public double prefillRate() {
@@ -449,12 +477,15 @@ public final class SimulatorOptions {
             b.append(", itl per sequence ").append(DurationText.format(itlPerSeq));
         }
         b.append(", output tokens ").append(outputLength.text());
-        if (outputLength.isDrawn() && seed != DEFAULT_SEED) {
+        if ((outputLength.isDrawn() || faults.any()) && seed != DEFAULT_SEED) {
             b.append(", seed ").append(seed);
         }
         if (prefillRate > 0) {
             b.append(", prefill ").append(prefillRate % 1 == 0 ? Long.toString((long) prefillRate) : Double.toString(prefillRate))
                     .append(" tokens/s");
+        }
+        if (faults.any()) {
+            b.append(", faults ").append(faults.text());
         }
         if (tokensPerChunk > 1) {
             b.append(", ").append(tokensPerChunk).append(" tokens per chunk");

@@ -71,7 +71,7 @@ class SimulatorOptionsTest {
         assertThatThrownBy(() -> SimulatorOptions.parse("latency=5ms,speed=fast"))
                 .isInstanceOf(SimulatorOptionsException.class)
                 .hasMessage("Option --simulate has the unknown key 'speed': use one of host, port, latency, capacity, "
-                        + "error-rate, stall, ttft, itl, output-tokens, tokens-per-chunk, prefill-rate, max-batch, itl-per-seq, seed.");
+                        + "error-rate, stall, ttft, itl, output-tokens, tokens-per-chunk, prefill-rate, max-batch, itl-per-seq, seed, fault.");
     }
 
     @Test
