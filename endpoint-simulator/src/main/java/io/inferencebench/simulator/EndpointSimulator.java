@@ -95,8 +95,8 @@ public final class EndpointSimulator implements AutoCloseable {
         }
         ServerSocket listener = null;
         try {
-            if (options.faults().reset() > 0) {
-                // a reset needs the client's socket, which the JDK server does not give: a front holds it
+            if (options.faults().breaksConnections()) {
+                // breaking a connection needs the client's socket, which the JDK server does not give: a front holds it
                 listener = new ServerSocket();
                 listener.bind(address, 4096);
                 server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
@@ -172,6 +172,11 @@ public final class EndpointSimulator implements AutoCloseable {
     /** Requests on the invocation and completion paths answered with {@code status}. */
     public long requestCount(int status) {
         return metrics.answeredCount(status);
+    }
+
+    /** Client connections the front relays (faults that break connections only), else 0. */
+    int frontConnections() {
+        return front == null ? 0 : front.open();
     }
 
     /** Requests that met {@code fault} ({@code --fault}). */
@@ -419,24 +424,22 @@ public final class EndpointSimulator implements AutoCloseable {
 
     /**
      * Ends a request with a fault instead of its answer: a reset, a close without an answer, or the
-     * status line, headers and half the body, then a close.
+     * status line, headers and half the body, then a close. The front breaks the client's connection;
+     * the server still answers in full, and closes, so that its own bookkeeping of the connection ends
+     * as usual (an exchange ended short stays in the JDK server's connection sets for good).
      */
     private void breakOff(HttpExchange exchange, long arrival, Fault fault, String contentType, byte[] body) {
         metrics.faulted(fault, arrival);
-        try (exchange) {
-            if (fault == Fault.RESET) {
-                front.reset(exchange.getRemoteAddress());
-            } else if (fault == Fault.HALF) {
-                exchange.getResponseHeaders().set("Content-Type", contentType);
-                exchange.sendResponseHeaders(200, body.length);
-                OutputStream out = exchange.getResponseBody();
-                out.write(body, 0, body.length / 2);
-                out.flush();
-            }
-            // closing an exchange with no answer or a body short of its length closes the connection
-        } catch (IOException e) {
-            // the client went away first
+        InetSocketAddress client = exchange.getRemoteAddress();
+        if (fault == Fault.RESET) {
+            front.reset(client);
+        } else if (fault == Fault.CLOSE) {
+            front.close(client);
+        } else {
+            front.cutAfter(client, body.length / 2);
         }
+        exchange.getResponseHeaders().set("Connection", "close");
+        send(exchange, 200, contentType == null ? JSON_TYPE : contentType, body == null ? new byte[0] : body);
     }
 
     private boolean fails() {
@@ -608,13 +611,15 @@ public final class EndpointSimulator implements AutoCloseable {
                     if (fault == Fault.HALF) {
                         // the whole stream's length is declared, so the client knows the answer was cut short
                         cutAfter = schedule.chunks() / 2;
-                        exchange.sendResponseHeaders(200, streamLength());
+                        front.cutAfter(exchange.getRemoteAddress(), streamLength(cutAfter));
+                        exchange.getResponseHeaders().set("Connection", "close");
+                        exchange.sendResponseHeaders(200, streamLength(Integer.MAX_VALUE));
                     } else {
                         exchange.sendResponseHeaders(200, 0);
                     }
                     out = exchange.getResponseBody();
                     if (cutAfter == 0) {
-                        cutOff();
+                        cutOff(0);
                         return;
                     }
                 }
@@ -630,7 +635,7 @@ public final class EndpointSimulator implements AutoCloseable {
                         return;
                     }
                     if (c == cutAfter) {
-                        cutOff();
+                        cutOff(c);
                         return;
                     }
                     long offset = schedule.next(schedule.dependsOnBatch() ? queue.inService() : 1);
@@ -655,24 +660,34 @@ public final class EndpointSimulator implements AutoCloseable {
             }
         }
 
-        /** Bytes of the whole stream: every chunk, then the end. */
-        private long streamLength() {
+        /** Bytes of the stream's first {@code chunks} chunks, and of its end when that is all of them. */
+        private long streamLength(int chunks) {
             int tokens = completion.tokens();
             int perChunk = options.tokensPerChunk();
-            long length = framed(completion.end()).length;
-            for (int first = 0; first < tokens; first += perChunk) {
+            long length = chunks >= schedule.chunks() ? framed(completion.end()).length : 0;
+            for (int c = 0; c < Math.min(chunks, schedule.chunks()); c++) {
+                int first = c * perChunk;
                 length += framed(completion.chunk(first, Math.min(perChunk, tokens - first))).length;
             }
             return length;
         }
 
-        /** The half-answer fault: the chunks sent so far, then the connection closed. */
-        private void cutOff() throws IOException {
+        /**
+         * The half-answer fault, from chunk {@code c} on: the front has passed the chunks before it to
+         * the client and closed its connection; the rest goes out at once, for the server to end the
+         * exchange as usual.
+         */
+        private void cutOff(int c) throws IOException {
             answered = true;
-            try {
-                out.flush();
-                metrics.faulted(fault, arrival);
-                exchange.close(); // short of its declared length: the JDK server closes the connection
+            metrics.faulted(fault, arrival);
+            try (exchange) {
+                int tokens = completion.tokens();
+                int perChunk = options.tokensPerChunk();
+                for (; c < schedule.chunks(); c++) {
+                    int first = c * perChunk;
+                    out.write(framed(completion.chunk(first, Math.min(perChunk, tokens - first))));
+                }
+                out.write(framed(completion.end()));
             } finally {
                 queue.release();
             }

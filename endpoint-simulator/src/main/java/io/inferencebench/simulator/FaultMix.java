@@ -115,6 +115,11 @@ public final class FaultMix {
         return reset + half + close + slow > 0;
     }
 
+    /** Whether some requests get a reset, half an answer or a close: faults that break their connection. */
+    public boolean breaksConnections() {
+        return reset + half + close > 0;
+    }
+
     /** Fraction of requests whose connection is reset. */
     public double reset() {
         return reset;

@@ -161,6 +161,21 @@ class SimulatorFaultsTest {
     }
 
     @Test
+    void theServerEndsEveryBrokenConnectionOnItsSideToo() throws Exception {
+        // the server answers each broken request in full, with Connection: close, and closes its side; the front's
+        // relay to it ends only then, so no connection is left half open on either side
+        EndpointSimulator s = start("fault=reset=0.3,half=0.3,close=0.4");
+        for (int i = 0; i < 30; i++) {
+            post(s, i % 2 == 0 ? "/invocations" : "/v1/chat/completions", i % 2 == 0 ? "{}" : CHAT_STREAM);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (s.frontConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(s.frontConnections()).isZero();
+    }
+
+    @Test
     void theSimulateCommandRefusesABadFaultWithOneSentence() {
         java.io.StringWriter err = new java.io.StringWriter();
         int code = new picocli.CommandLine(new SimulateCommand()).setErr(new java.io.PrintWriter(err, true))
