@@ -70,7 +70,7 @@ public final class EndpointSimulator implements AutoCloseable {
 
     private final SimulatorOptions options;
     private final HttpServer server;
-    /** Holds the clients' sockets, for reset faults only; else null and clients talk to the server directly. */
+    /** Holds the clients' sockets when faults break connections (reset, half, close); else null, and clients talk to the server. */
     private final ConnectionFront front;
     private final ExecutorService httpThreads;
     private final ScheduledThreadPoolExecutor timer;
