@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 
 /**
  * One simulated OpenAI-compatible completion ({@code /v1/chat/completions} or
@@ -34,26 +35,26 @@ final class Completion {
     private final long created;
     private final String quotedModel;
     private final int tokens;
-    private final boolean maxTokensGiven;
+    private final boolean stoppedByLength;
     private final boolean stream;
     private final boolean includeUsage;
     private final int promptTokens;
 
-    private Completion(boolean chat, String model, int tokens, boolean maxTokensGiven, boolean stream,
+    private Completion(boolean chat, String model, int tokens, boolean stoppedByLength, boolean stream,
             boolean includeUsage, int promptTokens) {
         this(chat, (chat ? "chatcmpl-sim-" : "cmpl-sim-") + IDS.incrementAndGet(), System.currentTimeMillis() / 1000,
-                new String(JsonStringEncoder.getInstance().quoteAsString(model)), tokens, maxTokensGiven, stream,
+                new String(JsonStringEncoder.getInstance().quoteAsString(model)), tokens, stoppedByLength, stream,
                 includeUsage, promptTokens);
     }
 
-    private Completion(boolean chat, String id, long created, String quotedModel, int tokens, boolean maxTokensGiven,
+    private Completion(boolean chat, String id, long created, String quotedModel, int tokens, boolean stoppedByLength,
             boolean stream, boolean includeUsage, int promptTokens) {
         this.chat = chat;
         this.id = id;
         this.created = created;
         this.quotedModel = quotedModel;
         this.tokens = tokens;
-        this.maxTokensGiven = maxTokensGiven;
+        this.stoppedByLength = stoppedByLength;
         this.stream = stream;
         this.includeUsage = includeUsage;
         this.promptTokens = promptTokens;
@@ -64,6 +65,15 @@ final class Completion {
      * @param defaultTokens tokens to generate when the request sets no {@code max_tokens}
      */
     static Completion parse(byte[] body, boolean chat, int defaultTokens) throws BadRequest {
+        return parse(body, chat, OutputLength.fixed(defaultTokens), null);
+    }
+
+    /**
+     * @param chat true for {@code /v1/chat/completions}
+     * @param length tokens to generate, given the request's {@code max_tokens}
+     * @param random this request's draws; may be null when {@code length} draws nothing
+     */
+    static Completion parse(byte[] body, boolean chat, OutputLength length, RandomGenerator random) throws BadRequest {
         JsonNode request;
         try {
             request = JSON.readTree(body);
@@ -79,12 +89,13 @@ final class Completion {
         if (maxGiven && !(max.canConvertToInt() && max.isIntegralNumber() && max.intValue() >= 1)) {
             throw new BadRequest("max_tokens must be a positive integer.");
         }
-        int tokens = maxGiven ? max.intValue() : defaultTokens;
+        int tokens = length.tokens(maxGiven ? max.intValue() : null, random);
         boolean stream = request.path("stream").asBoolean(false);
         boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         String model = request.path("model").asText("simulator");
         int prompt = chat ? countChatWords(request.path("messages")) : countPromptWords(request.path("prompt"));
-        return new Completion(chat, model, tokens, maxGiven, stream, includeUsage, prompt);
+        // "length": stopped by max_tokens; "stop": the model ended on its own
+        return new Completion(chat, model, tokens, maxGiven && tokens >= max.intValue(), stream, includeUsage, prompt);
     }
 
     /** Loads and exercises the parsing classes. */
@@ -137,7 +148,7 @@ final class Completion {
 
     /** The same completion, streamed whatever the request said (SageMaker's response-stream path). */
     Completion streamed() {
-        return stream ? this : new Completion(chat, id, created, quotedModel, tokens, maxTokensGiven, true, includeUsage,
+        return stream ? this : new Completion(chat, id, created, quotedModel, tokens, stoppedByLength, true, includeUsage,
                 promptTokens);
     }
 
@@ -162,7 +173,7 @@ final class Completion {
     }
 
     private String finishReason() {
-        return maxTokensGiven ? "length" : "stop";
+        return stoppedByLength ? "length" : "stop";
     }
 
     private String usage() {

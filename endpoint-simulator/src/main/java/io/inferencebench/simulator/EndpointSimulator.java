@@ -9,9 +9,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -19,6 +22,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import io.inferencebench.simulator.FaultMix.Fault;
 
 /**
  * A local inference endpoint: SageMaker-runtime invocations, OpenAI-compatible completions (JSON
@@ -65,15 +70,20 @@ public final class EndpointSimulator implements AutoCloseable {
 
     private final SimulatorOptions options;
     private final HttpServer server;
+    /** Holds the clients' sockets when faults break connections (reset, half, close); else null, and clients talk to the server. */
+    private final ConnectionFront front;
     private final ExecutorService httpThreads;
     private final ScheduledThreadPoolExecutor timer;
     private final ServiceQueue queue;
     private final SimulatorMetrics metrics;
     private final long startedNanos;
+    /** The run's draws; each request takes its own split, so a seed repeats a run's sequence of requests. */
+    private final SplittableRandom draws;
     private volatile boolean closed;
 
     private EndpointSimulator(SimulatorOptions options) {
         this.options = options;
+        this.draws = new SplittableRandom(options.seed());
         this.timer = new ScheduledThreadPoolExecutor(TIMER_THREADS, daemonThreads("simulator-timer"));
         this.queue = new ServiceQueue(options.capacity(), timer);
         this.metrics = new SimulatorMetrics(queue);
@@ -83,23 +93,28 @@ public final class EndpointSimulator implements AutoCloseable {
             throw new SimulatorOptionsException("Option --host has the bad value '" + options.host()
                     + "': give an address of this machine to listen on, e.g. 127.0.0.1.");
         }
+        ServerSocket listener = null;
         try {
-            server = HttpServer.create(address, 4096);
-        } catch (BindException e) {
-            timer.shutdownNow();
-            String message = String.valueOf(e.getMessage());
-            if (message.contains("in use")) {
-                throw new SimulatorOptionsException("Port " + options.port() + " on " + options.host()
-                        + " is already in use: stop what listens there or choose another with --port (0 picks a free one).",
-                        e);
+            if (options.faults().breaksConnections()) {
+                // breaking a connection needs the client's socket, which the JDK server does not give: a front holds it
+                listener = new ServerSocket();
+                listener.bind(address, 4096);
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            } else {
+                server = HttpServer.create(address, 4096);
             }
-            throw new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
-                    + message + "): give an address of this machine with --host, e.g. 127.0.0.1.", e);
         } catch (IOException e) {
             timer.shutdownNow();
-            throw new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
-                    + e.getMessage() + "): check --host and --port.", e);
+            if (listener != null) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // not listening anyway
+                }
+            }
+            throw cannotListen(options, e);
         }
+        front = listener == null ? null : new ConnectionFront(listener, server.getAddress());
         httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("simulator-http"));
         server.setExecutor(httpThreads);
         server.createContext("/", this::handle);
@@ -108,6 +123,21 @@ public final class EndpointSimulator implements AutoCloseable {
         server.start();
         // loads the JSON tree classes off the request path, so the first completion is not an outlier
         timer.execute(Completion::warmUp);
+    }
+
+    private static SimulatorOptionsException cannotListen(SimulatorOptions options, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof BindException && message.contains("in use")) {
+            return new SimulatorOptionsException("Port " + options.port() + " on " + options.host()
+                    + " is already in use: stop what listens there or choose another with --port (0 picks a free one).",
+                    e);
+        }
+        if (e instanceof BindException) {
+            return new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
+                    + message + "): give an address of this machine with --host, e.g. 127.0.0.1.", e);
+        }
+        return new SimulatorOptionsException("Cannot listen on " + options.host() + ":" + options.port() + " ("
+                + e.getMessage() + "): check --host and --port.", e);
     }
 
     /**
@@ -125,7 +155,7 @@ public final class EndpointSimulator implements AutoCloseable {
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return front != null ? front.port() : server.getAddress().getPort();
     }
 
     /** E.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
@@ -144,6 +174,16 @@ public final class EndpointSimulator implements AutoCloseable {
         return metrics.answeredCount(status);
     }
 
+    /** Client connections the front relays (faults that break connections only), else 0. */
+    int frontConnections() {
+        return front == null ? 0 : front.open();
+    }
+
+    /** Requests that met {@code fault} ({@code --fault}). */
+    public long faultCount(Fault fault) {
+        return metrics.faultCount(fault);
+    }
+
     /** Stops at once: open connections are closed and unanswered requests are dropped. */
     @Override
     public void close() {
@@ -151,6 +191,9 @@ public final class EndpointSimulator implements AutoCloseable {
             return;
         }
         closed = true;
+        if (front != null) {
+            front.close();
+        }
         server.stop(0);
         timer.shutdownNow();
         httpThreads.shutdownNow();
@@ -187,38 +230,41 @@ public final class EndpointSimulator implements AutoCloseable {
                 answerNow(exchange, arrival, 405, errorJson("Use POST on " + path + "."));
                 return;
             }
+            RandomGenerator draws = requestDraws();
             if (streamingEndpoint != null) {
                 Completion c;
                 try {
-                    c = Completion.parse(body, true, options.outputTokens()).streamed();
+                    c = Completion.parse(body, true, options.outputTokens(), draws).streamed();
                 } catch (Completion.BadRequest e) {
                     answerSageMakerError(exchange, arrival, 400, "ValidationError", e.getMessage());
                     return;
                 }
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                queue.submit(new TokenStream(exchange, arrival, c, true));
+                queue.submit(new TokenStream(exchange, arrival, c, true, options.faults().pick(draws)));
             } else if (completion) {
                 Completion c;
                 try {
-                    c = Completion.parse(body, chat, options.outputTokens());
+                    c = Completion.parse(body, chat, options.outputTokens(), draws);
                 } catch (Completion.BadRequest e) {
                     answerNow(exchange, arrival, 400, errorJson(e.getMessage()));
                     return;
                 }
-                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c, false)
+                Fault fault = options.faults().pick(draws);
+                queue.submit(c.stream() ? new TokenStream(exchange, arrival, c, false, fault)
                         : new Reply(exchange, arrival, options.ttft(), c.json(), c.tokens(), false,
-                                options.prefillNanos(c.promptTokens())));
+                                options.prefillNanos(c.promptTokens()), fault));
             } else {
                 exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
-                Completion chatInvocation = chatInvocation(body);
+                Completion chatInvocation = chatInvocation(body, draws);
+                Fault fault = options.faults().pick(draws);
                 if (chatInvocation != null) {
                     // an LLM container's Messages API (TGI, LMI): answered as a chat completion, timed as one
                     queue.submit(new Reply(exchange, arrival, options.ttft(), chatInvocation.json(),
-                            chatInvocation.tokens(), true, options.prefillNanos(chatInvocation.promptTokens())));
+                            chatInvocation.tokens(), true, options.prefillNanos(chatInvocation.promptTokens()), fault));
                 } else {
                     String component = exchange.getRequestHeaders().getFirst(INFERENCE_COMPONENT);
                     queue.submit(new Reply(exchange, arrival, options.latency(),
-                            predictions(body, endpointName, component), 0, true, 0));
+                            predictions(body, endpointName, component), 0, true, 0, fault));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -252,12 +298,12 @@ public final class EndpointSimulator implements AutoCloseable {
     }
 
     /** The chat completion an invocation body with top-level {@code messages} asks for, else null. */
-    private Completion chatInvocation(byte[] body) {
+    private Completion chatInvocation(byte[] body, RandomGenerator draws) {
         if (!hasMessages(body)) {
             return null;
         }
         try {
-            return Completion.parse(body, true, options.outputTokens());
+            return Completion.parse(body, true, options.outputTokens(), draws);
         } catch (Completion.BadRequest e) {
             return null; // a model would answer whatever it makes of it: predictions, as for any other body
         }
@@ -366,6 +412,36 @@ public final class EndpointSimulator implements AutoCloseable {
         }
     }
 
+    /** This request's own random draws, or null when the options draw nothing per request. */
+    private RandomGenerator requestDraws() {
+        if (!options.outputTokens().isDrawn() && !options.faults().any()) {
+            return null;
+        }
+        synchronized (draws) {
+            return draws.split();
+        }
+    }
+
+    /**
+     * Ends a request with a fault instead of its answer: a reset, a close without an answer, or the
+     * status line, headers and half the body, then a close. The front breaks the client's connection;
+     * the server still answers in full, and closes, so that its own bookkeeping of the connection ends
+     * as usual (an exchange ended short stays in the JDK server's connection sets for good).
+     */
+    private void breakOff(HttpExchange exchange, long arrival, Fault fault, String contentType, byte[] body) {
+        metrics.faulted(fault, arrival);
+        InetSocketAddress client = exchange.getRemoteAddress();
+        if (fault == Fault.RESET) {
+            front.reset(client);
+        } else if (fault == Fault.CLOSE) {
+            front.close(client);
+        } else {
+            front.cutAfter(client, body.length / 2);
+        }
+        exchange.getResponseHeaders().set("Connection", "close");
+        send(exchange, 200, contentType == null ? JSON_TYPE : contentType, body == null ? new byte[0] : body);
+    }
+
     private boolean fails() {
         double rate = options.errorRate();
         return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
@@ -396,14 +472,17 @@ public final class EndpointSimulator implements AutoCloseable {
         private final int tokens;
         private final boolean sageMaker;
         private final long prefillNanos;
+        private final Fault fault;
 
         /**
          * @param tokens completion tokens in the body, each after the first adding an ITL; 0 for an invocation
          * @param sageMaker whether errors take the SageMaker-runtime shape rather than OpenAI's
+         * @param fault what goes wrong with the answer, or null
          */
         Reply(HttpExchange exchange, long arrival, LatencyDistribution serviceTime, byte[] body, int tokens,
-                boolean sageMaker, long prefillNanos) {
+                boolean sageMaker, long prefillNanos, Fault fault) {
             this.prefillNanos = prefillNanos;
+            this.fault = fault;
             this.exchange = exchange;
             this.arrival = arrival;
             this.serviceTime = serviceTime;
@@ -415,14 +494,23 @@ public final class EndpointSimulator implements AutoCloseable {
         @Override
         public void start() {
             long service = serviceTime.sampleNanos(ThreadLocalRandom.current()) + prefillNanos;
-            if (tokens > 1) {
-                service += (tokens - 1) * options.itl().toNanos();
+            service += TokenSchedule.generationNanos(tokens, options.itl().toNanos(), options.itlPerSeq().toNanos(),
+                    queue.inService());
+            if (fault == Fault.SLOW) {
+                service += options.faults().slowDelay().toNanos();
             }
             at(finishNanos(System.nanoTime(), service), this::complete);
         }
 
         private void complete() {
             try {
+                if (fault != null && fault != Fault.SLOW) {
+                    breakOff(exchange, arrival, fault, JSON_TYPE, body);
+                    return;
+                }
+                if (fault == Fault.SLOW) {
+                    metrics.faulted(fault, arrival);
+                }
                 if (fails()) {
                     if (sageMaker) {
                         answerSageMakerError(exchange, arrival, 500, "InternalFailure", "Simulated server error.");
@@ -451,10 +539,15 @@ public final class EndpointSimulator implements AutoCloseable {
         private final boolean sageMaker;
         private long begin;
         private long ttft;
+        private TokenSchedule schedule;
         private OutputStream out;
         private boolean answered;
+        private final Fault fault;
+        /** With a half-answer fault: the chunks sent before the connection is closed; else past the last one. */
+        private int cutAfter = Integer.MAX_VALUE;
 
-        TokenStream(HttpExchange exchange, long arrival, Completion completion, boolean sageMaker) {
+        TokenStream(HttpExchange exchange, long arrival, Completion completion, boolean sageMaker, Fault fault) {
+            this.fault = fault;
             this.sageMaker = sageMaker;
             this.exchange = exchange;
             this.arrival = arrival;
@@ -464,7 +557,12 @@ public final class EndpointSimulator implements AutoCloseable {
         @Override
         public void start() {
             begin = System.nanoTime();
+            schedule = new TokenSchedule(completion.tokens(), options.tokensPerChunk(), options.itl().toNanos(),
+                    options.itlPerSeq().toNanos());
             ttft = options.ttft().sampleNanos(ThreadLocalRandom.current()) + options.prefillNanos(completion.promptTokens());
+            if (fault == Fault.SLOW) {
+                ttft += options.faults().slowDelay().toNanos();
+            }
             at(finishNanos(begin, ttft), () -> send(0));
         }
 
@@ -472,11 +570,24 @@ public final class EndpointSimulator implements AutoCloseable {
          * Sends chunk {@code c} and as many following ones as are due, then schedules the next. With K
          * tokens per chunk the C = ceil(tokens / K) chunks are spread evenly from TTFT to
          * TTFT + (tokens - 1) x ITL, so the stream lasts as long as with one token per chunk and
-         * aiperf's ITL ((last - first) / (tokens - 1)) reads the configured ITL.
+         * aiperf's ITL ((last - first) / (tokens - 1)) reads the configured ITL ({@link TokenSchedule},
+         * which also adds {@code --itl-per-seq} for every other sequence in service).
          */
         private void send(int c) {
             try {
                 if (c == 0) {
+                    if (fault == Fault.RESET || fault == Fault.CLOSE) {
+                        answered = true;
+                        try {
+                            breakOff(exchange, arrival, fault, null, null);
+                        } finally {
+                            queue.release();
+                        }
+                        return;
+                    }
+                    if (fault == Fault.SLOW) {
+                        metrics.faulted(fault, arrival);
+                    }
                     if (fails()) {
                         answered = true;
                         try {
@@ -497,14 +608,24 @@ public final class EndpointSimulator implements AutoCloseable {
                         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
                     }
                     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-                    exchange.sendResponseHeaders(200, 0);
+                    if (fault == Fault.HALF) {
+                        // the whole stream's length is declared, so the client knows the answer was cut short
+                        cutAfter = schedule.chunks() / 2;
+                        front.cutAfter(exchange.getRemoteAddress(), streamLength(cutAfter));
+                        exchange.getResponseHeaders().set("Connection", "close");
+                        exchange.sendResponseHeaders(200, streamLength(Integer.MAX_VALUE));
+                    } else {
+                        exchange.sendResponseHeaders(200, 0);
+                    }
                     out = exchange.getResponseBody();
+                    if (cutAfter == 0) {
+                        cutOff(0);
+                        return;
+                    }
                 }
-                long itl = options.itl().toNanos();
                 int tokens = completion.tokens();
                 int perChunk = options.tokensPerChunk();
-                int chunks = (tokens + perChunk - 1) / perChunk;
-                long span = (tokens - 1) * itl;
+                int chunks = schedule.chunks();
                 while (true) {
                     int first = c * perChunk;
                     out.write(framed(completion.chunk(first, Math.min(perChunk, tokens - first))));
@@ -513,7 +634,12 @@ public final class EndpointSimulator implements AutoCloseable {
                         finish();
                         return;
                     }
-                    long next = finishNanos(begin, ttft + (chunks == 1 ? 0 : span * c / (chunks - 1)));
+                    if (c == cutAfter) {
+                        cutOff(c);
+                        return;
+                    }
+                    long offset = schedule.next(schedule.dependsOnBatch() ? queue.inService() : 1);
+                    long next = finishNanos(begin, ttft + offset);
                     if (next > System.nanoTime()) {
                         out.flush();
                         int following = c;
@@ -531,6 +657,39 @@ public final class EndpointSimulator implements AutoCloseable {
             answered();
             try (exchange) {
                 out.write(framed(completion.end()));
+            }
+        }
+
+        /** Bytes of the stream's first {@code chunks} chunks, and of its end when that is all of them. */
+        private long streamLength(int chunks) {
+            int tokens = completion.tokens();
+            int perChunk = options.tokensPerChunk();
+            long length = chunks >= schedule.chunks() ? framed(completion.end()).length : 0;
+            for (int c = 0; c < Math.min(chunks, schedule.chunks()); c++) {
+                int first = c * perChunk;
+                length += framed(completion.chunk(first, Math.min(perChunk, tokens - first))).length;
+            }
+            return length;
+        }
+
+        /**
+         * The half-answer fault, from chunk {@code c} on: the front has passed the chunks before it to
+         * the client and closed its connection; the rest goes out at once, for the server to end the
+         * exchange as usual.
+         */
+        private void cutOff(int c) throws IOException {
+            answered = true;
+            metrics.faulted(fault, arrival);
+            try (exchange) {
+                int tokens = completion.tokens();
+                int perChunk = options.tokensPerChunk();
+                for (; c < schedule.chunks(); c++) {
+                    int first = c * perChunk;
+                    out.write(framed(completion.chunk(first, Math.min(perChunk, tokens - first))));
+                }
+                out.write(framed(completion.end()));
+            } finally {
+                queue.release();
             }
         }
 

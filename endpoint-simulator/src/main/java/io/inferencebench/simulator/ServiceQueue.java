@@ -18,7 +18,8 @@ final class ServiceQueue {
     private final int capacity;
     private final Executor starter;
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
-    private int inService;
+    /** Written under the lock; read without it by streams that time their tokens by the batch size. */
+    private volatile int inService;
     private long lastChangeNanos = System.nanoTime();
     private double inServiceSeconds;
     private double busySeconds;
@@ -69,7 +70,7 @@ final class ServiceQueue {
         lastChangeNanos = now;
     }
 
-    synchronized int inService() {
+    int inService() {
         return inService;
     }
 

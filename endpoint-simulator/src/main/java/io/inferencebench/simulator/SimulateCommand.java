@@ -33,9 +33,13 @@ public class SimulateCommand implements Callable<Integer> {
             description = "Service time per request: 50ms, uniform:20ms-80ms or lognormal:50ms,0.5 (median, sigma) (default: ${DEFAULT-VALUE}).")
     String latency;
 
-    @Option(names = "--capacity", defaultValue = "0",
-            description = "Requests served at once; the rest queue in arrival order; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--capacity", paramLabel = "N",
+            description = "Requests served at once; the rest queue in arrival order; 0 = unlimited (default: 0).")
     String capacity;
+
+    @Option(names = "--max-batch", paramLabel = "N",
+            description = "An LLM server's batch limit: the same setting as --capacity (sequences generated at once, the rest queue).")
+    String maxBatch;
 
     @Option(names = "--error-rate", defaultValue = "0",
             description = "Fraction of requests answered with HTTP 500 after their latency, 0 to 1 (default: ${DEFAULT-VALUE}).")
@@ -50,9 +54,20 @@ public class SimulateCommand implements Callable<Integer> {
     @Option(names = "--itl", defaultValue = "0", description = "Time between tokens of completions (default: ${DEFAULT-VALUE}).")
     String itl;
 
+    @Option(names = "--itl-per-seq", paramLabel = "D", defaultValue = "0",
+            description = "What every other sequence in service adds to the time between tokens: "
+                    + "ITL = itl + D x (in service - 1), read as each token is scheduled (default: ${DEFAULT-VALUE}).")
+    String itlPerSeq;
+
     @Option(names = "--output-tokens", defaultValue = "16",
-            description = "Tokens per completion when the request sets no max_tokens (default: ${DEFAULT-VALUE}).")
+            description = "Tokens per completion: a number, used when the request sets no max_tokens; or a distribution "
+                    + "drawn per request, uniform:32-96 or normal:64,8 (mean, sd), capped by the request's max_tokens "
+                    + "(default: ${DEFAULT-VALUE}).")
     String outputTokens;
+
+    @Option(names = "--seed", defaultValue = "" + SimulatorOptions.DEFAULT_SEED,
+            description = "Seed of the draws made per request (output lengths, faults), so that runs repeat (default: ${DEFAULT-VALUE}).")
+    String seed;
 
     @Option(names = "--tokens-per-chunk", defaultValue = "1",
             description = "Tokens each streamed chunk carries, spread over the same stream length (default: ${DEFAULT-VALUE}).")
@@ -62,21 +77,31 @@ public class SimulateCommand implements Callable<Integer> {
             description = "Prompt tokens read per second: TTFT grows by prompt tokens / rate (default: ${DEFAULT-VALUE}, none).")
     String prefillRate;
 
+    @Option(names = "--fault", paramLabel = "KIND=F,...",
+            description = "Fractions of requests that meet a fault: reset=F (TCP reset), half=F (headers and half the body, "
+                    + "then closed), close=F (closed without an answer), slow=F:DELAY (answered DELAY late), "
+                    + "e.g. reset=0.01,half=0.01,close=0.01,slow=0.01:30s.")
+    String fault;
+
     /** The options these flags describe. */
     public SimulatorOptions options() {
-        SimulatorOptions o = SimulatorOptions.defaults().withHost(host)
+        SimulatorOptions o = withBatchLimit(SimulatorOptions.defaults().withHost(host)
                 .withPort(number("--port", port, "a port number from 0 (any free port) to 65535"))
-                .withLatency(latency)
-                .withCapacity(number("--capacity", capacity, "a whole number of requests, 0 for unlimited"))
+                .withLatency(latency))
                 .withErrorRate(fraction(errorRate))
                 .withItl(itl)
-                .withOutputTokens(number("--output-tokens", outputTokens, "a positive whole number of tokens"))
+                .withItlPerSeq(itlPerSeq)
+                .withOutputTokens(outputTokens)
+                .withSeed(SimulatorOptions.parseSeed("--seed", seed))
                 .withTokensPerChunk(number("--tokens-per-chunk", tokensPerChunk, "a positive whole number of tokens"));
         try {
             o = o.withPrefillRate(Double.parseDouble(prefillRate.trim()));
         } catch (NumberFormatException e) {
             throw new SimulatorOptionsException("Option --prefill-rate has the bad value '" + prefillRate
                     + "': write prompt tokens per second (e.g. 5000), or 0 for a TTFT that ignores the prompt.");
+        }
+        if (fault != null) {
+            o = o.withFaults(fault);
         }
         if (stall != null) {
             o = o.withStall(stall);
@@ -85,6 +110,20 @@ public class SimulateCommand implements Callable<Integer> {
             o = o.withTtft(ttft);
         }
         return o;
+    }
+
+    /** {@code --capacity} or its LLM name {@code --max-batch}; both may be given only when they agree. */
+    private SimulatorOptions withBatchLimit(SimulatorOptions o) {
+        String expected = "a whole number of requests, 0 for unlimited";
+        Integer byCapacity = capacity == null ? null : number("--capacity", capacity, expected);
+        Integer byBatch = maxBatch == null ? null : number("--max-batch", maxBatch, expected);
+        if (byCapacity != null && byBatch != null && !byCapacity.equals(byBatch)) {
+            throw SimulatorOptions.batchConflict("--capacity", byCapacity, "--max-batch", byBatch);
+        }
+        if (byBatch != null) {
+            return o.withCapacity("--max-batch", byBatch);
+        }
+        return byCapacity == null ? o : o.withCapacity("--capacity", byCapacity);
     }
 
     private static int number(String option, String value, String expected) {

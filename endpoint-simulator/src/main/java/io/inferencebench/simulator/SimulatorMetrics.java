@@ -25,6 +25,7 @@ final class SimulatorMetrics {
     private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length + 1];
     private final DoubleAdder durationSum = new DoubleAdder();
     private final LongAdder tokens = new LongAdder();
+    private final LongAdder[] faults = new LongAdder[FaultMix.Fault.values().length];
     private final ServiceQueue queue;
     private final long startedNanos = System.nanoTime();
     /** Ring of (nanoTime, inServiceSeconds, busySeconds): the start, then one a second. */
@@ -35,6 +36,9 @@ final class SimulatorMetrics {
         this.queue = queue;
         for (int i = 0; i < bucketCounts.length; i++) {
             bucketCounts[i] = new LongAdder();
+        }
+        for (int i = 0; i < faults.length; i++) {
+            faults[i] = new LongAdder();
         }
         snapshots[0] = new double[] {startedNanos, 0, 0};
         snapshotCount = 1;
@@ -56,6 +60,21 @@ final class SimulatorMetrics {
         }
         bucketCounts[i].increment();
         durationSum.add(seconds);
+    }
+
+    /**
+     * Counts a fault. A slow answer is still answered (and counted then); the other faults end the
+     * request without an answer, so it leaves the in-flight count here.
+     */
+    void faulted(FaultMix.Fault kind, long arrivalNanos) {
+        faults[kind.ordinal()].increment();
+        if (kind != FaultMix.Fault.SLOW) {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    long faultCount(FaultMix.Fault kind) {
+        return faults[kind.ordinal()].sum();
     }
 
     void tokensGenerated(int n) {
@@ -106,6 +125,13 @@ final class SimulatorMetrics {
         byStatus.putIfAbsent(200, new LongAdder());
         byStatus.forEach((status, count) -> b.append("ib_sim_requests_total{status=\"").append(status)
                 .append("\"} ").append(count.sum()).append('\n'));
+        b.append("# HELP ib_sim_faults_total Requests that met a --fault: reset, half (answer cut short), "
+                        + "close (closed unanswered), slow (answered late).\n")
+                .append("# TYPE ib_sim_faults_total counter\n");
+        for (FaultMix.Fault kind : FaultMix.Fault.values()) {
+            b.append("ib_sim_faults_total{kind=\"").append(kind.label()).append("\"} ").append(faults[kind.ordinal()].sum())
+                    .append('\n');
+        }
         b.append("# HELP ib_sim_requests_in_flight Requests received and not yet answered (queued or in service).\n")
                 .append("# TYPE ib_sim_requests_in_flight gauge\n")
                 .append("ib_sim_requests_in_flight ").append(inFlight.get()).append('\n');

@@ -17,37 +17,51 @@ public final class SimulatorOptions {
 
     /** Keys of {@link #parse(String)}; each mirrors the {@code simulate} flag of the same name. */
     public static final List<String> KEYS = List.of("host", "port", "latency", "capacity", "error-rate",
-            "stall", "ttft", "itl", "output-tokens", "tokens-per-chunk", "prefill-rate");
+            "stall", "ttft", "itl", "output-tokens", "tokens-per-chunk", "prefill-rate", "max-batch", "itl-per-seq", "seed", "fault");
 
-    private static final SimulatorOptions DEFAULTS = new SimulatorOptions("127.0.0.1", 0,
-            LatencyDistribution.fixed(Duration.ZERO), 0, 0.0, null, null, Duration.ZERO, 16, 1, 0);
+    private static final List<String> FAULT_KINDS = List.of("reset", "half", "close", "slow");
 
-    private final String host;
-    private final int port;
-    private final LatencyDistribution latency;
-    private final int capacity;
-    private final double errorRate;
-    private final StallWindow stall;
-    private final LatencyDistribution ttft;
-    private final Duration itl;
-    private final int outputTokens;
-    private final int tokensPerChunk;
-    private final double prefillRate;
+    /** The seed of the output-length draws when none is given: a fixed one, so runs repeat. */
+    public static final long DEFAULT_SEED = 1;
 
-    private SimulatorOptions(String host, int port, LatencyDistribution latency, int capacity, double errorRate,
-            StallWindow stall, LatencyDistribution ttft, Duration itl, int outputTokens, int tokensPerChunk,
-            double prefillRate) {
-        this.host = host;
-        this.port = port;
-        this.latency = latency;
-        this.capacity = capacity;
-        this.errorRate = errorRate;
-        this.stall = stall;
-        this.ttft = ttft;
-        this.itl = itl;
-        this.outputTokens = outputTokens;
-        this.tokensPerChunk = tokensPerChunk;
-        this.prefillRate = prefillRate;
+    private static final SimulatorOptions DEFAULTS = new SimulatorOptions();
+
+    // Not final so that each wither can copy and change one; never changed once a wither returns.
+    private String host = "127.0.0.1";
+    private int port;
+    private LatencyDistribution latency = LatencyDistribution.fixed(Duration.ZERO);
+    private int capacity;
+    private double errorRate;
+    private StallWindow stall;
+    private LatencyDistribution ttft;
+    private Duration itl = Duration.ZERO;
+    private Duration itlPerSeq = Duration.ZERO;
+    private OutputLength outputLength = OutputLength.fixed(16);
+    private int tokensPerChunk = 1;
+    private double prefillRate;
+    private long seed = DEFAULT_SEED;
+    private FaultMix faults = FaultMix.none();
+
+    private SimulatorOptions() {
+    }
+
+    private SimulatorOptions copy() {
+        SimulatorOptions o = new SimulatorOptions();
+        o.host = host;
+        o.port = port;
+        o.latency = latency;
+        o.capacity = capacity;
+        o.errorRate = errorRate;
+        o.stall = stall;
+        o.ttft = ttft;
+        o.itl = itl;
+        o.itlPerSeq = itlPerSeq;
+        o.outputLength = outputLength;
+        o.tokensPerChunk = tokensPerChunk;
+        o.prefillRate = prefillRate;
+        o.seed = seed;
+        o.faults = faults;
+        return o;
     }
 
     /**
@@ -71,13 +85,20 @@ public final class SimulatorOptions {
             return options;
         }
         List<String> pairs = new ArrayList<>();
+        boolean inFault = false;
         for (String part : commaSeparated.split(",", -1)) {
-            if (part.contains("=") || pairs.isEmpty()) {
+            String key = part.contains("=") ? part.substring(0, part.indexOf('=')).trim().toLowerCase(Locale.ROOT) : null;
+            // fault=reset=0.01,half=0.01 carries its own kind=fraction pairs
+            boolean faultKind = key != null && inFault && FAULT_KINDS.contains(key);
+            if (key != null && !faultKind || pairs.isEmpty()) {
                 pairs.add(part);
+                inFault = "fault".equals(key);
             } else {
                 pairs.set(pairs.size() - 1, pairs.get(pairs.size() - 1) + "," + part);
             }
         }
+        String batchKey = null;
+        int batch = 0;
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
             if (eq < 0) {
@@ -92,8 +113,21 @@ public final class SimulatorOptions {
                 throw new SimulatorOptionsException(
                         e.getMessage().replace("Option --" + key + " ", "Option --simulate " + key + " "));
             }
+            if (key.equals("capacity") || key.equals("max-batch")) {
+                if (batchKey != null && !batchKey.equals(key) && batch != options.capacity) {
+                    throw batchConflict("--simulate " + batchKey, batch, "--simulate " + key, options.capacity);
+                }
+                batchKey = key;
+                batch = options.capacity;
+            }
         }
         return options;
+    }
+
+    /** {@code --capacity} and {@code --max-batch} name one setting; two different values are a mistake. */
+    static SimulatorOptionsException batchConflict(String option, int value, String otherOption, int otherValue) {
+        return new SimulatorOptionsException("Options " + option + " " + value + " and " + otherOption + " "
+                + otherValue + " disagree: they are one setting (requests served at once), so give one of them.");
     }
 
     private SimulatorOptions with(String key, String value, String option) {
@@ -105,7 +139,8 @@ public final class SimulatorOptions {
             case "latency":
                 return withLatency(LatencyDistribution.parse(option, value));
             case "capacity":
-                return withCapacity(parseInt(option, value, "a whole number of requests, 0 for unlimited"));
+            case "max-batch":
+                return withCapacity(option, parseInt(option, value, "a whole number of requests, 0 for unlimited"));
             case "error-rate":
                 return withErrorRate(parseDouble(option, value));
             case "stall":
@@ -114,15 +149,30 @@ public final class SimulatorOptions {
                 return withTtft(LatencyDistribution.parse(option, value));
             case "itl":
                 return withItl(DurationText.parse(option, value));
+            case "itl-per-seq":
+                return withItlPerSeq(DurationText.parse(option, value));
             case "output-tokens":
-                return withOutputTokens(parseInt(option, value, "a positive whole number of tokens"));
+                return withOutputTokens(OutputLength.parse(option, value));
             case "tokens-per-chunk":
                 return withTokensPerChunk(parseInt(option, value, "a positive whole number of tokens"));
             case "prefill-rate":
                 return withPrefillRate(parseRate(option, value));
+            case "seed":
+                return withSeed(parseSeed(option, value));
+            case "fault":
+                return withFaults(FaultMix.parse(option, value));
             default:
                 throw new SimulatorOptionsException("Option --simulate has the unknown key '" + key
                         + "': use one of " + String.join(", ", KEYS) + ".");
+        }
+    }
+
+    static long parseSeed(String option, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new SimulatorOptionsException("Option " + option + " has the bad value '" + value
+                    + "': write a whole number, e.g. 42 (the same seed repeats the same output lengths).");
         }
     }
 
@@ -168,7 +218,9 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException(
                     "Option --host is empty: give an address to listen on, e.g. 127.0.0.1.");
         }
-        return new SimulatorOptions(host.trim(), port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.host = host.trim();
+        return o;
     }
 
     public SimulatorOptions withPort(int port) {
@@ -176,11 +228,15 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option --port has the bad value '" + port
                     + "': write a port number from 0 (any free port) to 65535.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.port = port;
+        return o;
     }
 
     public SimulatorOptions withLatency(LatencyDistribution latency) {
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.latency = latency;
+        return o;
     }
 
     /** @param text {@code 50ms}, {@code uniform:20ms-80ms} or {@code lognormal:50ms,0.5} */
@@ -188,13 +244,22 @@ public final class SimulatorOptions {
         return withLatency(LatencyDistribution.parse("--latency", text));
     }
 
-    /** @param capacity requests in service at once, the rest queue; 0 means unlimited */
+    /**
+     * @param capacity requests in service at once (an LLM server's batch limit, {@code --max-batch}),
+     *                 the rest queue; 0 means unlimited
+     */
     public SimulatorOptions withCapacity(int capacity) {
+        return withCapacity("--capacity", capacity);
+    }
+
+    SimulatorOptions withCapacity(String option, int capacity) {
         if (capacity < 0) {
-            throw new SimulatorOptionsException("Option --capacity has the bad value '" + capacity
+            throw new SimulatorOptionsException("Option " + option + " has the bad value '" + capacity
                     + "': write a whole number of requests, 0 for unlimited.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.capacity = capacity;
+        return o;
     }
 
     /** @param errorRate fraction of requests answered with HTTP 500, 0 to 1 */
@@ -202,11 +267,15 @@ public final class SimulatorOptions {
         if (!(errorRate >= 0 && errorRate <= 1)) {
             throw errorRateException("--error-rate", errorRate);
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.errorRate = errorRate;
+        return o;
     }
 
     public SimulatorOptions withStall(StallWindow stall) {
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.stall = stall;
+        return o;
     }
 
     /** @param text {@code AT:FOR}, e.g. {@code 5s:3s} */
@@ -216,7 +285,9 @@ public final class SimulatorOptions {
 
     /** @param ttft time to first token of completions; null to use the latency distribution */
     public SimulatorOptions withTtft(LatencyDistribution ttft) {
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.ttft = ttft;
+        return o;
     }
 
     public SimulatorOptions withTtft(String text) {
@@ -228,20 +299,47 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option --itl has the bad value '" + itl
                     + "': write a non-negative duration such as 20ms.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.itl = itl;
+        return o;
     }
 
     public SimulatorOptions withItl(String text) {
         return withItl(DurationText.parse("--itl", text));
     }
 
+    /**
+     * @param itlPerSeq what every other sequence in service adds to the inter-token latency:
+     *                  ITL = itl + itlPerSeq x (in service - 1), read as each token is scheduled
+     */
+    public SimulatorOptions withItlPerSeq(Duration itlPerSeq) {
+        if (itlPerSeq.isNegative()) {
+            throw new SimulatorOptionsException("Option --itl-per-seq has the bad value '" + itlPerSeq
+                    + "': write a non-negative duration such as 0.5ms.");
+        }
+        SimulatorOptions o = copy();
+        o.itlPerSeq = itlPerSeq;
+        return o;
+    }
+
+    public SimulatorOptions withItlPerSeq(String text) {
+        return withItlPerSeq(DurationText.parse("--itl-per-seq", text));
+    }
+
     /** @param outputTokens tokens per completion when the request sets no {@code max_tokens} */
     public SimulatorOptions withOutputTokens(int outputTokens) {
-        if (outputTokens < 1) {
-            throw new SimulatorOptionsException("Option --output-tokens has the bad value '" + outputTokens
-                    + "': write a positive whole number of tokens.");
-        }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        return withOutputTokens(OutputLength.fixed(outputTokens));
+    }
+
+    /** @param text {@code 64}, {@code uniform:32-96} or {@code normal:64,8} */
+    public SimulatorOptions withOutputTokens(String text) {
+        return withOutputTokens(OutputLength.parse("--output-tokens", text));
+    }
+
+    public SimulatorOptions withOutputTokens(OutputLength outputLength) {
+        SimulatorOptions o = copy();
+        o.outputLength = outputLength;
+        return o;
     }
 
     /**
@@ -253,7 +351,9 @@ public final class SimulatorOptions {
             throw new SimulatorOptionsException("Option --tokens-per-chunk has the bad value '" + tokensPerChunk
                     + "': write a positive whole number of tokens.");
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens, tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.tokensPerChunk = tokensPerChunk;
+        return o;
     }
 
     /**
@@ -264,11 +364,36 @@ public final class SimulatorOptions {
         if (!(prefillRate >= 0) || Double.isInfinite(prefillRate)) {
             throw prefillException("--prefill-rate", prefillRate);
         }
-        return new SimulatorOptions(host, port, latency, capacity, errorRate, stall, ttft, itl, outputTokens,
-                tokensPerChunk, prefillRate);
+        SimulatorOptions o = copy();
+        o.prefillRate = prefillRate;
+        return o;
+    }
+
+    /** @param seed of the draws made per request (output lengths), so that a run repeats */
+    public SimulatorOptions withSeed(long seed) {
+        SimulatorOptions o = copy();
+        o.seed = seed;
+        return o;
+    }
+
+    /** @param faults the fractions of requests reset, half answered, closed unanswered or answered late */
+    public SimulatorOptions withFaults(FaultMix faults) {
+        SimulatorOptions o = copy();
+        o.faults = faults;
+        return o;
+    }
+
+    /** @param text {@code reset=0.01,half=0.01,close=0.01,slow=0.01:30s} */
+    public SimulatorOptions withFaults(String text) {
+        return withFaults(FaultMix.parse("--fault", text));
     }
 
     // ---- accessors ----
+
+    public FaultMix faults() {
+        return faults;
+    }
+
 
     /** Prompt tokens per second of prefill; 0 means none. */
     public double prefillRate() {
@@ -319,8 +444,17 @@ public final class SimulatorOptions {
         return itl;
     }
 
-    public int outputTokens() {
-        return outputTokens;
+    /** Tokens per completion: a number (replaced by the request's max_tokens) or a distribution (capped by it). */
+    public OutputLength outputTokens() {
+        return outputLength;
+    }
+
+    public Duration itlPerSeq() {
+        return itlPerSeq;
+    }
+
+    public long seed() {
+        return seed;
     }
 
     /** For the start-up line: {@code latency 50ms, capacity unlimited, ...}; defaults left out past capacity. */
@@ -339,10 +473,19 @@ public final class SimulatorOptions {
         if (!itl.isZero()) {
             b.append(", itl ").append(DurationText.format(itl));
         }
-        b.append(", output tokens ").append(outputTokens);
+        if (!itlPerSeq.isZero()) {
+            b.append(", itl per sequence ").append(DurationText.format(itlPerSeq));
+        }
+        b.append(", output tokens ").append(outputLength.text());
+        if ((outputLength.isDrawn() || faults.any()) && seed != DEFAULT_SEED) {
+            b.append(", seed ").append(seed);
+        }
         if (prefillRate > 0) {
             b.append(", prefill ").append(prefillRate % 1 == 0 ? Long.toString((long) prefillRate) : Double.toString(prefillRate))
                     .append(" tokens/s");
+        }
+        if (faults.any()) {
+            b.append(", faults ").append(faults.text());
         }
         if (tokensPerChunk > 1) {
             b.append(", ").append(tokensPerChunk).append(" tokens per chunk");

@@ -458,6 +458,61 @@ class EndpointSimulatorTest {
         assertThat(scrape(s).get("ib_sim_utilization_percent")).isZero();
     }
 
+    // ---- the LLM server model ----
+
+    @Test
+    void aStreamsTokensSlowDownForEveryOtherSequenceInTheBatch() throws Exception {
+        // 20 tokens after a 300 ms TTFT: alone 300 + 19 x 10 = 490 ms; four at once 300 + 19 x (10 + 3 x 10) = 1060 ms
+        EndpointSimulator s = start(SimulatorOptions.parse("max-batch=4,ttft=300ms,itl=10ms,itl-per-seq=10ms"));
+        String body = "{\"stream\": true, \"max_tokens\": 20, \"messages\": []}";
+        long t0 = System.nanoTime();
+        long alone = millisSince(t0, CLIENT.sendAsync(post(s, "/v1/chat/completions", body), HttpResponse.BodyHandlers.ofString()));
+
+        List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+        long t1 = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            batch.add(CLIENT.sendAsync(post(s, "/v1/chat/completions", body), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Long> together = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> f : batch) {
+            together.add(millisSince(t1, f));
+            assertThat(f.join().body()).endsWith("data: [DONE]\n\n");
+            assertThat(f.join().body().lines().filter(l -> l.contains("\"content\"")).count()).isEqualTo(20);
+        }
+        assertThat(alone).isBetween(490L, 1000L);
+        assertThat(together).allMatch(ms -> ms >= 1000, "each of four takes 19 steps of 40 ms: " + together);
+    }
+
+    @Test
+    void aDistributionDrawsEachLengthFromTheSeedCappedByMaxTokens() throws Exception {
+        List<Integer> first = completionTokens(start(SimulatorOptions.parse("output-tokens=uniform:5-50,seed=42")), null);
+        List<Integer> again = completionTokens(start(SimulatorOptions.parse("output-tokens=uniform:5-50,seed=42")), null);
+        List<Integer> other = completionTokens(start(SimulatorOptions.parse("output-tokens=uniform:5-50,seed=43")), null);
+        assertThat(first).allMatch(n -> n >= 5 && n <= 50).isEqualTo(again).isNotEqualTo(other);
+        assertThat(first.stream().distinct().count()).isGreaterThan(5);
+
+        EndpointSimulator capped = start(SimulatorOptions.parse("output-tokens=uniform:5-50"));
+        assertThat(completionTokens(capped, 20)).allMatch(n -> n >= 5 && n <= 20).contains(20);
+    }
+
+    /** Completion tokens of 20 streamed chat completions sent one after the other, checked against the chunks streamed. */
+    private static List<Integer> completionTokens(EndpointSimulator s, Integer maxTokens) throws Exception {
+        List<Integer> tokens = new ArrayList<>();
+        String max = maxTokens == null ? "" : "\"max_tokens\": " + maxTokens + ", ";
+        for (int i = 0; i < 20; i++) {
+            String body = send(post(s, "/v1/chat/completions", "{" + max + "\"stream\": true, "
+                    + "\"stream_options\": {\"include_usage\": true}, \"messages\": []}")).body();
+            List<String> content = body.lines().filter(l -> l.contains("\"content\"")).toList();
+            int n = JSON.readTree(body.lines().filter(l -> l.contains("\"usage\"")).findFirst().orElseThrow()
+                    .substring("data: ".length())).get("usage").get("completion_tokens").asInt();
+            assertThat(content).hasSize(n);
+            String finish = n == (maxTokens == null ? -1 : maxTokens) ? "\"length\"" : "\"stop\"";
+            assertThat(content.get(n - 1)).contains("\"finish_reason\":" + finish);
+            tokens.add(n);
+        }
+        return tokens;
+    }
+
     // ---- start-up errors ----
 
     @Test

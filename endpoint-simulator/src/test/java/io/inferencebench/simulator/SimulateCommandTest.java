@@ -38,7 +38,7 @@ class SimulateCommandTest {
         assertThat(o.stall().text()).isEqualTo("5s:3s");
         assertThat(o.ttft().text()).isEqualTo("200ms");
         assertThat(o.itl()).isEqualTo(Duration.ofMillis(20));
-        assertThat(o.outputTokens()).isEqualTo(64);
+        assertThat(o.outputTokens()).isEqualTo(OutputLength.fixed(64));
     }
 
     @Test
@@ -100,5 +100,30 @@ class SimulateCommandTest {
         err.getBuffer().setLength(0);
         assertThat(commandLine().execute("--port", "http")).isEqualTo(2);
         assertThat(err.toString().trim()).startsWith("Option --port has the bad value 'http'");
+    }
+
+    @Test
+    void maxBatchIsTheCapacityAndBothMustAgree() {
+        CommandLine cl = commandLine();
+        cl.parseArgs("--max-batch", "8", "--itl-per-seq", "1ms", "--output-tokens", "uniform:32-96", "--seed", "7");
+        SimulatorOptions o = ((SimulateCommand) cl.getCommand()).options();
+        assertThat(o.capacity()).isEqualTo(8);
+        assertThat(o.itlPerSeq()).isEqualTo(Duration.ofMillis(1));
+        assertThat(o.outputTokens()).isEqualTo(new OutputLength.Uniform(32, 96));
+        assertThat(o.seed()).isEqualTo(7);
+
+        assertThat(commandLine().execute("--port", "0", "--capacity", "4", "--max-batch", "8")).isEqualTo(2);
+        assertThat(err.toString().trim()).isEqualTo("Options --capacity 4 and --max-batch 8 disagree: they are one "
+                + "setting (requests served at once), so give one of them.");
+        assertThat(out.toString()).isEmpty();
+        err.getBuffer().setLength(0);
+        assertThat(commandLine().execute("--port", "0", "--output-tokens", "normal:64")).isEqualTo(2);
+        assertThat(err.toString().trim()).startsWith("Option --output-tokens has the bad value 'normal:64'");
+    }
+
+    @Test
+    void helpNamesTheLlmServerModel() {
+        commandLine().execute("--help");
+        assertThat(out.toString()).contains("--max-batch", "--itl-per-seq", "uniform:32-96", "--seed");
     }
 }

@@ -18,7 +18,7 @@ class SimulatorOptionsTest {
         assertThat(o.errorRate()).isZero();
         assertThat(o.stall()).isNull();
         assertThat(o.itl()).isEqualTo(Duration.ZERO);
-        assertThat(o.outputTokens()).isEqualTo(16);
+        assertThat(o.outputTokens()).isEqualTo(OutputLength.fixed(16));
         assertThat(o.describe()).isEqualTo("latency 0, capacity unlimited, output tokens 16");
     }
 
@@ -32,7 +32,7 @@ class SimulatorOptionsTest {
         assertThat(o.stall()).isEqualTo(new StallWindow(Duration.ofSeconds(5), Duration.ofSeconds(3)));
         assertThat(o.ttft()).isEqualTo(LatencyDistribution.fixed(Duration.ofMillis(200)));
         assertThat(o.itl()).isEqualTo(Duration.ofMillis(20));
-        assertThat(o.outputTokens()).isEqualTo(64);
+        assertThat(o.outputTokens()).isEqualTo(OutputLength.fixed(64));
         assertThat(o.describe()).isEqualTo(
                 "latency 50ms, capacity 64, error rate 0.01, stall 5s:3s, ttft 200ms, itl 20ms, output tokens 64");
     }
@@ -71,7 +71,7 @@ class SimulatorOptionsTest {
         assertThatThrownBy(() -> SimulatorOptions.parse("latency=5ms,speed=fast"))
                 .isInstanceOf(SimulatorOptionsException.class)
                 .hasMessage("Option --simulate has the unknown key 'speed': use one of host, port, latency, capacity, "
-                        + "error-rate, stall, ttft, itl, output-tokens, tokens-per-chunk, prefill-rate.");
+                        + "error-rate, stall, ttft, itl, output-tokens, tokens-per-chunk, prefill-rate, max-batch, itl-per-seq, seed, fault.");
     }
 
     @Test
@@ -100,5 +100,34 @@ class SimulatorOptionsTest {
         assertThatThrownBy(() -> SimulatorOptions.parse("output-tokens=0"))
                 .isInstanceOf(SimulatorOptionsException.class)
                 .hasMessageStartingWith("Option --simulate output-tokens has the bad value '0'");
+    }
+
+    @Test
+    void maxBatchIsCapacityByItsLlmName() {
+        assertThat(SimulatorOptions.parse("max-batch=8").capacity()).isEqualTo(8);
+        assertThat(SimulatorOptions.parse("capacity=8,max-batch=8").capacity()).isEqualTo(8);
+        assertThatThrownBy(() -> SimulatorOptions.parse("capacity=4,max-batch=8"))
+                .isInstanceOf(SimulatorOptionsException.class)
+                .hasMessage("Options --simulate capacity 4 and --simulate max-batch 8 disagree: they are one setting "
+                        + "(requests served at once), so give one of them.");
+        assertThatThrownBy(() -> SimulatorOptions.parse("max-batch=-1"))
+                .hasMessageStartingWith("Option --simulate max-batch has the bad value '-1'");
+    }
+
+    @Test
+    void parsesTheLlmServerModel() {
+        SimulatorOptions o = SimulatorOptions.parse("itl=20ms,itl-per-seq=0.5ms,output-tokens=normal:64,8,seed=42");
+        assertThat(o.itlPerSeq()).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(o.outputTokens()).isEqualTo(new OutputLength.Normal(64, 8));
+        assertThat(o.seed()).isEqualTo(42);
+        assertThat(o.describe()).isEqualTo(
+                "latency 0, capacity unlimited, itl 20ms, itl per sequence 0.5ms, output tokens normal:64,8, seed 42");
+        assertThat(SimulatorOptions.parse("output-tokens=uniform:32-96").outputTokens()).isEqualTo(new OutputLength.Uniform(32, 96));
+        assertThatThrownBy(() -> SimulatorOptions.parse("seed=x")).hasMessageStartingWith("Option --simulate seed has the bad value 'x'");
+        assertThatThrownBy(() -> SimulatorOptions.parse("itl-per-seq=-1ms"))
+                .hasMessageStartingWith("Option --simulate itl-per-seq has the bad value '-1ms'");
+        assertThatThrownBy(() -> SimulatorOptions.parse("output-tokens=uniform:96-32"))
+                .hasMessage("Option --simulate output-tokens has the bad value 'uniform:96-32': write a positive whole number "
+                        + "of tokens, uniform:32-96 or normal:64,8 (mean, standard deviation).");
     }
 }
