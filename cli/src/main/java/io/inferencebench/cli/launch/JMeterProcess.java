@@ -47,6 +47,10 @@ final class JMeterProcess {
         if (jvmArgs != null && !jvmArgs.isBlank()) {
             command.addAll(List.of(jvmArgs.trim().split("\\s+")));
         }
+        if (Runtime.version().feature() >= 22) {
+            // the OpenAI sampler's tokenizer (DJL, through JNA) calls a restricted method; Java 22+ warns about it
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
         if (Runtime.version().feature() >= 23) {
             // JMeter's XStream reads fields through sun.misc.Unsafe; Java 24+ warns about it on every start
             command.add("--sun-misc-unsafe-memory-access=allow");
