@@ -7,7 +7,6 @@ import java.awt.Frame;
 import java.awt.event.MouseAdapter;
 import java.awt.event.MouseEvent;
 import java.beans.PropertyDescriptor;
-import java.beans.PropertyEditorSupport;
 
 import javax.swing.JDialog;
 import javax.swing.JLabel;
@@ -19,16 +18,14 @@ import org.apache.jmeter.gui.GuiPackage;
 import org.apache.jmeter.gui.tree.JMeterTreeNode;
 import org.apache.jmeter.gui.util.EscapeDialog;
 import org.apache.jmeter.swing.HtmlPane;
-import org.apache.jmeter.testbeans.BeanInfoSupport;
-import org.apache.jmeter.testbeans.gui.GenericTestBeanCustomizer;
 
 /**
  * The help link at the top of each of our elements. JMeter's own Help menu can only open its
  * component reference on jmeter.apache.org, where our elements are not; this link opens the element's
  * page ({@link ElementHelp}) in a window of its own. The link is the editor of a field that holds
- * nothing and is never saved, the way TestBean GUIs get a control of their own.
+ * nothing and is never saved ({@link DisplayOnlyEditor}).
  */
-public class HelpLinkEditor extends PropertyEditorSupport {
+public class HelpLinkEditor extends DisplayOnlyEditor {
     private final JPanel panel = new JPanel(new FlowLayout(FlowLayout.LEFT, 0, 0));
 
     public HelpLinkEditor() {
@@ -47,13 +44,9 @@ public class HelpLinkEditor extends PropertyEditorSupport {
         setValue("");
     }
 
-    /** Makes a bean's field into the help link: shown first, holding nothing, never saved into a plan. */
+    /** Makes a bean's field into the help link: holding nothing, never saved into a plan. */
     public static void install(PropertyDescriptor help) {
-        help.setPropertyEditorClass(HelpLinkEditor.class);
-        help.setValue(BeanInfoSupport.NOT_UNDEFINED, Boolean.TRUE);
-        help.setValue(BeanInfoSupport.NOT_EXPRESSION, Boolean.TRUE);
-        help.setValue(BeanInfoSupport.DEFAULT, "");
-        help.setValue(GenericTestBeanCustomizer.DEFAULT_NOT_SAVED, Boolean.TRUE);
+        install(help, HelpLinkEditor.class);
     }
 
     private static Class<?> elementBeingEdited() {
@@ -78,22 +71,7 @@ public class HelpLinkEditor extends PropertyEditorSupport {
     }
 
     @Override
-    public boolean supportsCustomEditor() {
-        return true;
-    }
-
-    @Override
-    public Component getCustomEditor() {
+    protected Component panel() {
         return panel;
-    }
-
-    @Override
-    public String getAsText() {
-        return "";
-    }
-
-    @Override
-    public void setAsText(String ignored) {
-        setValue("");
     }
 }

@@ -4,7 +4,6 @@ import java.awt.BorderLayout;
 import java.awt.Component;
 import java.awt.Dimension;
 import java.awt.Font;
-import java.beans.PropertyEditorSupport;
 
 import javax.swing.JPanel;
 import javax.swing.JScrollPane;
@@ -18,7 +17,7 @@ import io.inferencebench.wave.LastWave;
  * "results" field: the last wave's RESULTS block and verdict, refreshed while the panel is on screen, as
  * JMeter's Summary Report refreshes its table.
  */
-public class WaveResultsEditor extends PropertyEditorSupport {
+public class WaveResultsEditor extends DisplayOnlyEditor {
     private final JTextArea text = new JTextArea(WaveResultsText.of(null), 18, 80);
     private final JPanel panel = new JPanel(new BorderLayout()) {
         private final Timer refresh = new Timer(1000, e -> display(LastWave.get()));
@@ -59,22 +58,7 @@ public class WaveResultsEditor extends PropertyEditorSupport {
     }
 
     @Override
-    public boolean supportsCustomEditor() {
-        return true;
-    }
-
-    @Override
-    public Component getCustomEditor() {
+    protected Component panel() {
         return panel;
-    }
-
-    @Override
-    public String getAsText() {
-        return "";
-    }
-
-    @Override
-    public void setAsText(String ignored) {
-        setValue("");
     }
 }

@@ -20,11 +20,6 @@ public class WaveSummaryListenerBeanInfo extends BeanInfoSupport {
 
         // not a setting: the panel where the last run's RESULTS block and verdict appear
         createPropertyGroup("lastRun", new String[] {"results"});
-        PropertyDescriptor results = property("results");
-        results.setPropertyEditorClass(io.inferencebench.gui.WaveResultsEditor.class);
-        results.setValue(NOT_UNDEFINED, Boolean.TRUE);
-        results.setValue(NOT_EXPRESSION, Boolean.TRUE);
-        results.setValue(DEFAULT, "");
-        results.setValue(DEFAULT_NOT_SAVED, Boolean.TRUE);
+        io.inferencebench.gui.DisplayOnlyEditor.install(property("results"), io.inferencebench.gui.WaveResultsEditor.class);
     }
 }
