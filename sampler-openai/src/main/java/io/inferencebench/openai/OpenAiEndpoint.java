@@ -50,7 +50,7 @@ final class OpenAiEndpoint implements AutoCloseable {
 
     /** A keep-alive connection for one thread (closed with the endpoint). */
     StreamingConnection connection() {
-        StreamingConnection c = new StreamingConnection(url);
+        StreamingConnection c = StreamingConnection.to(url);
         connections.add(c);
         return c;
     }

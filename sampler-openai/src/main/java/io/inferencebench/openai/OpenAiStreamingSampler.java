@@ -194,6 +194,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         try {
             RUNNING.put(key, endpoint());
             TokenStream.warmUp();
+            HttpAnswer.warmUp();
         } catch (OpenAiSettingsException e) {
             START_FAILURES.put(key, e.getMessage());
             log.error("{}", e.getMessage());

@@ -14,9 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The HTTP/1.1 reading against a raw server that answers the ways real servers do. */
+/**
+ * The HTTP/1.1 reading against a raw server that answers the ways real servers do, by both readers: the
+ * shared {@link StreamReader} ({@code http://}) and the JMeter thread itself ({@code https://}).
+ */
 class StreamingConnectionTest {
     private static final String EVENTS = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
             + "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\ndata: [DONE]\n\n";
@@ -80,6 +84,10 @@ class StreamingConnectionTest {
         }
     }
 
+    private static StreamingConnection open(String reader, URI url) {
+        return reader.equals("reader") ? new ReaderConnection(url, StreamReader.shared()) : new BlockingConnection(url);
+    }
+
     private static TokenStream exchange(StreamingConnection c) {
         TokenStream s = new TokenStream(System.nanoTime());
         c.exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.UTF_8), s,
@@ -94,10 +102,11 @@ class StreamingConnectionTest {
                 + Integer.toHexString(body.length() - half) + ";ext=1\r\n" + body.substring(half) + "\r\n0\r\n\r\n";
     }
 
-    @Test
-    void chunkedAnswersAreReadOnOneKeptAliveConnection() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void chunkedAnswersAreReadOnOneKeptAliveConnection(String reader) throws Exception {
         URI url = serve(n -> chunked(EVENTS));
-        try (StreamingConnection c = new StreamingConnection(url)) {
+        try (StreamingConnection c = open(reader, url)) {
             for (int i = 0; i < 3; i++) {
                 TokenStream s = exchange(c).end();
                 assertThat(s.error()).isNull();
@@ -107,11 +116,12 @@ class StreamingConnectionTest {
         assertThat(connections.get()).isEqualTo(1);
     }
 
-    @Test
-    void contentLengthAndCloseDelimitedAnswersAreRead() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void contentLengthAndCloseDelimitedAnswersAreRead(String reader) throws Exception {
         URI url = serve(n -> n == 0 ? "HTTP/1.1 200 OK\r\nContent-Length: " + EVENTS.length() + "\r\n\r\n" + EVENTS
                 : "HTTP/1.0 200 OK\r\n\r\n" + EVENTS);
-        try (StreamingConnection c = new StreamingConnection(url)) {
+        try (StreamingConnection c = open(reader, url)) {
             assertThat(exchange(c).end().contentChunks()).isEqualTo(2);
             TokenStream closeDelimited = exchange(c).end();
             assertThat(closeDelimited.error()).isNull();
@@ -120,11 +130,12 @@ class StreamingConnectionTest {
         }
     }
 
-    @Test
-    void anIdleConnectionTheServerClosedIsReplacedOnce() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void anIdleConnectionTheServerClosedIsReplacedOnce(String reader) throws Exception {
         // the server closes after each answer without saying so, as an idle timeout does
         URI url = serve(n -> n == 0 ? chunked(EVENTS) : null);
-        try (StreamingConnection c = new StreamingConnection(url)) {
+        try (StreamingConnection c = open(reader, url)) {
             assertThat(exchange(c).end().error()).isNull();
             Thread.sleep(100);
             assertThat(exchange(c).end().error()).isNull();
@@ -132,35 +143,38 @@ class StreamingConnectionTest {
         assertThat(connections.get()).isEqualTo(2);
     }
 
-    @Test
-    void aStreamCutMidwayFailsWithItsCauseAndKeepsTheChunks() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void aStreamCutMidwayFailsWithItsCauseAndKeepsTheChunks(String reader) throws Exception {
         URI url = serve(n -> "HTTP/1.1 200 OK\r\nX-Then-Cut: yes\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(EVENTS.length()) + "\r\n" + EVENTS.substring(0, 60));
-        try (StreamingConnection c = new StreamingConnection(url)) {
+        try (StreamingConnection c = open(reader, url)) {
             TokenStream s = exchange(c);
             assertThat(s.error()).isEqualTo("the stream broke after 1 chunks: the connection closed in the middle of the answer");
             assertThat(s.contentChunks()).isEqualTo(1);
         }
     }
 
-    @Test
-    void anUnreachableEndpointFailsWithItsCause() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void anUnreachableEndpointFailsWithItsCause(String reader) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (StreamingConnection c = new StreamingConnection(URI.create("http://127.0.0.1:" + port + "/v1/completions"))) {
+        try (StreamingConnection c = open(reader, URI.create("http://127.0.0.1:" + port + "/v1/completions"))) {
             assertThat(exchange(c).error()).startsWith("the stream broke after 0 chunks: Connection refused");
         }
     }
 
-    @Test
-    void aStreamThatStallsEndsAtTheRequestTimeoutKeepingItsChunks() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void aStreamThatStallsEndsAtTheRequestTimeoutKeepingItsChunks(String reader) throws Exception {
         // one event, then silence on an open connection
         String first = EVENTS.substring(0, EVENTS.indexOf("\n\n") + 2);
         URI url = serve(n -> connections.get() > 1 ? chunked(EVENTS) : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
-        try (StreamingConnection c = new StreamingConnection(url)) {
+        try (StreamingConnection c = open(reader, url)) {
             long start = System.nanoTime();
             TokenStream s = new TokenStream(start);
             c.exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.UTF_8), s,
@@ -170,5 +184,54 @@ class StreamingConnectionTest {
             assertThat(System.nanoTime() - start).as("ended by the timeout, not by the server").isLessThan(30_000_000_000L);
             assertThat(exchange(c).end().error()).as("the next request on a new connection").isNull();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void aStopFromAnotherThreadEndsTheRequestKeepingItsChunks(String reader) throws Exception {
+        String first = EVENTS.substring(0, EVENTS.indexOf("\n\n") + 2);
+        URI url = serve(n -> connections.get() > 1 ? chunked(EVENTS) : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
+        try (StreamingConnection c = open(reader, url)) {
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                c.close(); // as JMeter's stop calls the sampler's interrupt()
+            });
+            stopper.start();
+            long start = System.nanoTime();
+            TokenStream s = exchange(c);
+            assertThat(s.error()).isEqualTo("the stream broke after 1 chunks: the test was stopped during the request");
+            assertThat(s.contentChunks()).isEqualTo(1);
+            assertThat(System.nanoTime() - start).as("ended by the stop, not by the 5 s timeout").isLessThan(4_000_000_000L);
+            stopper.join();
+            assertThat(exchange(c).end().error()).as("the next request on a new connection").isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reader", "thread"})
+    void aRequestLargerThanTheSocketTakesAtOnceIsSentWhole(String reader) throws Exception {
+        URI url = serve(n -> chunked(EVENTS));
+        byte[] body = new byte[24 * 1024 * 1024]; // more than a loopback socket's send buffer
+        java.util.Arrays.fill(body, (byte) ' ');
+        body[0] = '{';
+        body[body.length - 1] = '}';
+        byte[] head = ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = new byte[head.length + body.length];
+        System.arraycopy(head, 0, request, 0, head.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+        try (StreamingConnection c = open(reader, url)) {
+            for (int i = 0; i < 2; i++) {
+                TokenStream s = new TokenStream(System.nanoTime());
+                c.exchange(request, s, System.nanoTime() + 20_000_000_000L);
+                assertThat(s.error()).isNull();
+                assertThat(s.contentChunks()).isEqualTo(2);
+            }
+        }
+        assertThat(connections.get()).as("both on one connection: the server read each body whole").isEqualTo(1);
     }
 }

@@ -1,0 +1,256 @@
+package io.inferencebench.openai;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A connection whose answers the {@link StreamReader} reads: the JMeter thread connects, writes the
+ * request, hands the exchange to the reader and parks until the answer is complete or its deadline
+ * passes. Used for {@code http://} endpoints.
+ *
+ * <p>Threads: the fields of the exchange under way ({@link #answer}, {@link #unsent}, {@link #failure})
+ * are written by the JMeter thread before it hands the exchange over (the task queue publishes them),
+ * then only by the reader until {@link #done}; the JMeter thread reads them after {@link #done}. The
+ * {@link TokenStream} is fed by the reader only, and ended by the JMeter thread once {@link #done}.
+ */
+final class ReaderConnection implements StreamingConnection {
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
+
+    private final URI url;
+    private final StreamReader reader;
+    /** The open connection, or {@code null}/closed: the next exchange connects. Closed by the reader. */
+    private volatile SocketChannel channel;
+    /** The channel's registration with the reader's selector; reader thread only. */
+    private SelectionKey key;
+
+    // the exchange under way
+    private HttpAnswer answer;
+    private ByteBuffer unsent;
+    private Thread waiter;
+    private String failure;
+    /** The connection ended before any byte of the answer: an idle connection the server had closed. */
+    private boolean nothingArrived;
+    private volatile boolean done;
+    /** The exchange the reader serves now (0: none): stale timeouts and stops do nothing. Reader thread only. */
+    private long active;
+    private long exchanges;
+    /** {@link #close()} was called: the exchange under way ends as stopped. */
+    private volatile boolean stopped;
+
+    ReaderConnection(URI url, StreamReader reader) {
+        this.url = url;
+        this.reader = reader;
+    }
+
+    @Override
+    public void exchange(byte[] request, TokenStream stream, long deadlineNanos) {
+        stopped = false;
+        SocketChannel open = channel;
+        boolean reused = open != null && open.isOpen();
+        String why = attempt(request, stream, deadlineNanos);
+        if (why != null && reused && nothingArrived && !stopped && System.nanoTime() < deadlineNanos) {
+            // the server closed an idle keep-alive connection before answering: once more on a new one
+            why = attempt(request, stream, deadlineNanos);
+        }
+        if (why == null) {
+            stream.end();
+        } else {
+            stream.broken(stopped ? STOPPED : why);
+        }
+    }
+
+    /** One request on the open connection, or on a new one; {@code null} when its answer is complete. */
+    private String attempt(byte[] request, TokenStream stream, long deadlineNanos) {
+        SocketChannel c = channel;
+        nothingArrived = false;
+        try {
+            if (c == null || !c.isOpen()) {
+                c = connect();
+                channel = c;
+            }
+            ByteBuffer out = ByteBuffer.wrap(request);
+            c.write(out); // the channel is non-blocking: what the socket does not take now, the reader sends
+            unsent = out.hasRemaining() ? out : null;
+        } catch (IOException e) {
+            nothingArrived = true;
+            closeQuietly(c);
+            return message(e);
+        }
+        answer = new HttpAnswer(stream);
+        failure = null;
+        waiter = Thread.currentThread();
+        done = false;
+        long exchange = ++exchanges;
+        SocketChannel sending = c;
+        reader.execute(() -> begin(exchange, sending));
+        await(exchange, deadlineNanos);
+        return failure;
+    }
+
+    private SocketChannel connect() throws IOException {
+        int port = url.getPort() > 0 ? url.getPort() : 80;
+        SocketChannel c = SocketChannel.open();
+        try {
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.socket().connect(new InetSocketAddress(url.getHost(), port), CONNECT_TIMEOUT_MS);
+            c.configureBlocking(false);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Parks until the reader says the exchange is done; past the deadline it asks the reader to end it. */
+    private void await(long exchange, long deadlineNanos) {
+        boolean interrupted = false;
+        boolean expired = false;
+        while (!done) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0 && !expired) {
+                expired = true;
+                reader.execute(() -> end(exchange, TIMED_OUT));
+            }
+            if (expired) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, left);
+            }
+            // JMeter's hard stop interrupts the thread: end the request, and keep the interrupt for JMeter
+            if (Thread.interrupted()) {
+                interrupted = true;
+                if (!expired) {
+                    expired = true;
+                    reader.execute(() -> end(exchange, STOPPED));
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- on the reader thread ----
+
+    private void begin(long exchange, SocketChannel c) {
+        active = exchange;
+        if (stopped) {
+            end(exchange, STOPPED);
+            return;
+        }
+        int interest = unsent != null ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+        try {
+            if (key == null || key.channel() != c || !key.isValid()) {
+                key = c.register(reader.selector(), interest, this);
+            } else {
+                key.interestOps(interest);
+            }
+        } catch (ClosedChannelException | RuntimeException e) {
+            nothingArrived = true;
+            end(exchange, stopped ? STOPPED : "the connection closed before the request was sent");
+        }
+    }
+
+    /** The selector found the channel ready. */
+    void ready(SelectionKey k) {
+        if (active == 0) {
+            k.interestOps(0); // nothing asked for: an idle kept-alive connection
+            return;
+        }
+        SocketChannel c = (SocketChannel) k.channel();
+        try {
+            if (unsent != null) {
+                if (k.isWritable()) {
+                    c.write(unsent);
+                    if (!unsent.hasRemaining()) {
+                        unsent = null;
+                        k.interestOps(SelectionKey.OP_READ);
+                    }
+                }
+                return;
+            }
+            ByteBuffer buffer = reader.buffer();
+            int n = c.read(buffer);
+            long now = System.nanoTime();
+            if (n < 0) {
+                nothingArrived = !answer.started();
+                answer.endOfConnection();
+                closeChannel();
+                finish(null);
+                return;
+            }
+            int used = answer.feed(buffer.array(), 0, n, now);
+            if (answer.complete()) {
+                if (used < n || !answer.keepAlive()) {
+                    closeChannel(); // bytes after the answer (none from a sane server), or the server said close
+                } else {
+                    k.interestOps(0);
+                }
+                finish(null);
+            }
+        } catch (IOException | RuntimeException e) {
+            nothingArrived = !answer.started();
+            closeChannel();
+            finish(message(e));
+        }
+    }
+
+    /** Ends the exchange {@code exchange} with {@code why}, if it is still under way. */
+    private void end(long exchange, String why) {
+        if (active == exchange) {
+            closeChannel();
+            finish(why);
+        }
+    }
+
+    private void finish(String why) {
+        active = 0;
+        failure = why;
+        Thread w = waiter;
+        done = true;
+        LockSupport.unpark(w);
+    }
+
+    private void closeChannel() {
+        if (key != null) {
+            key.cancel();
+            key = null;
+        }
+        closeQuietly(channel);
+    }
+
+    // ----
+
+    private static void closeQuietly(SocketChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        reader.execute(() -> {
+            if (active != 0) {
+                end(active, STOPPED);
+            } else {
+                closeChannel();
+            }
+        });
+    }
+}
