@@ -40,6 +40,15 @@ public final class ClientHardware implements AutoCloseable {
     private final long startGcMillis;
     private final long startGcCount;
 
+    /**
+     * The Python workers and any other descendants, and how many are direct children: found again once a
+     * second, not at every sample (finding them reads every process's /proc entry: at a 100 ms interval
+     * that was most of this sampler's CPU).
+     */
+    private List<Long> descendants = List.of();
+    private int children;
+    private long treeFoundNanos;
+
     private long lastNanos;
     private long lastProcessTicks;
     private long lastMachineBusy;
@@ -51,6 +60,7 @@ public final class ClientHardware implements AutoCloseable {
         startGcCount = gc[0];
         startGcMillis = gc[1];
         lastNanos = System.nanoTime();
+        findTree(lastNanos);
         lastProcessTicks = processTreeTicks();
         long[] m = machineTicks();
         lastMachineBusy = m[0];
@@ -84,6 +94,9 @@ public final class ClientHardware implements AutoCloseable {
 
     private Sample sample() {
         long now = System.nanoTime();
+        if (now - treeFoundNanos >= 1_000_000_000L) {
+            findTree(now);
+        }
         long ticks = processTreeTicks();
         long[] m = machineTicks();
         double elapsedSeconds = (now - lastNanos) / 1e9;
@@ -102,7 +115,7 @@ public final class ClientHardware implements AutoCloseable {
         long[] gc = gc();
         return new Sample(System.currentTimeMillis(), processCpu, machineCpu, machineMemoryPercent(), rss(),
                 mem.getHeapMemoryUsage().getUsed(), threads.getThreadCount(), fds[0], fds[1],
-                gc[0] - startGcCount, gc[1] - startGcMillis, childCount());
+                gc[0] - startGcCount, gc[1] - startGcMillis, children);
     }
 
     /** Stops sampling (the samples stay readable). */
@@ -169,15 +182,21 @@ public final class ClientHardware implements AutoCloseable {
 
     // --- readings ---------------------------------------------------------------------------------
 
-    /** CPU ticks of this process and all its descendants (Python workers), or -1 off Linux. */
-    static long processTreeTicks() {
+    private void findTree(long now) {
+        descendants = ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
+        children = (int) ProcessHandle.current().children().count();
+        treeFoundNanos = now;
+    }
+
+    /** CPU ticks of this process and its descendants as last found (Python workers), or -1 off Linux. */
+    private long processTreeTicks() {
         long total = pidTicks(ProcessHandle.current().pid());
         if (total < 0) {
             com.sun.management.OperatingSystemMXBean os = osBean();
             return os == null ? -1 : os.getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS);
         }
-        for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
-            long t = pidTicks(child.pid());
+        for (long pid : descendants) {
+            long t = pidTicks(pid);
             if (t > 0) {
                 total += t;
             }
@@ -196,9 +215,6 @@ public final class ClientHardware implements AutoCloseable {
         }
     }
 
-    private static int childCount() {
-        return (int) ProcessHandle.current().children().count();
-    }
 
     /**
      * Reads a /proc file to its end. Files.readString trusts the size the file system reports, which

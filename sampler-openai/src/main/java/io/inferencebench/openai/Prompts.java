@@ -50,6 +50,7 @@ final class Prompts {
     private final int inputTokens;
     private final int inputStddev;
     private final String sharedPrefix;
+    private final int sharedWords;
     private final long seed;
 
     private Prompts(boolean chat, String head, String tail, List<String> fromFile, int inputTokens, int inputStddev,
@@ -67,6 +68,7 @@ final class Prompts {
             shared.append(i == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
         }
         this.sharedPrefix = shared.toString();
+        this.sharedWords = this.sharedPrefix.isEmpty() ? 0 : this.sharedPrefix.split(" ").length;
     }
 
     /**
@@ -89,21 +91,31 @@ final class Prompts {
         if (fromFile != null) {
             return head + fromFile.get((int) (k % fromFile.size())) + tail;
         }
-        String text = synthetic(k);
-        return head + (chat ? "[{\"role\":\"user\",\"content\":" + quoted(text) + "}]" : quoted(text)) + tail;
+        // the words are plain ASCII letters: the text goes into the JSON string as it is, in one builder
+        StringBuilder body = new StringBuilder(head.length() + tail.length() + 48 + inputTokens * 6).append(head)
+                .append(chat ? "[{\"role\":\"user\",\"content\":\"" : "\"");
+        appendSynthetic(k, body);
+        return body.append(chat ? "\"}]" : "\"").append(tail).toString();
     }
 
     /** Synthetic prompt {@code k}: the shared prefix, then words drawn for this request alone. */
     String synthetic(long k) {
+        StringBuilder text = new StringBuilder(inputTokens * 6);
+        appendSynthetic(k, text);
+        return text.toString();
+    }
+
+    private void appendSynthetic(long k, StringBuilder text) {
         SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (k + 1)));
         int length = inputStddev == 0 ? inputTokens
                 : (int) Math.max(1, Math.round(inputTokens + inputStddev * gaussian(random)));
-        StringBuilder text = new StringBuilder(length * 6).append(sharedPrefix);
-        int words = sharedPrefix.isEmpty() ? 0 : sharedPrefix.split(" ").length;
-        for (int i = words; i < length; i++) {
-            text.append(text.length() == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
+        text.append(sharedPrefix);
+        for (int i = sharedWords; i < length; i++) {
+            if (i > 0) {
+                text.append(' ');
+            }
+            text.append(WORDS[random.nextInt(WORDS.length)]);
         }
-        return text.toString();
     }
 
     private static double gaussian(SplittableRandom random) {
