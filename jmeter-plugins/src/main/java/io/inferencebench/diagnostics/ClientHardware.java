@@ -34,7 +34,20 @@ public final class ClientHardware implements AutoCloseable {
 
     private final long intervalNanos;
     private final int cores = Runtime.getRuntime().availableProcessors();
-    private final List<Sample> samples = new ArrayList<>();
+    /**
+     * The rows of client_hw.csv, written as they are sampled (to a temporary file, moved into the run
+     * directory at the end), and running figures for the summary: a wave keeps nothing per sample in
+     * memory, so a long soak's heap stays flat (a list of samples grew by 1 KB a second at 100 ms).
+     */
+    private final Rows rows;
+    private final Figures processCpu = new Figures();
+    private final Figures machineCpu = new Figures();
+    private final Figures machineMemory = new Figures();
+    private final Figures rssMb = new Figures();
+    private final Figures threadCount = new Figures();
+    private final Figures openFds = new Figures();
+    private int count;
+    private Sample last;
     private final Thread thread;
     private volatile boolean running = true;
     private final long startGcMillis;
@@ -54,7 +67,8 @@ public final class ClientHardware implements AutoCloseable {
     private long lastMachineBusy;
     private long lastMachineTotal;
 
-    private ClientHardware(long intervalMillis) {
+    private ClientHardware(long intervalMillis, boolean keepRows) {
+        this.rows = keepRows ? new Rows() : null;
         this.intervalNanos = Math.max(1, intervalMillis) * 1_000_000L;
         long[] gc = gc();
         startGcCount = gc[0];
@@ -69,9 +83,14 @@ public final class ClientHardware implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Starts sampling every {@code intervalMillis} on a daemon thread. */
+    /** Starts sampling every {@code intervalMillis} on a daemon thread, for the summary only. */
     public static ClientHardware start(long intervalMillis) {
-        ClientHardware hw = new ClientHardware(intervalMillis);
+        return start(intervalMillis, false);
+    }
+
+    /** As {@link #start(long)}; with {@code keepRows}, every sample is kept for {@link #writeCsv}. */
+    public static ClientHardware start(long intervalMillis, boolean keepRows) {
+        ClientHardware hw = new ClientHardware(intervalMillis, keepRows);
         hw.thread.start();
         return hw;
     }
@@ -85,10 +104,7 @@ public final class ClientHardware implements AutoCloseable {
                 continue;
             }
             next += intervalNanos;
-            Sample s = sample();
-            synchronized (samples) {
-                samples.add(s);
-            }
+            record(sample());
         }
     }
 
@@ -130,10 +146,28 @@ public final class ClientHardware implements AutoCloseable {
         }
     }
 
-    public List<Sample> samples() {
-        synchronized (samples) {
-            return List.copyOf(samples);
+    private synchronized void record(Sample s) {
+        count++;
+        last = s;
+        processCpu.add(s.processCpu());
+        machineCpu.add(s.machineCpu());
+        machineMemory.add(s.machineMemoryPercent());
+        rssMb.add(s.processRssBytes() / 1048576.0);
+        threadCount.add(s.threads());
+        openFds.add(s.openFds());
+        if (rows != null) {
+            rows.add(s);
         }
+    }
+
+    /** How many samples were taken so far. */
+    public synchronized int sampleCount() {
+        return count;
+    }
+
+    /** The last sample, or {@code null} before the first. */
+    public synchronized Sample lastSample() {
+        return last;
     }
 
     public int cores() {
@@ -141,41 +175,131 @@ public final class ClientHardware implements AutoCloseable {
     }
 
     /** The {@code client_hw} section of the outcome. */
-    public ClientHardwareSummary summary() {
-        List<Sample> all = samples();
-        Sample last = all.isEmpty() ? null : all.get(all.size() - 1);
-        return new ClientHardwareSummary(all.size(), intervalNanos / 1_000_000L, cores,
-                range(all, Sample::processCpu), range(all, Sample::machineCpu), range(all, Sample::machineMemoryPercent),
-                range(all, s -> s.processRssBytes() / 1048576.0), range(all, s -> (double) s.threads()),
-                range(all, s -> (double) s.openFds()), last == null ? null : last.maxFds(),
-                last == null ? null : last.gcCount(), last == null ? null : last.gcMillis());
+    public synchronized ClientHardwareSummary summary() {
+        return new ClientHardwareSummary(count, intervalNanos / 1_000_000L, cores, processCpu.range(),
+                machineCpu.range(), machineMemory.range(), rssMb.range(), threadCount.range(), openFds.range(),
+                last == null ? null : last.maxFds(), last == null ? null : last.gcCount(),
+                last == null ? null : last.gcMillis());
     }
 
-    private static ClientHardwareSummary.Range range(List<Sample> all, java.util.function.ToDoubleFunction<Sample> f) {
-        double sum = 0, max = Double.NEGATIVE_INFINITY;
-        int n = 0;
-        for (Sample s : all) {
-            double v = f.applyAsDouble(s);
+    /**
+     * Writes {@code client_hw.csv}: one row per sample, in the order they were taken (started with
+     * {@code keepRows}), once; the rows' temporary file is then gone.
+     */
+    public void writeCsv(Path file) throws IOException {
+        if (rows == null) {
+            throw new IllegalStateException("started without keepRows");
+        }
+        rows.writeTo(file);
+    }
+
+    /** Drops the kept rows (their temporary file) when they will not be written. */
+    public void discardRows() {
+        if (rows != null) {
+            rows.discard();
+        }
+    }
+
+    /** Average and maximum of one figure, without keeping its values. */
+    private static final class Figures {
+        private double sum;
+        private double max = Double.NEGATIVE_INFINITY;
+        private int n;
+
+        void add(double v) {
             if (!Double.isNaN(v)) {
                 sum += v;
                 max = Math.max(max, v);
                 n++;
             }
         }
-        return n == 0 ? ClientHardwareSummary.Range.NONE
-                : new ClientHardwareSummary.Range(Math.round(sum / n * 10) / 10.0, Math.round(max * 10) / 10.0);
+
+        ClientHardwareSummary.Range range() {
+            return n == 0 ? ClientHardwareSummary.Range.NONE
+                    : new ClientHardwareSummary.Range(Math.round(sum / n * 10) / 10.0, Math.round(max * 10) / 10.0);
+        }
     }
 
-    /** Writes {@code client_hw.csv}: one row per sample. */
-    public void writeCsv(Path file) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("epoch_ms,process_cpu_percent,machine_cpu_percent,machine_memory_percent,process_rss_mb,"
-                    + "heap_used_mb,threads,open_fds,max_fds,gc_count,gc_pause_ms,child_processes\n");
-            for (Sample s : samples()) {
-                w.write(String.format(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%d,%d%n", s.epochMs(),
-                        s.processCpu(), s.machineCpu(), s.machineMemoryPercent(), s.processRssBytes() / 1048576.0,
-                        s.heapUsedBytes() / 1048576.0, s.threads(), s.openFds(), s.maxFds(), s.gcCount(),
-                        s.gcMillis(), s.childProcesses()));
+    /**
+     * The CSV's rows on their way to disk: a temporary file while sampling (deleted once copied, and at
+     * exit), or memory if no temporary file can be made.
+     */
+    private static final class Rows {
+        private static final String HEADER = "epoch_ms,process_cpu_percent,machine_cpu_percent,machine_memory_percent,"
+                + "process_rss_mb,heap_used_mb,threads,open_fds,max_fds,gc_count,gc_pause_ms,child_processes\n";
+        private Path file;
+        private BufferedWriter out;
+        private StringBuilder memory;
+
+        synchronized void add(Sample s) {
+            String row = String.format(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%d,%d%n", s.epochMs(),
+                    s.processCpu(), s.machineCpu(), s.machineMemoryPercent(), s.processRssBytes() / 1048576.0,
+                    s.heapUsedBytes() / 1048576.0, s.threads(), s.openFds(), s.maxFds(), s.gcCount(),
+                    s.gcMillis(), s.childProcesses());
+            if (out == null && memory == null) {
+                try {
+                    file = Files.createTempFile("ib-client-hw-" + ProcessHandle.current().pid() + "-", ".csv");
+                    file.toFile().deleteOnExit();
+                    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                } catch (IOException | RuntimeException e) {
+                    file = null;
+                    memory = new StringBuilder();
+                }
+            }
+            if (out != null) {
+                try {
+                    out.write(row);
+                    return;
+                } catch (IOException e) {
+                    memory = new StringBuilder(); // the temporary file failed: the rest in memory
+                    closeQuietly();
+                }
+            }
+            memory.append(row);
+        }
+
+        synchronized void writeTo(Path target) throws IOException {
+            try (BufferedWriter w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+                w.write(HEADER);
+                if (out != null) {
+                    out.flush();
+                    try (java.io.Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                        r.transferTo(w);
+                    }
+                }
+                if (memory != null) {
+                    w.append(memory);
+                }
+            } finally {
+                closeQuietly();
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                    file = null;
+                }
+            }
+        }
+
+        synchronized void discard() {
+            closeQuietly();
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // deleted at exit
+                }
+                file = null;
+            }
+            memory = null;
+        }
+
+        private void closeQuietly() {
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    // the rows written so far stay readable
+                }
+                out = null;
             }
         }
     }

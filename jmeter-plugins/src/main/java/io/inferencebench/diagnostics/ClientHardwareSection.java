@@ -21,7 +21,7 @@ public record ClientHardwareSection(long intervalMs, boolean report) implements 
 
     @Override
     public Watch start(Path runDirectory) {
-        ClientHardware hardware = ClientHardware.start(intervalMs);
+        ClientHardware hardware = ClientHardware.start(intervalMs, report);
         return new Watch() {
             @Override
             public WaveOutcome measured(WaveOutcome outcome) throws IOException {
@@ -41,6 +41,7 @@ public record ClientHardwareSection(long intervalMs, boolean report) implements 
             @Override
             public void close() {
                 hardware.close();
+                hardware.discardRows();
             }
         };
     }
