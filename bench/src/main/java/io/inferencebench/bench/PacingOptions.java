@@ -27,7 +27,7 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
             "                   ctt (Constant Throughput Timer, shared), tst (Throughput Shaping Timer +",
             "                   Concurrency Thread Group), omtg (Open Model Thread Group), gatling (Gatling",
             "                   3.11.5's open model, constantUsersPerSec, in a cold JVM of its own in both",
-            "                   modes); default all",
+            "                   modes; no stall run); default all",
             "  --out FILE       also write the report to FILE");
 
     /** Options the user has to fix: one sentence naming the option and the fix. */
