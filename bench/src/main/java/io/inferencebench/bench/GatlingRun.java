@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  * {@link StartRecorder}'s format, so the benchmark reads both alike ({@link PlainRun#read}).
  */
 final class GatlingRun {
-    /** The JVM options Gatling's Maven and Gradle plugins start simulations with (3.11). */
+    /**
+     * The JVM options Gatling's 3.x bundle launcher starts simulations with ({@code GATLING_JVM_ARGS}, less
+     * {@code -XX:-UseBiasedLocking}, which Java 17 no longer has); on Java 17 G1 is the default anyway.
+     */
     static final List<String> GATLING_JVM = List.of("-server", "-Xmx1G", "-XX:+UseG1GC", "-XX:+ParallelRefProcEnabled",
             "-XX:+HeapDumpOnOutOfMemoryError", "-XX:MaxInlineLevel=20", "-XX:MaxTrivialSize=12");
     /** Longest a run may take beyond its duration, JVM start and end included. */

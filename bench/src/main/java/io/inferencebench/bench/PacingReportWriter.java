@@ -33,7 +33,7 @@ final class PacingReportWriter {
                 options.latency(), options.seconds(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), loadBefore, loadAfter));
         if (options.mechanisms().contains(Mechanism.GATLING)) {
-            b.append("Gatling rows: Gatling 3.11.5 in a cold JVM of its own per row (its plugins' JVM options), "
+            b.append("Gatling rows: Gatling 3.11.5 in a cold JVM of its own per row (its launcher's JVM options), "
                     + "`constantUsersPerSec(rate).during(seconds)`, one POST per user, connections shared "
                     + "(`shareConnections`), starts recorded by a hook before the request; CPU from its `before` "
                     + "to its `after` hook; threads: the JVM's peak thread count.\n\n");
