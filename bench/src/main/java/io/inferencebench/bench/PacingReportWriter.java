@@ -152,16 +152,18 @@ final class PacingReportWriter {
         }
         if (rateRuns.stream().anyMatch(r -> r.mechanism() == Mechanism.GATLING)
                 && rateRuns.stream().anyMatch(r -> r.mechanism() == Mechanism.OURS)) {
-            double ours = highestHeld(rateRuns, Mechanism.OURS);
-            double gatling = highestHeld(rateRuns, Mechanism.GATLING);
-            b.append(String.format(Locale.ROOT, "- highest rate held (at least 99%% of the target in the window, per-second "
-                    + "CV below 3%%): ours %s, Gatling %s", held(ours), held(gatling)));
-            if (gatling > 0) {
-                double ratio = ours / gatling;
-                b.append(String.format(Locale.ROOT, "; %.0f%% of Gatling's (goal at least 75%%): %s", ratio * 100,
-                        ratio >= 0.75 ? "met" : "missed"));
+            for (int from : new int[] {0, 1}) {
+                double ours = highestHeld(rateRuns, Mechanism.OURS, from);
+                double gatling = highestHeld(rateRuns, Mechanism.GATLING, from);
+                b.append(String.format(Locale.ROOT, "- highest rate held (at least 99%% of the target in the window, per-second "
+                        + "CV%s below 3%%): ours %s, Gatling %s", from == 0 ? "" : " from the 2nd second", held(ours), held(gatling)));
+                if (gatling > 0) {
+                    double ratio = ours / gatling;
+                    b.append(String.format(Locale.ROOT, "; %.0f%% of Gatling's (goal at least 75%%): %s", ratio * 100,
+                            ratio >= 0.75 ? "met" : "missed"));
+                }
+                b.append(".\n");
             }
-            b.append(".\n");
         }
         for (StallRun s : stallRuns) {
             if (s.run().mechanism() == Mechanism.OURS) {
@@ -173,12 +175,15 @@ final class PacingReportWriter {
         return b.toString();
     }
 
-    /** The highest rate at which {@code m} started at least 99% of the schedule with a per-second CV below 3%; 0 if none. */
-    static double highestHeld(List<PacingRun> runs, Mechanism m) {
+    /**
+     * The highest rate at which {@code m} started at least 99% of the schedule with a per-second CV below 3%
+     * (counted from second {@code fromSecond}: 1 leaves a cold JVM's first second out); 0 if none.
+     */
+    static double highestHeld(List<PacingRun> runs, Mechanism m, int fromSecond) {
         double best = 0;
         for (PacingRun r : runs) {
             StartStatistics s = r.statistics();
-            if (r.mechanism() == m && s.achievedRatio() >= 0.99 && s.perSecondCv() < 0.03) {
+            if (r.mechanism() == m && s.achievedRatio() >= 0.99 && s.perSecondCvFrom(fromSecond) < 0.03) {
                 best = Math.max(best, r.load().rate());
             }
         }
