@@ -144,7 +144,28 @@ enum Mechanism {
         String threads(double rate) {
             return "1 per request";
         }
+    },
+
+    /** Not a JMeter plan: Gatling's open model in a JVM of its own ({@link GatlingRun}). */
+    GATLING("gatling", "Gatling 3.11.5 open model (own JVM)") {
+        @Override
+        boolean jmeter() {
+            return false;
+        }
+
+        @Override
+        void pace(HashTree planTree, HTTPSamplerProxy http, StartRecorder recorder, Load load) {
+            throw new UnsupportedOperationException("Gatling runs no JMeter plan: GatlingRun runs it");
+        }
+
+        @Override
+        String threads(double rate) {
+            return "?";
+        }
     };
+
+    /** The body every row posts. */
+    static final String BODY = "{\"instances\": [[1.0, 2.0, 3.0]]}";
 
     /** Our timer's thread cap: high enough that a 3 s stall at 500 requests/s is not capped. */
     static final int OUR_THREAD_CAP = 4000;
@@ -172,6 +193,11 @@ enum Mechanism {
     Mechanism(String key, String label) {
         this.key = key;
         this.label = label;
+    }
+
+    /** A JMeter plan ({@link #pace}); false for the rows other tools run. */
+    boolean jmeter() {
+        return true;
     }
 
     /** Adds the thread group, its pacing and {@code http} (with the recorder beside it) under the test plan. */
@@ -228,7 +254,7 @@ enum Mechanism {
 
     /** The sampler every mechanism paces: the benchmark command's own. */
     static HTTPSamplerProxy httpPost(URI url) {
-        return PlanBuilder.postSampler(url, "{\"instances\": [[1.0, 2.0, 3.0]]}");
+        return PlanBuilder.postSampler(url, BODY);
     }
 
     private static HeaderManager header() {

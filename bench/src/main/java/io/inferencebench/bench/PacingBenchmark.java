@@ -65,6 +65,9 @@ public final class PacingBenchmark {
             URI url = URI.create(sim.baseUrl() + "/invocations");
             progress("Endpoint simulator: " + sim.baseUrl() + " (latency " + options.latency() + ", own process)");
             for (Mechanism m : options.plain() ? List.<Mechanism>of() : options.mechanisms()) {
+                if (!m.jmeter()) {
+                    continue; // a cold JVM of its own per row: nothing to warm up here
+                }
                 progress("warm-up: " + m.label + " at " + Mechanism.decimal(options.warmUpRate()) + "/s for "
                         + options.warmUpSeconds() + " s");
                 PacingRun.execute(m, new Mechanism.Load(url, options.warmUpRate(), options.warmUpSeconds()), false);
@@ -87,6 +90,12 @@ public final class PacingBenchmark {
         List<StallRun> stallRuns = new ArrayList<>();
         if (options.stall() != null) {
             for (Mechanism m : options.mechanisms()) {
+                if (!m.jmeter()) {
+                    // the stall is timed from the simulator's start, and a cold Gatling JVM takes 3 to 6 s to send
+                    // its first request: the stall would be over, or half over, before the run began
+                    progress("stall: " + m.label + " skipped (its JVM's start-up would swallow the stall)");
+                    continue;
+                }
                 progress(String.format(Locale.ROOT, "stall: %s at %s/s for %d s, simulator --stall %s", m.label,
                         Mechanism.decimal(options.stallRate()), options.stallWaveSeconds(), options.stall()));
                 stallRuns.add(stallRun(m));
@@ -98,6 +107,10 @@ public final class PacingBenchmark {
 
     /** One run, in this JVM or (plain mode) in a cold {@code jmeter -n}. */
     private PacingRun execute(Mechanism m, Mechanism.Load load, boolean readIntended) throws Exception {
+        if (m == Mechanism.GATLING) {
+            // in both modes, like the plain rows: Gatling's own launcher in a cold JVM
+            return GatlingRun.execute(options.logDir().resolve("gatling"), load);
+        }
         if (!options.plain()) {
             return PacingRun.execute(m, load, readIntended);
         }

@@ -11,7 +11,7 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
 
     static final String USAGE = String.join("\n",
             "Usage: bench/pacing/run [--seconds 20] [--rates 50,500,2000] [--quick] [--no-stall] [--plain]",
-            "                        [--mechanisms ours,ptt,ctt,tst,omtg] [--out FILE]",
+            "                        [--mechanisms ours,ptt,ctt,tst,omtg,gatling] [--out FILE]",
             "",
             "Runs our Constant RPS Timer and JMeter's pacing alternatives against the endpoint simulator",
             "(50 ms service time, own process), each at every rate, then each through a 3 s server stall",
@@ -25,7 +25,9 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
             "                   `benchmark install`; default: every run in this one warmed-up JVM",
             "  --mechanisms L   any of ours (Constant RPS Timer), ptt (Precise Throughput Timer),",
             "                   ctt (Constant Throughput Timer, shared), tst (Throughput Shaping Timer +",
-            "                   Concurrency Thread Group), omtg (Open Model Thread Group); default all",
+            "                   Concurrency Thread Group), omtg (Open Model Thread Group), gatling (Gatling",
+            "                   3.11.5's open model, constantUsersPerSec, in a cold JVM of its own in both",
+            "                   modes; no stall run); default all",
             "  --out FILE       also write the report to FILE");
 
     /** Options the user has to fix: one sentence naming the option and the fix. */
@@ -111,7 +113,7 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
             Mechanism m = Mechanism.byKey(part);
             if (m == null) {
                 throw new BadOptionException("--mechanisms: unknown '" + part.trim()
-                        + "'; use any of ours, ptt, ctt, tst, omtg (comma-separated).");
+                        + "'; use any of ours, ptt, ctt, tst, omtg, gatling (comma-separated).");
             }
             if (!list.contains(m)) {
                 list.add(m);

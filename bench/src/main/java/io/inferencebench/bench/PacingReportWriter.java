@@ -32,6 +32,12 @@ final class PacingReportWriter {
                         + "our plugins installed with `benchmark install`)" : "Embedded: one warmed-up JVM for every run",
                 options.latency(), options.seconds(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), loadBefore, loadAfter));
+        if (options.mechanisms().contains(Mechanism.GATLING)) {
+            b.append("Gatling rows: Gatling 3.11.5 in a cold JVM of its own per row (its launcher's JVM options), "
+                    + "`constantUsersPerSec(rate).during(seconds)`, one POST per user, connections shared "
+                    + "(`shareConnections`), starts recorded by a hook before the request; CPU from its `before` "
+                    + "to its `after` hook; threads: the JVM's peak thread count.\n\n");
+        }
 
         for (double rate : options.rates()) {
             b.append("### ").append(Mechanism.decimal(rate)).append(" requests/s\n\n");
@@ -144,6 +150,21 @@ final class PacingReportWriter {
             }
             b.append(".\n");
         }
+        if (rateRuns.stream().anyMatch(r -> r.mechanism() == Mechanism.GATLING)
+                && rateRuns.stream().anyMatch(r -> r.mechanism() == Mechanism.OURS)) {
+            for (int from : new int[] {0, 1}) {
+                double ours = highestHeld(rateRuns, Mechanism.OURS, from);
+                double gatling = highestHeld(rateRuns, Mechanism.GATLING, from);
+                b.append(String.format(Locale.ROOT, "- highest rate held (at least 99%% of the target in the window, per-second "
+                        + "CV%s below 3%%): ours %s, Gatling %s", from == 0 ? "" : " from the 2nd second", held(ours), held(gatling)));
+                if (gatling > 0) {
+                    double ratio = ours / gatling;
+                    b.append(String.format(Locale.ROOT, "; %.0f%% of Gatling's (goal at least 75%%): %s", ratio * 100,
+                            ratio >= 0.75 ? "met" : "missed"));
+                }
+                b.append(".\n");
+            }
+        }
         for (StallRun s : stallRuns) {
             if (s.run().mechanism() == Mechanism.OURS) {
                 b.append(String.format(Locale.ROOT,
@@ -152,6 +173,25 @@ final class PacingReportWriter {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * The highest rate at which {@code m} started at least 99% of the schedule with a per-second CV below 3%
+     * (counted from second {@code fromSecond}: 1 leaves a cold JVM's first second out); 0 if none.
+     */
+    static double highestHeld(List<PacingRun> runs, Mechanism m, int fromSecond) {
+        double best = 0;
+        for (PacingRun r : runs) {
+            StartStatistics s = r.statistics();
+            if (r.mechanism() == m && s.achievedRatio() >= 0.99 && s.perSecondCvFrom(fromSecond) < 0.03) {
+                best = Math.max(best, r.load().rate());
+            }
+        }
+        return best;
+    }
+
+    private static String held(double rate) {
+        return rate == 0 ? "none of the rates" : Mechanism.decimal(rate) + "/s";
     }
 
     /** A per-second count: whole, or a median half way between two. */

@@ -135,7 +135,7 @@ final class PlainRun {
         };
     }
 
-    private static PacingRun read(Path dump, Mechanism mechanism, Mechanism.Load load, String note) throws IOException {
+    static PacingRun read(Path dump, Mechanism mechanism, Mechanism.Load load, String note) throws IOException {
         try (InputStream file = Files.newInputStream(dump);
              DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
             int started = in.readInt();

@@ -41,6 +41,15 @@ class PacingOptionsTest {
     }
 
     @Test
+    void theGatlingRowIsAMechanismLikeTheOthersAtAnyRate() {
+        PacingOptions o = PacingOptions.parse("--plain", "--rates", "50,500,2000,4000,6000", "--no-stall",
+                "--mechanisms", "ours,ptt,tst,gatling");
+        assertThat(o.rates()).containsExactly(50.0, 500.0, 2000.0, 4000.0, 6000.0);
+        assertThat(o.mechanisms()).containsExactly(Mechanism.OURS, Mechanism.PRECISE, Mechanism.SHAPING, Mechanism.GATLING);
+        assertThat(Mechanism.GATLING.jmeter()).isFalse();
+    }
+
+    @Test
     void badValuesAreNamedWithTheFix() {
         assertThatThrownBy(() -> PacingOptions.parse("--seconds", "0"))
                 .isInstanceOf(PacingOptions.BadOptionException.class)
@@ -48,7 +57,7 @@ class PacingOptionsTest {
         assertThatThrownBy(() -> PacingOptions.parse("--rates", "50,fast"))
                 .hasMessageContaining("'fast' is not a rate");
         assertThatThrownBy(() -> PacingOptions.parse("--mechanisms", "ours,jmx"))
-                .hasMessageContaining("unknown 'jmx'").hasMessageContaining("ours, ptt, ctt, tst, omtg");
+                .hasMessageContaining("unknown 'jmx'").hasMessageContaining("ours, ptt, ctt, tst, omtg, gatling");
         assertThatThrownBy(() -> PacingOptions.parse("--rates"))
                 .hasMessageContaining("--rates needs a value");
         assertThatThrownBy(() -> PacingOptions.parse("--fast"))
