@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pacing benchmark's Gatling row: Gatling 3.11.5 running {@link GatlingPacingSimulation} in a cold JVM of
@@ -25,8 +24,6 @@ final class GatlingRun {
      */
     static final List<String> GATLING_JVM = List.of("-server", "-Xmx1G", "-XX:+UseG1GC", "-XX:+ParallelRefProcEnabled",
             "-XX:+HeapDumpOnOutOfMemoryError", "-XX:MaxInlineLevel=20", "-XX:MaxTrivialSize=12");
-    /** Longest a run may take beyond its duration, JVM start and end included. */
-    private static final long OVERRUN_SECONDS = 60;
 
     private GatlingRun() {
     }
@@ -35,7 +32,7 @@ final class GatlingRun {
         Files.createDirectories(work);
         String name = String.format(Locale.ROOT, "gatling-%s-%d", Mechanism.decimal(load.rate()), System.nanoTime());
         Path dump = work.resolve(name + ".bin");
-        int capacity = (int) Math.min(50_000_000L, Math.round(load.rate() * load.seconds() * 1.5) + 10_000);
+        int capacity = PlainRun.recorderCapacity(load);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -48,15 +45,7 @@ final class GatlingRun {
                 // no usage report to gatling.io from a benchmark
                 "-Dgatling.data.enableAnalytics=false",
                 "-cp", classPath(), GatlingRun.class.getName(), dump.toString(), work.resolve(name).toString()));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".out").toFile()).start();
-        String note = null;
-        if (!p.waitFor(load.seconds() + OVERRUN_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            note = "did not end within " + OVERRUN_SECONDS + " s of its duration: killed";
-        } else if (p.exitValue() != 0) {
-            note = "gatling exited " + p.exitValue();
-        }
+        String note = PlainRun.runChild(cmd, work, name, load.seconds(), "gatling");
         if (!Files.exists(dump)) {
             throw new IOException("Gatling left no recording (" + (note == null ? "see " + work.resolve(name + ".out") : note) + ")");
         }

@@ -73,7 +73,7 @@ final class PlainRun {
         Path plan = work.resolve(name + ".jmx");
         Path dump = work.resolve(name + ".bin");
         Path log = work.resolve(name + ".log");
-        int capacity = (int) Math.min(50_000_000L, Math.round(load.rate() * load.seconds() * 1.5) + 10_000);
+        int capacity = recorderCapacity(load);
         StartRecorder recorder = new StartRecorder(capacity, readIntended && mechanism == Mechanism.OURS);
         recorder.setProperty(StartRecorder.DUMP_TO, dump.toString());
         recorder.setProperty(StartRecorder.MECHANISM, mechanism.key);
@@ -88,19 +88,31 @@ final class PlainRun {
         cmd.addAll(JMETER_JVM);
         cmd.addAll(List.of("-jar", home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
                 "-j", log.toString(), "-J" + io.inferencebench.pacing.Pacer.LATENESS_PROPERTY + "=true"));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".out").toFile()).start();
-        String note = null;
-        if (!p.waitFor(load.seconds() + OVERRUN_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            note = "did not end within " + OVERRUN_SECONDS + " s of its duration: killed";
-        } else if (p.exitValue() != 0) {
-            note = "jmeter exited " + p.exitValue();
-        }
+        String note = runChild(cmd, work, name, load.seconds(), "jmeter");
         if (!Files.exists(dump)) {
             throw new IOException("jmeter -n left no recording (" + (note == null ? "see " + log : note) + ")");
         }
         return read(dump, mechanism, load, note);
+    }
+
+    /** Room for every start and end of a row's run: half as many again as planned, plus a margin. */
+    static int recorderCapacity(Mechanism.Load load) {
+        return (int) Math.min(50_000_000L, Math.round(load.rate() * load.seconds() * 1.5) + 10_000);
+    }
+
+    /**
+     * Runs one row's child JVM ({@code cmd}, its output in {@code name.out}) until it ends, or kills it
+     * {@link #OVERRUN_SECONDS} after its {@code seconds}; returns what went wrong for the row's note, or null.
+     */
+    static String runChild(List<String> cmd, Path work, String name, int seconds, String tool)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".out").toFile()).start();
+        if (!p.waitFor(seconds + OVERRUN_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            return "did not end within " + OVERRUN_SECONDS + " s of its duration: killed";
+        }
+        return p.exitValue() != 0 ? tool + " exited " + p.exitValue() : null;
     }
 
     /** JMeter's file format names each element's class and its editor's; the plans are built in code without them. */
