@@ -95,6 +95,13 @@ class StreamingConnectionTest {
         return s;
     }
 
+    /** The first connection gets one event, then silence on an open connection; later ones a whole stream. */
+    private URI serveOneEventThenSilence() throws IOException {
+        String first = EVENTS.substring(0, EVENTS.indexOf("\n\n") + 2);
+        return serve(n -> connections.get() > 1 ? chunked(EVENTS) : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
+    }
+
     private static String chunked(String body) {
         int half = body.length() / 2;
         return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -170,10 +177,7 @@ class StreamingConnectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"reader", "thread"})
     void aStreamThatStallsEndsAtTheRequestTimeoutKeepingItsChunks(String reader) throws Exception {
-        // one event, then silence on an open connection
-        String first = EVENTS.substring(0, EVENTS.indexOf("\n\n") + 2);
-        URI url = serve(n -> connections.get() > 1 ? chunked(EVENTS) : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
+        URI url = serveOneEventThenSilence();
         try (StreamingConnection c = open(reader, url)) {
             long start = System.nanoTime();
             TokenStream s = new TokenStream(start);
@@ -189,9 +193,7 @@ class StreamingConnectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"reader", "thread"})
     void aStopFromAnotherThreadEndsTheRequestKeepingItsChunks(String reader) throws Exception {
-        String first = EVENTS.substring(0, EVENTS.indexOf("\n\n") + 2);
-        URI url = serve(n -> connections.get() > 1 ? chunked(EVENTS) : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
+        URI url = serveOneEventThenSilence();
         try (StreamingConnection c = open(reader, url)) {
             Thread stopper = new Thread(() -> {
                 try {
