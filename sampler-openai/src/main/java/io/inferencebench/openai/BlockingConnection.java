@@ -22,7 +22,6 @@ import javax.net.ssl.SSLSocketFactory;
  * every TTFT on a busy 2-core machine. Answers are parsed by {@link HttpAnswer}.
  */
 final class BlockingConnection implements StreamingConnection {
-    private static final int CONNECT_TIMEOUT_MS = 10_000;
     /**
      * Ends requests that outlive their timeout by closing their socket: one timer per request. A
      * socket read timeout would cost a timer per read instead (a timed park on a virtual thread, a

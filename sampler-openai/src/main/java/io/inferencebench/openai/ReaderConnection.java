@@ -21,7 +21,6 @@ import java.util.concurrent.locks.LockSupport;
  * {@link TokenStream} is fed by the reader only, and ended by the JMeter thread once {@link #done}.
  */
 final class ReaderConnection implements StreamingConnection {
-    private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final URI url;
     private final StreamReader reader;

@@ -30,6 +30,9 @@ interface StreamingConnection extends AutoCloseable {
     @Override
     void close();
 
+    /** How long a new connection may take to open. */
+    int CONNECT_TIMEOUT_MS = 10_000;
+
     String TIMED_OUT = "no complete answer within the request timeout";
     String STOPPED = "the test was stopped during the request";
 }
