@@ -134,6 +134,7 @@ final class BlockingConnection implements StreamingConnection {
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
         Socket plain = new Socket();
+        socket = plain; // the request's timeout and a stop close it while it connects and shakes hands
         plain.setTcpNoDelay(true);
         plain.connect(new InetSocketAddress(url.getHost(), port), CONNECT_TIMEOUT_MS);
         if (tls) {
@@ -144,8 +145,6 @@ final class BlockingConnection implements StreamingConnection {
             secure.setSSLParameters(parameters);
             secure.startHandshake();
             socket = secure;
-        } else {
-            socket = plain;
         }
         in = socket.getInputStream();
         out = socket.getOutputStream();
