@@ -16,8 +16,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A connection read on the JMeter thread itself, with blocking reads: used for {@code https://}
- * endpoints (TLS over a plain socket). Each read is timed the moment the kernel hands it over; the
+ * A connection read on the JMeter thread itself, with blocking reads (TLS through an {@code SSLSocket}):
+ * used when {@code ib.openai.reader=thread}, to compare with the shared reader. Each read is timed the moment the kernel hands it over; the
  * JDK's HttpClient (a selector thread handing bytes to a subscriber on an executor) added 3-4 ms to
  * every TTFT on a busy 2-core machine. Answers are parsed by {@link HttpAnswer}.
  */
@@ -82,7 +82,7 @@ final class BlockingConnection implements StreamingConnection {
         } catch (IOException | RuntimeException e) {
             String why = expired || e instanceof SocketTimeoutException ? TIMED_OUT
                     : closed ? STOPPED
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    : StreamingConnection.why(e);
             close();
             closed = false;
             stream.broken(why);
@@ -134,6 +134,7 @@ final class BlockingConnection implements StreamingConnection {
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
         Socket plain = new Socket();
+        socket = plain; // the request's timeout and a stop close it while it connects and shakes hands
         plain.setTcpNoDelay(true);
         plain.connect(new InetSocketAddress(url.getHost(), port), CONNECT_TIMEOUT_MS);
         if (tls) {
@@ -144,8 +145,6 @@ final class BlockingConnection implements StreamingConnection {
             secure.setSSLParameters(parameters);
             secure.startHandshake();
             socket = secure;
-        } else {
-            socket = plain;
         }
         in = socket.getInputStream();
         out = socket.getOutputStream();

@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A connection whose answers the {@link StreamReader} reads: the JMeter thread connects, writes the
  * request, hands the exchange to the reader and parks until the answer is complete or its deadline
- * passes. Used for {@code http://} endpoints.
+ * passes. Used for {@code http://} and {@code https://} endpoints; for {@code https://} the JMeter thread
+ * also does the TLS handshake and seals the request, and the reader opens the records it reads
+ * ({@link TlsLayer}).
  *
  * <p>Threads: the fields of the exchange under way ({@link #answer}, {@link #unsent}, {@link #failure})
  * are written by the JMeter thread before it hands the exchange over (the task queue publishes them),
@@ -28,6 +30,8 @@ final class ReaderConnection implements StreamingConnection {
     private volatile SocketChannel channel;
     /** The channel's registration with the reader's selector; reader thread only. */
     private SelectionKey key;
+    /** The channel's TLS, or {@code null} for {@code http://}; made with the channel, handed over like {@link #answer}. */
+    private TlsLayer tls;
 
     // the exchange under way
     private HttpAnswer answer;
@@ -71,16 +75,15 @@ final class ReaderConnection implements StreamingConnection {
         nothingArrived = false;
         try {
             if (c == null || !c.isOpen()) {
-                c = connect();
-                channel = c;
+                c = connect(deadlineNanos);
             }
-            ByteBuffer out = ByteBuffer.wrap(request);
+            ByteBuffer out = tls == null ? ByteBuffer.wrap(request) : tls.seal(request);
             c.write(out); // the channel is non-blocking: what the socket does not take now, the reader sends
             unsent = out.hasRemaining() ? out : null;
         } catch (IOException e) {
             nothingArrived = true;
             closeQuietly(c);
-            return message(e);
+            return StreamingConnection.why(e);
         }
         answer = new HttpAnswer(stream);
         failure = null;
@@ -93,13 +96,30 @@ final class ReaderConnection implements StreamingConnection {
         return failure;
     }
 
-    private SocketChannel connect() throws IOException {
-        int port = url.getPort() > 0 ? url.getPort() : 80;
+    /**
+     * A new connection, blocking until it is open and, for {@code https://}, its TLS handshake done (the
+     * handshake's reads bounded by the request's deadline; a {@link #close()} meanwhile closes it), then
+     * made non-blocking for the reader.
+     */
+    private SocketChannel connect(long deadlineNanos) throws IOException {
+        boolean secure = "https".equalsIgnoreCase(url.getScheme());
+        int port = url.getPort() > 0 ? url.getPort() : secure ? 443 : 80;
         SocketChannel c = SocketChannel.open();
+        tls = null;
         try {
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.socket().connect(new InetSocketAddress(url.getHost(), port), CONNECT_TIMEOUT_MS);
+            if (secure) {
+                channel = c; // a stop during the handshake closes it (or, if it came first, is seen here)
+                if (stopped) {
+                    throw new IOException(STOPPED);
+                }
+                TlsLayer layer = new TlsLayer(c, url.getHost(), port);
+                layer.handshake(deadlineNanos);
+                tls = layer;
+            }
             c.configureBlocking(false);
+            channel = c;
             return c;
         } catch (IOException | RuntimeException e) {
             c.close();
@@ -176,29 +196,80 @@ final class ReaderConnection implements StreamingConnection {
                 return;
             }
             ByteBuffer buffer = reader.buffer();
+            if (tls != null) {
+                readSecure(k, c, buffer);
+                return;
+            }
             int n = c.read(buffer);
             long now = System.nanoTime();
             if (n < 0) {
-                nothingArrived = !answer.started();
-                answer.endOfConnection();
-                closeChannel();
-                finish(null);
-                return;
-            }
-            int used = answer.feed(buffer.array(), 0, n, now);
-            if (answer.complete()) {
-                if (used < n || !answer.keepAlive()) {
-                    closeChannel(); // bytes after the answer (none from a sane server), or the server said close
-                } else {
-                    k.interestOps(0);
-                }
-                finish(null);
+                connectionEnded();
+            } else {
+                take(k, buffer, n, now);
             }
         } catch (IOException | RuntimeException e) {
             nothingArrived = !answer.started();
             closeChannel();
-            finish(message(e));
+            finish(StreamingConnection.why(e));
         }
+    }
+
+    /**
+     * One read of TLS records, timed as it returns: each record with data is fed with that time (one read
+     * may bring several, or only part of one, kept for the next read).
+     */
+    private void readSecure(SelectionKey k, SocketChannel c, ByteBuffer app) throws IOException {
+        int n = c.read(tls.in());
+        long now = System.nanoTime();
+        if (n < 0) {
+            connectionEnded(); // without the server's close_notify: read as the end of a plain connection
+            return;
+        }
+        while (active != 0) {
+            int m = tls.unwrap(app);
+            if (m == 0) {
+                return;
+            }
+            if (m < 0) {
+                connectionEnded(); // the server's close_notify
+                return;
+            }
+            take(k, app, m, now);
+        }
+    }
+
+    /** Feeds {@code n} bytes read at {@code now}; once the answer is complete, ends the exchange. */
+    private void take(SelectionKey k, ByteBuffer buffer, int n, long now) throws IOException {
+        int used = answer.feed(buffer.array(), 0, n, now);
+        if (answer.complete()) {
+            if (used < n || !answer.keepAlive() || moreAfterTheAnswer(buffer)) {
+                closeChannel(); // bytes after the answer (none from a sane server), or the server said close
+            } else {
+                k.interestOps(0);
+            }
+            finish(null);
+        }
+    }
+
+    /**
+     * Whether TLS records read with the answer's end carry more (data, the server's close_notify, or
+     * something unreadable): the connection is then not kept. A session ticket carries nothing. Done
+     * before the exchange ends: after it, the JMeter thread uses the engine again.
+     */
+    private boolean moreAfterTheAnswer(ByteBuffer buffer) {
+        try {
+            return tls != null && tls.unwrap(buffer) != 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The server ended the connection: that completes a close-delimited answer and breaks any other. */
+    private void connectionEnded() throws IOException {
+        nothingArrived = !answer.started();
+        answer.endOfConnection();
+        closeChannel();
+        finish(null);
     }
 
     /** Ends the exchange {@code exchange} with {@code why}, if it is still under way. */
@@ -235,10 +306,6 @@ final class ReaderConnection implements StreamingConnection {
                 // closing anyway
             }
         }
-    }
-
-    private static String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread of the JVM that reads every {@code http://} answer under way, for all OpenAI Streaming
- * Samplers. A JMeter thread that reads its own socket is woken for every token (a park, an unpark and a
+ * The one thread of the JVM that reads every answer under way ({@code http://} and {@code https://}, whose
+ * records it opens too), for all OpenAI Streaming Samplers. A JMeter thread that reads its own socket is woken for every token (a park, an unpark and a
  * reschedule each, about 15-20 us of CPU on this project's 2-core machine, 64 times per request); here
  * one {@code epoll} wake-up reads whichever streams have data, times each read as it returns, and parses
  * it on the spot, and the JMeter thread is woken once, when its answer is complete.

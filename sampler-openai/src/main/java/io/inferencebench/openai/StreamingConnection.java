@@ -1,21 +1,23 @@
 package io.inferencebench.openai;
 
 import java.net.URI;
+import java.security.cert.CertificateException;
+
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One JMeter thread's keep-alive HTTP/1.1 connection to the endpoint: it sends a request and feeds the
  * answer's body to a {@link TokenStream} as it arrives, timing each piece the moment it was read.
  *
- * <p>{@code http://} endpoints are read by the one {@link StreamReader} thread of the JVM, so a streamed
- * answer wakes its JMeter thread once, not once per token ({@link ReaderConnection}); {@code https://}
- * endpoints are read on the JMeter thread itself ({@link BlockingConnection}). The system property
- * {@code ib.openai.reader=thread} reads {@code http://} on the JMeter thread too, to compare the two.
+ * <p>{@code http://} and {@code https://} endpoints are read by the one {@link StreamReader} thread of the
+ * JVM, so a streamed answer wakes its JMeter thread once, not once per token ({@link ReaderConnection};
+ * TLS through an {@code SSLEngine}, {@link TlsLayer}). The system property {@code ib.openai.reader=thread}
+ * reads each answer on its JMeter thread instead ({@link BlockingConnection}), to compare the two.
  */
 interface StreamingConnection extends AutoCloseable {
     /** A connection to {@code url}'s host, chosen as above. */
     static StreamingConnection to(URI url) {
-        boolean ownThread = "https".equalsIgnoreCase(url.getScheme())
-                || "thread".equals(System.getProperty("ib.openai.reader"));
+        boolean ownThread = "thread".equals(System.getProperty("ib.openai.reader"));
         return ownThread ? new BlockingConnection(url) : new ReaderConnection(url, StreamReader.shared());
     }
 
@@ -32,6 +34,23 @@ interface StreamingConnection extends AutoCloseable {
 
     /** How long a new connection may take to open. */
     int CONNECT_TIMEOUT_MS = 10_000;
+
+    /**
+     * Why a connection failed, in a sentence for the sample: a refused TLS certificate says so (the
+     * JDK's own message then names the reason, e.g. the host the certificate does not name).
+     */
+    static String why(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof SSLHandshakeException) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof CertificateException) {
+                    return "the server's TLS certificate check failed: " + message;
+                }
+            }
+            return "the TLS handshake failed: " + message;
+        }
+        return message;
+    }
 
     String TIMED_OUT = "no complete answer within the request timeout";
     String STOPPED = "the test was stopped during the request";

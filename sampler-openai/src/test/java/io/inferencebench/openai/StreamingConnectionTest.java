@@ -19,10 +19,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTP/1.1 reading against a raw server that answers the ways real servers do, by both readers: the
- * shared {@link StreamReader} ({@code http://}) and the JMeter thread itself ({@code https://}).
+ * shared {@link StreamReader} and the JMeter thread itself ({@code ib.openai.reader=thread}). Over TLS:
+ * {@link TlsStreamingConnectionTest}.
  */
 class StreamingConnectionTest {
-    private static final String EVENTS = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+    static final String EVENTS = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
             + "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\ndata: [DONE]\n\n";
     private ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
@@ -61,7 +62,7 @@ class StreamingConnectionTest {
     }
 
     /** Reads a request head and its Content-Length body; false at the end of the connection. */
-    private static boolean readRequest(InputStream in) throws IOException {
+    static boolean readRequest(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         int b;
         while ((b = in.read()) >= 0) {
@@ -102,7 +103,7 @@ class StreamingConnectionTest {
                 + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
     }
 
-    private static String chunked(String body) {
+    static String chunked(String body) {
         int half = body.length() / 2;
         return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(half) + "\r\n" + body.substring(0, half) + "\r\n"
