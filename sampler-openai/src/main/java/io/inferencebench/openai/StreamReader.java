@@ -13,19 +13,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread of the JVM that reads every answer under way ({@code http://} and {@code https://}, whose
- * records it opens too), for all OpenAI Streaming Samplers. A JMeter thread that reads its own socket is woken for every token (a park, an unpark and a
- * reschedule each, about 15-20 us of CPU on this project's 2-core machine, 64 times per request); here
+ * A thread that reads the answers under way of many connections ({@code http://} and {@code https://},
+ * whose records it opens too), for all OpenAI Streaming Samplers of the JVM; there is one such thread per
+ * 4 cores ({@link #READERS}), each connection read by one of them. A JMeter thread that reads its own socket
+ * is woken for every token (a park, an unpark and a reschedule each, about 15-20 us of CPU on this project's 2-core machine, 64 times per request); here
  * one {@code epoll} wake-up reads whichever streams have data, times each read as it returns, and parses
  * it on the spot, and the JMeter thread is woken once, when its answer is complete.
  *
- * <p>Everything that touches a registered channel runs on this thread: the JMeter threads hand it
- * {@linkplain #execute tasks}. At 500 streamed requests a second of 64 tokens it reads about 32,000 times
- * a second, a fraction of one core; it never blocks on anything but the selector.
+ * <p>Everything that touches a registered channel runs on its reader's thread: the JMeter threads hand
+ * it {@linkplain #execute tasks}. At 500 streamed requests a second of 64 tokens the readers read about
+ * 32,000 times a second, a fraction of one core; it never blocks on anything but the selector.
  */
 final class StreamReader {
     private static final Logger log = LoggerFactory.getLogger(StreamReader.class);
-    private static StreamReader shared;
+    private static StreamReader[] shared;
+    private static int next;
+    /**
+     * Reader threads per JVM: one per 4 cores, at least one ({@code -Dib.openai.readers=N} to choose). One
+     * reader spends about 10 us per read, so it follows at most about 100,000 reads a second: some 1,500
+     * streamed requests a second of 64 tokens. On this project's 2-core machine one reader and two gave
+     * the same TTFT tail at 200 and 500 req/s (within the run-to-run spread), one at slightly less CPU.
+     */
+    private static final int READERS = Math.max(1,
+            Integer.getInteger("ib.openai.readers", Runtime.getRuntime().availableProcessors() / 4));
 
     /**
      * While streams are arriving, the reader looks every this often instead of waking for each read:
@@ -40,19 +50,25 @@ final class StreamReader {
     /** Every read lands here and is parsed at once (the parsers copy what they keep). */
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
 
-    /** The JVM's reader, started on first use (a daemon thread that waits on its selector when idle). */
+    /**
+     * A reader for a new connection, the readers taken in turn; they start on first use (daemon threads
+     * that wait on their selectors when idle).
+     */
     static synchronized StreamReader shared() {
         if (shared == null) {
-            try {
-                shared = new StreamReader(Selector.open());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open a selector for the stream reader", e);
+            shared = new StreamReader[READERS];
+            for (int i = 0; i < READERS; i++) {
+                try {
+                    shared[i] = new StreamReader(Selector.open());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open a selector for the stream reader", e);
+                }
+                Thread t = new Thread(shared[i]::loop, "openai-stream-reader-" + (i + 1));
+                t.setDaemon(true);
+                t.start();
             }
-            Thread t = new Thread(shared::loop, "openai-stream-reader");
-            t.setDaemon(true);
-            t.start();
         }
-        return shared;
+        return shared[next++ % READERS];
     }
 
     private StreamReader(Selector selector) {

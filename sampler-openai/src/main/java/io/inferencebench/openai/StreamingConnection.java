@@ -9,10 +9,11 @@ import javax.net.ssl.SSLHandshakeException;
  * One JMeter thread's keep-alive HTTP/1.1 connection to the endpoint: it sends a request and feeds the
  * answer's body to a {@link TokenStream} as it arrives, timing each piece the moment it was read.
  *
- * <p>{@code http://} and {@code https://} endpoints are read by the one {@link StreamReader} thread of the
- * JVM, so a streamed answer wakes its JMeter thread once, not once per token ({@link ReaderConnection};
- * TLS through an {@code SSLEngine}, {@link TlsLayer}). The system property {@code ib.openai.reader=thread}
- * reads each answer on its JMeter thread instead ({@link BlockingConnection}), to compare the two.
+ * <p>{@code http://} and {@code https://} endpoints are read by the JVM's {@link StreamReader} threads
+ * (one per 4 cores), so a streamed answer wakes its JMeter thread once, not once per token
+ * ({@link ReaderConnection}; TLS through an {@code SSLEngine}, {@link TlsLayer}). The system property
+ * {@code ib.openai.reader=thread} reads each answer on its JMeter thread instead ({@link BlockingConnection}),
+ * to compare the two.
  */
 interface StreamingConnection extends AutoCloseable {
     /** A connection to {@code url}'s host, chosen as above. */

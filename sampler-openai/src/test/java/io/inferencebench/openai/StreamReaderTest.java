@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 
-/** Hundreds of streams at once, all read by the JVM's one reader thread, against the real simulator. */
+/** Hundreds of streams at once, all read by the JVM's reader threads (one per 4 cores), against the real simulator. */
 class StreamReaderTest {
     @Test
     void threeHundredConcurrentStreamsAreReadWholeAndTimedByOneThread() throws Exception {
@@ -58,8 +58,8 @@ class StreamReaderTest {
                 assertThat(m.itlMs()).isPositive();
             });
             long readers = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("openai-stream-reader")).count();
-            assertThat(readers).isEqualTo(1);
+                    .filter(t -> t.getName().startsWith("openai-stream-reader-")).count();
+            assertThat(readers).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
         }
     }
 }
