@@ -1,5 +1,10 @@
 package io.inferencebench.openai;
 
+import static io.inferencebench.openai.ConnectionCalls.exchange;
+import static io.inferencebench.openai.ConnectionCalls.largeRequest;
+import static io.inferencebench.openai.ConnectionCalls.open;
+import static io.inferencebench.openai.ConnectionCalls.stopLater;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -85,16 +90,7 @@ class StreamingConnectionTest {
         }
     }
 
-    private static StreamingConnection open(String reader, URI url) {
-        return reader.equals("reader") ? new ReaderConnection(url, StreamReader.shared()) : new BlockingConnection(url);
-    }
 
-    private static TokenStream exchange(StreamingConnection c) {
-        TokenStream s = new TokenStream(System.nanoTime());
-        c.exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.UTF_8), s,
-                System.nanoTime() + 5_000_000_000L);
-        return s;
-    }
 
     /** The first connection gets one event, then silence on an open connection; later ones a whole stream. */
     private URI serveOneEventThenSilence() throws IOException {
@@ -196,15 +192,7 @@ class StreamingConnectionTest {
     void aStopFromAnotherThreadEndsTheRequestKeepingItsChunks(String reader) throws Exception {
         URI url = serveOneEventThenSilence();
         try (StreamingConnection c = open(reader, url)) {
-            Thread stopper = new Thread(() -> {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                c.close(); // as JMeter's stop calls the sampler's interrupt()
-            });
-            stopper.start();
+            Thread stopper = stopLater(c); // as JMeter's stop calls the sampler's interrupt()
             long start = System.nanoTime();
             TokenStream s = exchange(c);
             assertThat(s.error()).isEqualTo("the stream broke after 1 chunks: the test was stopped during the request");
@@ -219,14 +207,7 @@ class StreamingConnectionTest {
     @ValueSource(strings = {"reader", "thread"})
     void aRequestLargerThanTheSocketTakesAtOnceIsSentWhole(String reader) throws Exception {
         URI url = serve(n -> chunked(EVENTS));
-        byte[] body = new byte[24 * 1024 * 1024]; // more than a loopback socket's send buffer
-        java.util.Arrays.fill(body, (byte) ' ');
-        body[0] = '{';
-        body[body.length - 1] = '}';
-        byte[] head = ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] request = new byte[head.length + body.length];
-        System.arraycopy(head, 0, request, 0, head.length);
-        System.arraycopy(body, 0, request, head.length, body.length);
+        byte[] request = largeRequest(24 * 1024 * 1024); // more than a loopback socket's send buffer: sent in parts
         try (StreamingConnection c = open(reader, url)) {
             for (int i = 0; i < 2; i++) {
                 TokenStream s = new TokenStream(System.nanoTime());

@@ -1,5 +1,10 @@
 package io.inferencebench.openai;
 
+import static io.inferencebench.openai.ConnectionCalls.exchange;
+import static io.inferencebench.openai.ConnectionCalls.largeRequest;
+import static io.inferencebench.openai.ConnectionCalls.open;
+import static io.inferencebench.openai.ConnectionCalls.stopLater;
+
 import static io.inferencebench.openai.StreamingConnectionTest.EVENTS;
 import static io.inferencebench.openai.StreamingConnectionTest.chunked;
 import static io.inferencebench.openai.StreamingConnectionTest.readRequest;
@@ -214,19 +219,8 @@ class TlsStreamingConnectionTest {
         }
     }
 
-    private static StreamingConnection open(String reader, URI url) {
-        return reader.equals("reader") ? new ReaderConnection(url, StreamReader.shared()) : new BlockingConnection(url);
-    }
 
-    private static TokenStream exchange(StreamingConnection c) {
-        return exchange(c, new TokenStream(System.nanoTime()), 5_000);
-    }
 
-    private static TokenStream exchange(StreamingConnection c, TokenStream s, long timeoutMs) {
-        c.exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.UTF_8), s,
-                System.nanoTime() + timeoutMs * 1_000_000);
-        return s;
-    }
 
     /** 64 content events and the usage, each in its own chunk and its own TLS record. */
     private static String sixtyFourEvents() {
@@ -364,19 +358,6 @@ class TlsStreamingConnectionTest {
         }
     }
 
-    /** Closes {@code c} in 300 ms, as JMeter's stop calls the sampler's interrupt(). */
-    private static Thread stopLater(StreamingConnection c) {
-        Thread stopper = new Thread(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                return;
-            }
-            c.close();
-        });
-        stopper.start();
-        return stopper;
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"reader", "thread"})
@@ -402,14 +383,7 @@ class TlsStreamingConnectionTest {
     @ValueSource(strings = {"reader", "thread"})
     void aRequestLargerThanTheSocketTakesAtOnceIsSentWhole(String reader) throws Exception {
         URI url = serve(n -> chunked(EVENTS));
-        byte[] body = new byte[6 * 1024 * 1024]; // more than a loopback socket's send buffer: sent by the reader in parts
-        java.util.Arrays.fill(body, (byte) ' ');
-        body[0] = '{';
-        body[body.length - 1] = '}';
-        byte[] head = ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] request = new byte[head.length + body.length];
-        System.arraycopy(head, 0, request, 0, head.length);
-        System.arraycopy(body, 0, request, head.length, body.length);
+        byte[] request = largeRequest(6 * 1024 * 1024); // more than a loopback socket's send buffer: sent in parts
         try (StreamingConnection c = open(reader, url)) {
             for (int i = 0; i < 2; i++) {
                 TokenStream s = new TokenStream(System.nanoTime());
