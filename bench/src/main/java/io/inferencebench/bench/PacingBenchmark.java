@@ -64,6 +64,18 @@ public final class PacingBenchmark {
         try (SimulatorProcess sim = SimulatorProcess.start(options.latency(), null, logDir.resolve("simulator.log"))) {
             URI url = URI.create(sim.baseUrl() + "/invocations");
             progress("Endpoint simulator: " + sim.baseUrl() + " (latency " + options.latency() + ", own process)");
+            if (options.plain()) {
+                // The rows' JVMs are cold by design, the endpoint's is not: a simulator JVM that has served nothing
+                // answers its first seconds slowly and takes the shared cores for its JIT compiler (the first row
+                // read latencies of 200-1,000 ms for 7 s), which would be charged to whichever row came first.
+                // At the run's own rates (up to 2,000/s, what one JMeter JVM here sends evenly): its connection
+                // handling at 2,000/s is code a 500/s warm-up leaves cold.
+                double rate = Math.max(options.warmUpRate(),
+                        Math.min(2_000, options.rates().stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+                progress("warm-up: the simulator, at " + Mechanism.decimal(rate) + "/s for "
+                        + options.warmUpSeconds() + " s (from this JVM, not the rows')");
+                PacingRun.execute(Mechanism.PRECISE, new Mechanism.Load(url, rate, options.warmUpSeconds()), false);
+            }
             for (Mechanism m : options.plain() ? List.<Mechanism>of() : options.mechanisms()) {
                 if (!m.jmeter()) {
                     continue; // a cold JVM of its own per row: nothing to warm up here

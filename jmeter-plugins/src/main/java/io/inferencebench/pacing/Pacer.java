@@ -57,6 +57,8 @@ public final class Pacer {
      * none parks (a client whose own load inflated every latency, or a machine busy with other work).
      */
     private static final double MACHINE_SATURATED = 0.95;
+    /** Wake-ups in one {@link #CPU_CHECK_NANOS} enough to judge the CPU by the pacing alone (20 at 200/s). */
+    private static final long ENOUGH_WAKE_UPS = 20;
 
     private final ArrivalSchedule schedule;
     private final LatePolicy latePolicy;
@@ -386,18 +388,26 @@ public final class Pacer {
         long lastCpuLook = last;
         long startedAtLastLook = 0;
         boolean saturated = false;
+        boolean askMachine = false;
         while (!ended && !stopping && engine.isActive() && !Thread.currentThread().isInterrupted()) {
             long now = System.nanoTime();
             if (now - lastCpuLook >= CPU_CHECK_NANOS) {
                 // more than one parked thread in ten woke late: the threads were there, the CPU was not
                 long woke = wakeUps.sumThenReset();
                 long lateWoke = lateWakeUps.sumThenReset();
-                saturated = lateWoke >= 2 && lateWoke * 10 > woke
-                        || os != null && os.getCpuLoad() >= MACHINE_SATURATED;
+                saturated = lateWoke >= 2 && lateWoke * 10 > woke;
+                askMachine = !saturated && woke < ENOUGH_WAKE_UPS;
                 lastCpuLook = now;
             }
             int total = threads.get();
             int waiting = idle.get() + Math.max(0, total - threadsSeen.get());
+            if (askMachine && waiting < margin) {
+                // the machine's load costs a read of /proc (0.2-0.3 ms; five a second were a third of the keeper's
+                // CPU at 50/s), so it is asked once per window, and only when the pool may grow and too few
+                // threads parked to judge by
+                askMachine = false;
+                saturated = os != null && os.getCpuLoad() >= MACHINE_SATURATED;
+            }
             long flying = inFlightCount.sum();
             long age = flying <= 0 ? 0 : Math.max(0, now - originNanos - inFlightStartSum.sum() / flying);
             double rate = profile.rateAt((now - originNanos) / 1e9);
