@@ -388,7 +388,12 @@ public final class Pacer {
         long lastCpuLook = last;
         long startedAtLastLook = 0;
         boolean saturated = false;
-        boolean askMachine = false;
+        // the first window has no wake-ups to judge by, and a cold client's first requests look like a stall
+        // (PoolPolicy): ask the machine then too. Its load is measured from one read to the next, so read it now.
+        boolean askMachine = os != null;
+        if (os != null) {
+            os.getCpuLoad();
+        }
         while (!ended && !stopping && engine.isActive() && !Thread.currentThread().isInterrupted()) {
             long now = System.nanoTime();
             if (now - lastCpuLook >= CPU_CHECK_NANOS) {

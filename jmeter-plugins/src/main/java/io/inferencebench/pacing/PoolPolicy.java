@@ -16,7 +16,10 @@ package io.inferencebench.pacing;
  *       than that estimate explains, and either the CPU has room or the server is plainly holding them
  *       (requests start but hardly any finish: a stall, where a blocked thread costs nothing). On a saturated
  *       CPU with requests still finishing, a new thread adds work, not capacity, so growth stops at Little's
- *       law and the starts run late, which the verdict reports as the client's limit;</li>
+ *       law and the starts run late, which the verdict reports as the client's limit. Before the first
+ *       response the estimate is the first guess (50 ms) and a saturated CPU counts as the client's doing: a
+ *       cold {@code jmeter -n} holds its first requests for up to a second, and growing the pool for them
+ *       (159 threads at 500/s, where 59 do) only added cold threads to a busy CPU;</li>
  *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
  *       the margin.</li>
  * </ul>
@@ -105,11 +108,12 @@ public final class PoolPolicy {
         if (look.completions() > 0) {
             double mean = (double) look.serviceNanos() / look.completions();
             if (Double.isNaN(serviceEstimateNanos)) {
-                serviceEstimateNanos = mean;
-            } else {
-                double alpha = 1 - Math.exp(-Math.max(0, look.elapsedNanos()) / SMOOTHING_NANOS);
-                serviceEstimateNanos += alpha * (mean - serviceEstimateNanos);
+                // the first responses of a cold JVM are its slowest (0.3-1 s in plain jmeter -n, where 50 ms follow):
+                // they move the estimate from the first guess, as a spike would, instead of becoming it
+                serviceEstimateNanos = FIRST_GUESS_SECONDS * 1e9;
             }
+            double alpha = 1 - Math.exp(-Math.max(0, look.elapsedNanos()) / SMOOTHING_NANOS);
+            serviceEstimateNanos += alpha * (mean - serviceEstimateNanos);
         }
         double fade = Math.exp(-Math.max(0, look.elapsedNanos()) / STALL_WINDOW_NANOS);
         recentStarts = recentStarts * fade + look.starts();
@@ -130,8 +134,11 @@ public final class PoolPolicy {
             if (threads >= cap) {
                 return new Decision(0, 0, Limit.CAP, margin);
             }
-            // the server holds requests: they start, hardly any finish, and they are older than usual
-            boolean stalled = held > estimate && recentCompletions * 2 < recentStarts;
+            // the server holds requests: they start, hardly any finish, and they are older than usual. Before the
+            // first response there is no "usual": a cold client (class loading, the JIT compiler) holds its first
+            // requests as long as a stalled server would, and only a CPU with room tells the server's hold apart
+            boolean known = !Double.isNaN(serviceEstimateNanos);
+            boolean stalled = held > estimate && recentCompletions * 2 < recentStarts && (known || !look.cpuSaturated());
             int allowed = look.cpuSaturated() && !stalled
                     ? (int) Math.ceil(littleNow) + margin(littleNow)
                     : HEADROOM * (int) Math.ceil(littleHeld) + margin;

@@ -135,6 +135,79 @@ class PoolPolicyTest {
         assertThat(threads).isLessThanOrEqualTo(25 + 9 + 9);
     }
 
+    /**
+     * Plain {@code jmeter -n} at 500/s, as measured: every thread's first request takes 0.5 s (class loading, the
+     * HTTP client's set-up, the JIT compiler on every core), then 50 ms. Before any response the policy cannot
+     * tell this from a stalled server; the saturated CPU tells it. The pool stays within twice Little's law for
+     * the true 50 ms plus the margin (59), where it grew to 159 threads before.
+     */
+    @Test
+    void aColdClientOnASaturatedCpuKeepsItsFirstPool() {
+        PoolPolicy policy = new PoolPolicy(2000);
+        int threads = PoolPolicy.initialThreads(500, 2000);
+        int peak = threads;
+        Deque<Long> inFlight = new ArrayDeque<>();
+        int waiting = threads;
+        for (long step = 1; step <= 300; step++) {
+            long now = step * 10 * MS;
+            long completions = 0;
+            long service = 0;
+            // the first requests end 500 ms after they start, later ones after 50 ms
+            while (!inFlight.isEmpty() && now - inFlight.peek() >= (inFlight.peek() < 500 * MS ? 500 : 50) * MS) {
+                service += now - inFlight.poll();
+                completions++;
+                waiting++;
+            }
+            long starts = 0;
+            for (int a = 0; a < 5 && waiting > 0; a++) {
+                waiting--;
+                inFlight.add(now);
+                starts++;
+            }
+            long sum = 0;
+            for (long s : inFlight) {
+                sum += now - s;
+            }
+            boolean cold = now < 800 * MS;
+            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, starts, completions, service,
+                    inFlight.isEmpty() ? 0 : sum / inFlight.size(), cold));
+            threads += d.add() - d.retire();
+            waiting += d.add() - d.retire();
+            peak = Math.max(peak, threads);
+        }
+        assertThat(peak).isLessThanOrEqualTo(59);
+    }
+
+    /** A server that holds the very first requests, on a CPU with room: every due start still finds a thread. */
+    @Test
+    void aStallFromTheFirstRequestOnAnIdleCpuStillGetsAThreadForEveryDueStart() {
+        PoolPolicy policy = new PoolPolicy(4000);
+        int threads = PoolPolicy.initialThreads(500, 4000);
+        int waiting = threads;
+        Deque<Long> inFlight = new ArrayDeque<>();
+        long late = 0;
+        for (long step = 1; step <= 300; step++) {
+            long now = step * 10 * MS;
+            for (int a = 0; a < 5; a++) {
+                if (waiting > 0) {
+                    waiting--;
+                    inFlight.add(now);
+                } else {
+                    late++;
+                }
+            }
+            long sum = 0;
+            for (long s : inFlight) {
+                sum += now - s;
+            }
+            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, 5, 0, 0, sum / inFlight.size(), false));
+            threads += d.add();
+            waiting += d.add();
+        }
+        assertThat(late).isZero();
+        assertThat(threads).isBetween(1500, 2 * 1500 + 400);
+    }
+
     @ParameterizedTest(name = "{0}/s, cap {1}: {2} threads")
     @CsvSource({"10, 2000, 4", "50, 2000, 6", "500, 2000, 34", "2000, 2000, 127", "2000, 100, 100", "0.5, 2000, 4"})
     void thePoolStartsWithLittlesLawForFiftyMilliseconds(double rate, int cap, int threads) {
