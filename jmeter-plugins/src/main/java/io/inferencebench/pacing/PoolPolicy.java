@@ -43,7 +43,12 @@ public final class PoolPolicy {
         /** The CPU was saturated: growth beyond Little's law would only add work. */
         CPU,
         /** Already at twice Little's law plus the margin. */
-        LITTLE
+        LITTLE,
+        /**
+         * No response yet and the CPU saturated: the client's cold start (class loading, the JIT compiler), which
+         * passes, not a limit to report.
+         */
+        COLD
     }
 
     /**
@@ -146,7 +151,7 @@ public final class PoolPolicy {
             int budget = 2 + (int) Math.ceil(perNano * Math.max(0, look.elapsedNanos()));
             int add = Math.min(Math.min(margin - waiting, budget), Math.min(cap - threads, allowed - threads));
             if (add <= 0) {
-                return new Decision(0, 0, look.cpuSaturated() ? Limit.CPU : Limit.LITTLE, margin);
+                return new Decision(0, 0, !look.cpuSaturated() ? Limit.LITTLE : known ? Limit.CPU : Limit.COLD, margin);
             }
             return new Decision(add, 0, Limit.NONE, margin);
         }
