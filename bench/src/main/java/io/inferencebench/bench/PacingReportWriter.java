@@ -26,8 +26,8 @@ final class PacingReportWriter {
         b.append("## Pacing benchmark, ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(started))
                 .append(options.quick() ? " (quick)" : "").append("\n\n");
         b.append(String.format(Locale.ROOT,
-                "%s; simulator latency %s (own process); %d s per run; %d cores; Java %s; load average (1, 5, 15 min) %s "
-                        + "before, %s after.%n%n",
+                "%s; simulator latency %s (own process); %d s per run, the order of the rows rotating from rate to rate; "
+                        + "%d cores; Java %s; load average (1, 5, 15 min) %s before, %s after.%n%n",
                 options.plain() ? "Plain JMeter: a cold `jmeter -n -t plan.jmx` per run (stock JVM options, no warm-up; "
                         + "our plugins installed with `benchmark install`)" : "Embedded: one warmed-up JVM for every run",
                 options.latency(), options.seconds(), Runtime.getRuntime().availableProcessors(),
