@@ -85,6 +85,20 @@ class PoolPolicyTest {
         for (int i = 0; i < 25; i++) {
             inFlight.add(-i * 2 * MS); // 25 requests spread over the last 50 ms
         }
+        Stall stall = stall(policy, threads, waiting, inFlight, busyMachine);
+        assertThat(stall.late()).isZero();
+        assertThat(stall.threads()).isBetween(1500 + 25, 2 * (1500 + 25) + 400);
+    }
+
+    /** Late starts and the pool at the end of a stall. */
+    private record Stall(long late, int threads) {
+    }
+
+    /**
+     * 3 s of a 500/s stall (the server answers nothing) seen by {@code policy} every 10 ms, from a pool of
+     * {@code threads} of which {@code waiting} are free and requests {@code inFlight} (their start times).
+     */
+    private static Stall stall(PoolPolicy policy, int threads, int waiting, Deque<Long> inFlight, boolean busyMachine) {
         long late = 0;
         for (long step = 1; step <= 300; step++) {
             long now = step * 10 * MS;
@@ -96,16 +110,20 @@ class PoolPolicyTest {
                     late++;
                 }
             }
-            long sum = 0;
-            for (long s : inFlight) {
-                sum += now - s;
-            }
-            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, 5, 0, 0, sum / inFlight.size(), busyMachine));
+            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, 5, 0, 0, meanAge(inFlight, now), busyMachine));
             threads += d.add();
             waiting += d.add();
         }
-        assertThat(late).isZero();
-        assertThat(threads).isBetween(1500 + 25, 2 * (1500 + 25) + 400);
+        return new Stall(late, threads);
+    }
+
+    /** The mean age at {@code now} of the requests started at {@code inFlight} (0 when none). */
+    private static long meanAge(Deque<Long> inFlight, long now) {
+        long sum = 0;
+        for (long s : inFlight) {
+            sum += now - s;
+        }
+        return inFlight.isEmpty() ? 0 : sum / inFlight.size();
     }
 
     /**
@@ -164,13 +182,9 @@ class PoolPolicyTest {
                 inFlight.add(now);
                 starts++;
             }
-            long sum = 0;
-            for (long s : inFlight) {
-                sum += now - s;
-            }
             boolean cold = now < 800 * MS;
             Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, starts, completions, service,
-                    inFlight.isEmpty() ? 0 : sum / inFlight.size(), cold));
+                    meanAge(inFlight, now), cold));
             threads += d.add() - d.retire();
             waiting += d.add() - d.retire();
             peak = Math.max(peak, threads);
@@ -185,31 +199,10 @@ class PoolPolicyTest {
     /** A server that holds the very first requests, on a CPU with room: every due start still finds a thread. */
     @Test
     void aStallFromTheFirstRequestOnAnIdleCpuStillGetsAThreadForEveryDueStart() {
-        PoolPolicy policy = new PoolPolicy(4000);
         int threads = PoolPolicy.initialThreads(500, 4000);
-        int waiting = threads;
-        Deque<Long> inFlight = new ArrayDeque<>();
-        long late = 0;
-        for (long step = 1; step <= 300; step++) {
-            long now = step * 10 * MS;
-            for (int a = 0; a < 5; a++) {
-                if (waiting > 0) {
-                    waiting--;
-                    inFlight.add(now);
-                } else {
-                    late++;
-                }
-            }
-            long sum = 0;
-            for (long s : inFlight) {
-                sum += now - s;
-            }
-            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, 5, 0, 0, sum / inFlight.size(), false));
-            threads += d.add();
-            waiting += d.add();
-        }
-        assertThat(late).isZero();
-        assertThat(threads).isBetween(1500, 2 * 1500 + 400);
+        Stall stall = stall(new PoolPolicy(4000), threads, threads, new ArrayDeque<>(), false);
+        assertThat(stall.late()).isZero();
+        assertThat(stall.threads()).isBetween(1500, 2 * 1500 + 400);
     }
 
     @ParameterizedTest(name = "{0}/s, cap {1}: {2} threads")
