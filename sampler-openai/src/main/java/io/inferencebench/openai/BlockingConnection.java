@@ -17,9 +17,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A connection read on the JMeter thread itself, with blocking reads (TLS through an {@code SSLSocket}):
- * used when {@code ib.openai.reader=thread}, to compare with the shared reader. Each read is timed the moment the kernel hands it over; the
- * JDK's HttpClient (a selector thread handing bytes to a subscriber on an executor) added 3-4 ms to
- * every TTFT on a busy 2-core machine. Answers are parsed by {@link HttpAnswer}.
+ * used when {@code ib.openai.reader=thread}, to compare with the shared reader. Each read is timed the
+ * moment the kernel hands it over; the JDK's HttpClient (a selector thread handing bytes to a subscriber on
+ * an executor) added 3-4 ms to every TTFT on a busy 2-core machine. Answers are parsed by {@link HttpAnswer}.
  */
 final class BlockingConnection implements StreamingConnection {
     /**

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A thread that reads the answers under way of many connections ({@code http://} and {@code https://},
  * whose records it opens too), for all OpenAI Streaming Samplers of the JVM; there is one such thread per
- * 4 cores ({@link #READERS}), each connection read by one of them. A JMeter thread that reads its own socket
- * is woken for every token (a park, an unpark and a reschedule each, about 15-20 us of CPU on this project's 2-core machine, 64 times per request); here
+ * 4 cores ({@link #READERS}), each connection read by one of them. A JMeter thread that reads its own
+ * socket is woken for every token (a park, an unpark and a reschedule each, about 15-20 us of CPU on this
+ * project's 2-core machine, 64 times per request); here
  * one {@code epoll} wake-up reads whichever streams have data, times each read as it returns, and parses
  * it on the spot, and the JMeter thread is woken once, when its answer is complete.
  *
@@ -68,7 +69,9 @@ final class StreamReader {
                 t.start();
             }
         }
-        return shared[next++ % READERS];
+        StreamReader reader = shared[next];
+        next = (next + 1) % READERS; // not next++ % READERS: that turns negative after 2^31 connections
+        return reader;
     }
 
     private StreamReader(Selector selector) {

@@ -17,8 +17,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The TLS of one {@link ReaderConnection} to an {@code https://} endpoint: an {@link SSLEngine} and its
- * two buffers, allocated once per connection (a request larger than one record's buffer gets its own). The JMeter thread does the handshake on the still blocking
- * channel ({@link #handshake}) and seals each request ({@link #seal}); the {@link StreamReader} opens
+ * two buffers, allocated once per connection (a request larger than one record's buffer gets its own).
+ * The JMeter thread does the handshake on the still blocking channel ({@link #handshake}) and seals each
+ * request ({@link #seal}); the {@link StreamReader} opens
  * what arrives ({@link #unwrap}). They never use it at once: the reader's task queue hands it over with
  * the exchange, and the JMeter thread touches it again only once the exchange is done.
  */
@@ -69,15 +70,10 @@ final class TlsLayer {
             switch (status) {
                 case NEED_TASK -> status = runTasks();
                 case NEED_WRAP -> {
-                    out.clear();
-                    SSLEngineResult r = engine.wrap(NOTHING, out);
-                    closedIf(r, "the TLS handshake ended before it was complete");
-                    overflowIf(r);
-                    out.flip();
+                    status = wrapHandshakeMessage("the TLS handshake ended before it was complete");
                     while (out.hasRemaining()) {
                         channel.write(out);
                     }
-                    status = r.getHandshakeStatus();
                 }
                 default -> { // NEED_UNWRAP, NEED_UNWRAP_AGAIN
                     in.flip();
@@ -180,16 +176,11 @@ final class TlsLayer {
             if (status == HandshakeStatus.NEED_TASK) {
                 status = runTasks();
             } else if (status == HandshakeStatus.NEED_WRAP) {
-                out.clear();
-                SSLEngineResult r = engine.wrap(NOTHING, out);
-                closedIf(r, "the TLS connection is closed");
-                overflowIf(r);
-                out.flip();
+                status = wrapHandshakeMessage("the TLS connection is closed");
                 channel.write(out);
                 if (out.hasRemaining()) {
                     throw new SSLException("the server asked for a TLS handshake message the socket could not take at once");
                 }
-                status = r.getHandshakeStatus();
             } else {
                 return; // nothing to do, or more to read: the next records are opened as they come
             }
@@ -204,6 +195,19 @@ final class TlsLayer {
             task.run(); // the certificate checks, among others: done where we are
         }
         return engine.getHandshakeStatus();
+    }
+
+    /**
+     * The handshake message the engine asks for, sealed into {@link #out} and ready to write; returns what the
+     * engine needs next. A closed engine is {@code whyClosed}.
+     */
+    private HandshakeStatus wrapHandshakeMessage(String whyClosed) throws SSLException {
+        out.clear();
+        SSLEngineResult r = engine.wrap(NOTHING, out);
+        closedIf(r, whyClosed);
+        overflowIf(r);
+        out.flip();
+        return r.getHandshakeStatus();
     }
 
     /** A full {@link #in} with no whole record in it: the records are larger than the session said. */
