@@ -18,6 +18,8 @@ WARM_S = 5
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(p / 100.0 * len(values)))] if values else float("nan")
+
+
 rows = []
 loads = {}
 with open(os.path.join(out, "waves.txt")) as f:
@@ -42,14 +44,13 @@ for (route, rate), (load, sim_ms) in loads.items():
     ttft = (tokens.get("time_to_first_token_ms") or {}).get("p99", float("nan"))
     itl = (tokens.get("inter_token_latency_ms") or {}).get("p50", float("nan"))
     starts = {}
-    begins = []
-    ttfts = []
+    ttfts = []  # (start epoch ms, TTFT or "") per request
     with open(os.path.join(run, "results.jtl")) as f:
         for r in csv.DictReader(f):
             second = int(r["timeStamp"]) // 1000
             starts[second] = starts.get(second, 0) + 1
-            begins.append(int(r["timeStamp"]))
             ttfts.append((int(r["timeStamp"]), r.get("ib_ttft_ms") or ""))
+    begins = [at for at, _ in ttfts]
     warm_from = min(begins) + WARM_S * 1000 if begins else 0
     warm_end = max(begins) if begins else 0
     warm_ttft = [float(t) for at, t in ttfts if at >= warm_from and t]
