@@ -10,6 +10,7 @@ import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.threads.AbstractThreadGroup;
 import org.apache.jmeter.threads.JMeterContext;
+import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterThread;
 import org.apache.jmeter.threads.JMeterVariables;
 import org.apache.jmeter.timers.Timer;
@@ -217,6 +218,8 @@ public class ConstantRpsTimer extends AbstractTestElement implements Timer, Test
     @Override
     public void testStarted() {
         Pacer.reset();
+        // on the engine's thread, after JMeter put the Test Plan's and User Defined Variables in its context
+        Pacer.useTestVariables(JMeterContextService.getContext().getVariables());
     }
 
     @Override

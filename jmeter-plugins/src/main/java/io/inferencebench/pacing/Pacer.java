@@ -15,7 +15,6 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.threads.AbstractThreadGroup;
-import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +115,8 @@ public final class Pacer {
     private final AtomicLong lastStartNanos = new AtomicLong();
     private volatile boolean capReached;
     private final Thread keeper;
+    /** What each thread the pool adds starts with: the test's variables (see {@link #useTestVariables}). */
+    private final JMeterVariables newThreadVariables;
 
     /**
      * The start a thread was given: arrival index, intended and actual start, how many arrivals
@@ -157,6 +158,8 @@ public final class Pacer {
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
         this.peakThreads = threads.get();
+        JMeterVariables vars = testVariables;
+        this.newThreadVariables = vars != null ? vars : new JMeterVariables();
         if (threadGroup != null && engine != null) {
             // before the schedule begins, so that the first second is not spent growing the pool
             grow(PoolPolicy.initialThreads(profile.peakRate(), maxThreads) - threads.get());
@@ -247,7 +250,24 @@ public final class Pacer {
             p.stop();
         }
         PACERS.clear();
+        testVariables = null;
     }
+
+    /**
+     * The variables every thread the pool adds starts with, as JMeter's own threads do: the Test Plan's and the
+     * User Defined Variables', which JMeter puts in the engine thread's context before the test starts. Called
+     * from {@code testStarted} on that thread.
+     */
+    static void useTestVariables(JMeterVariables vars) {
+        JMeterVariables copy = new JMeterVariables();
+        if (vars != null) {
+            copy.putAll(vars);
+        }
+        testVariables = copy;
+    }
+
+    /** Set by {@link #useTestVariables}; {@code null} outside a test (a pacer built by hand). */
+    private static volatile JMeterVariables testVariables;
 
     /** What every pacer of the current (or last) test did, combined; {@code null} when none ran. */
     public static PacingReport report() {
@@ -380,7 +400,6 @@ public final class Pacer {
      * blocked and none would notice the pool running dry.
      */
     private void keepPool() {
-        JMeterContextService.getContext().setVariables(new JMeterVariables());
         com.sun.management.OperatingSystemMXBean os =
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         instanceof com.sun.management.OperatingSystemMXBean bean ? bean : null;
@@ -444,20 +463,17 @@ public final class Pacer {
     }
 
     private void grow(int add) {
-        try {
-            for (int i = 0; i < add && engine.isActive(); i++) {
-                // counted before it runs: until its first start it is a waiting thread, not a missing one
-                peakThreads = Math.max(peakThreads, threads.incrementAndGet());
-                try {
-                    poolThreads.add(engine);
-                } catch (RuntimeException e) {
-                    threads.decrementAndGet();
-                    throw e;
-                }
+        if (add <= 0) {
+            return;
+        }
+        // counted before they run: until its first start a new thread is a waiting thread, not a missing one
+        peakThreads = Math.max(peakThreads, threads.addAndGet(add));
+        int started = poolThreads.add(engine, add, newThreadVariables);
+        if (started < add) {
+            threads.addAndGet(started - add);
+            if (engine.isActive()) {
+                LockSupport.parkNanos(POOL_CHECK_NANOS); // a start failed (logged): not again at once
             }
-        } catch (RuntimeException e) {
-            log.warn("Constant RPS Timer could not add a thread: {}", e.toString());
-            LockSupport.parkNanos(POOL_CHECK_NANOS);
         }
     }
 
