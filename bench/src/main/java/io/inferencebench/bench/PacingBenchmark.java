@@ -84,24 +84,27 @@ public final class PacingBenchmark {
                         + options.warmUpSeconds() + " s");
                 PacingRun.execute(m, new Mechanism.Load(url, options.warmUpRate(), options.warmUpSeconds()), false);
             }
-            int total = options.rates().size() * options.mechanisms().size();
+            int total = options.rates().size() * options.mechanisms().size() * options.repeat();
             int i = 0;
             for (int k = 0; k < options.rates().size(); k++) {
                 double rate = options.rates().get(k);
-                // The first row after a rate change pays for the JIT's work on that rate's paths (embedded: our row
-                // read 343 ms per 1,000 requests at 500/s against PTT's 177 when it ran first, 304 against 301 when
-                // PTT did), so the order rotates: the k-th rate starts with the k-th mechanism.
-                List<Mechanism> order = new ArrayList<>(options.mechanisms());
-                java.util.Collections.rotate(order, -k);
-                for (Mechanism m : order) {
-                    progress(String.format(Locale.ROOT, "[%d/%d] %s at %s/s for %d s", ++i, total, m.label,
-                            Mechanism.decimal(rate), options.seconds()));
-                    PacingRun r = execute(m, new Mechanism.Load(url, rate, options.seconds()), false);
-                    progress(String.format(Locale.ROOT, "      achieved %.2f%%, CPU %.0f ms per 1,000 requests%s",
-                            r.statistics().achievedRatio() * 100, r.cpuMsPerThousand(),
-                            r.note() == null ? "" : " (" + r.note() + ")"));
-                    rateRuns.add(r);
-                    Thread.sleep(500);
+                for (int round = 0; round < options.repeat(); round++) {
+                    // The first row after a rate change pays for the JIT's work on that rate's paths (embedded: our row
+                    // read 343 ms per 1,000 requests at 500/s against PTT's 177 when it ran first, 304 against 301 when
+                    // PTT did), so the order rotates: the k-th rate starts with the k-th mechanism, and each round
+                    // of a repeated rate with the next one.
+                    List<Mechanism> order = new ArrayList<>(options.mechanisms());
+                    java.util.Collections.rotate(order, -(k + round));
+                    for (Mechanism m : order) {
+                        progress(String.format(Locale.ROOT, "[%d/%d] %s at %s/s for %d s", ++i, total, m.label,
+                                Mechanism.decimal(rate), options.seconds()));
+                        PacingRun r = execute(m, new Mechanism.Load(url, rate, options.seconds()), false);
+                        progress(String.format(Locale.ROOT, "      achieved %.2f%%, CPU %.0f ms per 1,000 requests%s",
+                                r.statistics().achievedRatio() * 100, r.cpuMsPerThousand(),
+                                r.note() == null ? "" : " (" + r.note() + ")"));
+                        rateRuns.add(r);
+                        Thread.sleep(500);
+                    }
                 }
             }
         }

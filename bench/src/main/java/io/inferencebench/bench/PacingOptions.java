@@ -7,11 +7,11 @@ import java.util.List;
 /** The pacing benchmark's command line. */
 record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms, String latency, double stallRate,
                      int stallWaveSeconds, String stall, double warmUpRate, int warmUpSeconds, Path out, boolean quick,
-                     boolean help, boolean plain) {
+                     boolean help, boolean plain, int repeat) {
 
     static final String USAGE = String.join("\n",
             "Usage: bench/pacing/run [--seconds 20] [--rates 50,500,2000] [--quick] [--no-stall] [--plain]",
-            "                        [--mechanisms ours,ptt,ctt,tst,omtg,gatling] [--out FILE]",
+            "                        [--mechanisms ours,ptt,ctt,tst,omtg,gatling] [--repeat 1] [--out FILE]",
             "",
             "Runs our Constant RPS Timer and JMeter's pacing alternatives against the endpoint simulator",
             "(50 ms service time, own process), each at every rate, then each through a 3 s server stall",
@@ -29,6 +29,9 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
             "                   Concurrency Thread Group), omtg (Open Model Thread Group), gatling (Gatling",
             "                   3.11.5's open model, constantUsersPerSec, in a cold JVM of its own in both",
             "                   modes; no stall run); default all",
+            "  --repeat N       run each rate's rows N times (1-10, default 1), the order rotating on every",
+            "                   round; the report lists every run and compares the CPU columns' medians,",
+            "                   since one run's CPU moves by about 25% on a shared 2-core machine",
             "  --out FILE       also write the report to FILE");
 
     /** Options the user has to fix: one sentence naming the option and the fix. */
@@ -49,6 +52,7 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
         boolean help = false;
         boolean plain = false;
         Path out = null;
+        int repeat = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -60,15 +64,16 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
                 case "--rates" -> rates = rates(value(args, ++i, a));
                 case "--mechanisms" -> mechanisms = mechanisms(value(args, ++i, a));
                 case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--repeat" -> repeat = repeat(value(args, ++i, a));
                 default -> throw new BadOptionException("Unknown option '" + a + "': run bench/pacing/run --help for the options.");
             }
         }
         if (quick) {
             return new PacingOptions(seconds == null ? 3 : seconds, rates == null ? List.of(50.0, 500.0) : rates,
-                    mechanisms, "50ms", 500, 7, noStall ? null : "4s:1s", 200, 1, out, true, help, plain);
+                    mechanisms, "50ms", 500, 7, noStall ? null : "4s:1s", 200, 1, out, true, help, plain, repeat);
         }
         return new PacingOptions(seconds == null ? 20 : seconds, rates == null ? List.of(50.0, 500.0, 2000.0) : rates,
-                mechanisms, "50ms", 500, 12, noStall ? null : "5s:3s", 500, 5, out, false, help, plain);
+                mechanisms, "50ms", 500, 12, noStall ? null : "5s:3s", 500, 5, out, false, help, plain, repeat);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -88,6 +93,18 @@ record PacingOptions(int seconds, List<Double> rates, List<Mechanism> mechanisms
             // the sentence below
         }
         throw new BadOptionException("--seconds '" + v + "' is not a whole number of seconds from 1 to 3600: give e.g. --seconds 20.");
+    }
+
+    private static int repeat(String v) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1 && n <= 10) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the sentence below
+        }
+        throw new BadOptionException("--repeat '" + v + "' is not a whole number from 1 to 10: give e.g. --repeat 3.");
     }
 
     private static List<Double> rates(String v) {

@@ -26,11 +26,14 @@ final class PacingReportWriter {
         b.append("## Pacing benchmark, ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(started))
                 .append(options.quick() ? " (quick)" : "").append("\n\n");
         b.append(String.format(Locale.ROOT,
-                "%s; simulator latency %s (own process); %d s per run, the order of the rows rotating from rate to rate; "
+                "%s; simulator latency %s (own process); %d s per run, the order of the rows rotating from rate to rate%s; "
                         + "%d cores; Java %s; load average (1, 5, 15 min) %s before, %s after.%n%n",
                 options.plain() ? "Plain JMeter: a cold `jmeter -n -t plan.jmx` per run (stock JVM options, no warm-up; "
                         + "our plugins installed with `benchmark install`)" : "Embedded: one warmed-up JVM for every run",
-                options.latency(), options.seconds(), Runtime.getRuntime().availableProcessors(),
+                options.latency(), options.seconds(),
+                options.repeat() == 1 ? "" : String.format(Locale.ROOT, " and from round to round (%d rounds per rate, "
+                        + "#1 to #%d)", options.repeat(), options.repeat()),
+                Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), loadBefore, loadAfter));
         if (options.mechanisms().contains(Mechanism.GATLING)) {
             b.append("Gatling rows: Gatling 3.11.5 in a cold JVM of its own per row (its launcher's JVM options), "
@@ -45,12 +48,27 @@ final class PacingReportWriter {
                     + "| start lateness p50 / p99 / max (ms) | earliest (ms) | own record p50 / p99 / max (ms) "
                     + "| client CPU ms / 1,000 req | JIT ms / 1,000 req | threads | not OK |\n");
             b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+            java.util.Map<Mechanism, Integer> round = new java.util.EnumMap<>(Mechanism.class);
             for (PacingRun r : rateRuns) {
                 if (r.load().rate() == rate) {
-                    b.append(row(r)).append('\n');
+                    int n = round.merge(r.mechanism(), 1, Integer::sum);
+                    b.append(row(r, options.repeat() == 1 ? "" : " #" + n)).append('\n');
                 }
             }
             b.append('\n');
+            if (options.repeat() > 1) {
+                b.append("Client CPU ms per 1,000 requests, median of the rounds (lowest-highest):");
+                String sep = " ";
+                for (Mechanism m : options.mechanisms()) {
+                    double[] cpu = cpu(rateRuns, m, rate);
+                    if (cpu.length > 0) {
+                        b.append(sep).append(m.label).append(' ').append(num(median(cpu))).append(" (")
+                                .append(num(cpu[0])).append('-').append(num(cpu[cpu.length - 1])).append(')');
+                        sep = "; ";
+                    }
+                }
+                b.append(".\n\n");
+            }
         }
 
         if (!stallRuns.isEmpty()) {
@@ -85,11 +103,11 @@ final class PacingReportWriter {
         return b.toString();
     }
 
-    private static String row(PacingRun r) {
+    private static String row(PacingRun r, String round) {
         StartStatistics s = r.statistics();
         StartStatistics.Lateness late = s.lateness();
         double[] mmm = s.perSecondMinMedianMax();
-        return "| " + r.mechanism().label
+        return "| " + r.mechanism().label + round
                 + " | " + pct(s.achievedRatio())
                 + " | " + count(mmm[0]) + " / " + count(mmm[1]) + " / " + count(mmm[2])
                 + " | " + pct(s.perSecondCv())
@@ -136,19 +154,20 @@ final class PacingReportWriter {
                 double own = r.ownLateness().getValueAtPercentile(99) / 1e6;
                 b.append(String.format(Locale.ROOT, ", %s ms by its own record: %s", num(own), own <= 2 ? "met" : "missed"));
             }
-            double best = Double.MAX_VALUE;
-            String bestName = null;
-            for (PacingRun o : rateRuns) {
-                if (o.mechanism() != Mechanism.OURS && o.load().rate() == rate && o.cpuMsPerThousand() < best) {
-                    best = o.cpuMsPerThousand();
-                    bestName = o.mechanism().label;
-                }
-            }
-            if (bestName != null) {
-                b.append(String.format(Locale.ROOT, "; CPU %s ms per 1,000 against %s for the best alternative (%s): %s",
-                        num(r.cpuMsPerThousand()), num(best), bestName, r.cpuMsPerThousand() <= best ? "met" : "missed"));
+            if (options.repeat() == 1) {
+                b.append(cpuGoal(rateRuns, rate, ""));
             }
             b.append(".\n");
+        }
+        if (options.repeat() > 1) {
+            for (double rate : options.rates()) {
+                if (cpu(rateRuns, Mechanism.OURS, rate).length > 0) {
+                    String goal = cpuGoal(rateRuns, rate, " (medians of " + options.repeat() + " rounds)");
+                    if (!goal.isEmpty()) {
+                        b.append("- ").append(Mechanism.decimal(rate)).append("/s").append(goal.substring(1)).append(".\n");
+                    }
+                }
+            }
         }
         if (rateRuns.stream().anyMatch(r -> r.mechanism() == Mechanism.GATLING)
                 && rateRuns.stream().anyMatch(r -> r.mechanism() == Mechanism.OURS)) {
@@ -173,6 +192,40 @@ final class PacingReportWriter {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * "; CPU x ms per 1,000 against y for the best alternative (z): met" at {@code rate}, on the medians of the
+     * rounds (the run itself when there is one); empty when no alternative ran.
+     */
+    private String cpuGoal(List<PacingRun> rateRuns, double rate, String how) {
+        double ours = median(cpu(rateRuns, Mechanism.OURS, rate));
+        double best = Double.MAX_VALUE;
+        String bestName = null;
+        for (Mechanism m : options.mechanisms()) {
+            double[] cpu = cpu(rateRuns, m, rate);
+            if (m != Mechanism.OURS && cpu.length > 0 && median(cpu) < best) {
+                best = median(cpu);
+                bestName = m.label;
+            }
+        }
+        if (bestName == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; CPU%s %s ms per 1,000 against %s for the best alternative (%s): %s", how,
+                num(ours), num(best), bestName, ours <= best ? "met" : "missed");
+    }
+
+    /** The client CPU per 1,000 requests of {@code m}'s runs at {@code rate}, sorted. */
+    static double[] cpu(List<PacingRun> runs, Mechanism m, double rate) {
+        return runs.stream().filter(r -> r.mechanism() == m && r.load().rate() == rate)
+                .mapToDouble(PacingRun::cpuMsPerThousand).filter(v -> !Double.isNaN(v)).sorted().toArray();
+    }
+
+    /** The median of sorted values (the mean of the middle two for an even count); NaN for none. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**

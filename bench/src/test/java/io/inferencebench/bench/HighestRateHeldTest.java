@@ -38,14 +38,19 @@ class HighestRateHeldTest {
         assertThat(PacingReportWriter.highestHeld(List.of(cold), Mechanism.OURS, 1)).isEqualTo(1000);
     }
 
-    private static long[] even(long perSecond) {
+    static long[] even(long perSecond) {
         long[] c = new long[10];
         Arrays.fill(c, perSecond);
         return c;
     }
 
     /** A 10 s run at {@code rate} whose starts fall evenly inside each second, {@code perSecond[i]} in second i. */
-    private static PacingRun run(Mechanism m, double rate, long[] perSecond) {
+    static PacingRun run(Mechanism m, double rate, long[] perSecond) {
+        return run(m, rate, perSecond, 0);
+    }
+
+    /** The same, with {@code cpuNanos} of client CPU. */
+    static PacingRun run(Mechanism m, double rate, long[] perSecond, long cpuNanos) {
         int n = (int) Arrays.stream(perSecond).sum();
         long[] starts = new long[n];
         int k = 0;
@@ -54,6 +59,6 @@ class HighestRateHeldTest {
                 starts[k++] = s * 1_000_000_000L + j * 1_000_000_000L / perSecond[s];
             }
         }
-        return new PacingRun(m, new Mechanism.Load(URL, rate, 10), Samples.ofStarts(starts), n, n, 0, 0, null, "", null);
+        return new PacingRun(m, new Mechanism.Load(URL, rate, 10), Samples.ofStarts(starts), n, n, cpuNanos, 0, null, "", null);
     }
 }

@@ -22,6 +22,8 @@ class PacingOptionsTest {
         assertThat(o.stallForNanos()).isEqualTo(3_000_000_000L);
         assertThat(o.stallRate()).isEqualTo(500);
         assertThat(o.stallWaveSeconds()).isEqualTo(12);
+        assertThat(o.repeat()).isEqualTo(1);
+        assertThat(PacingOptions.parse("--repeat", "3").repeat()).isEqualTo(3);
     }
 
     @Test
@@ -60,6 +62,8 @@ class PacingOptionsTest {
                 .hasMessageContaining("unknown 'jmx'").hasMessageContaining("ours, ptt, ctt, tst, omtg, gatling");
         assertThatThrownBy(() -> PacingOptions.parse("--rates"))
                 .hasMessageContaining("--rates needs a value");
+        assertThatThrownBy(() -> PacingOptions.parse("--repeat", "0"))
+                .hasMessageContaining("--repeat '0' is not a whole number from 1 to 10").hasMessageContaining("--repeat 3");
         assertThatThrownBy(() -> PacingOptions.parse("--fast"))
                 .hasMessageContaining("Unknown option '--fast'");
     }
