@@ -410,13 +410,6 @@ public final class Pacer {
         // the first window has no wake-ups to judge by, and a cold client's first requests look like a stall
         // (PoolPolicy): ask the machine then too. Its load is measured from one read to the next, so read it now.
         boolean askMachine = os != null;
-        // the JIT compiler's time since the keeper started: see below
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        if (jit != null && !jit.isCompilationTimeMonitoringSupported()) {
-            jit = null;
-        }
-        long jitStartMs = jit == null ? 0 : jit.getTotalCompilationTime();
-        long keeperStart = last;
         if (os != null) {
             os.getCpuLoad();
         }
@@ -438,15 +431,6 @@ public final class Pacer {
                 // threads parked to judge by
                 askMachine = false;
                 saturated = os != null && os.getCpuLoad() >= MACHINE_SATURATED;
-            }
-            if (jit != null && Double.isNaN(policy.serviceEstimateNanos())) {
-                // Before the first response, a JIT compiler at work for more than a quarter of the time since the
-                // keeper started says the slow first requests are this JVM's cold start (a cold jmeter -n: 80% and
-                // more; a warm JVM: a few %), even while the machine's load reads below 95% and parked threads wake
-                // on time: without it a cold jmeter -n at 500/s grew from 34 to 57 threads in its first 100 ms
-                // (peak 81-149 over the run, 67-73 with it; twice Little's law plus the margin is 59)
-                long compiledMs = jit.getTotalCompilationTime() - jitStartMs;
-                saturated |= compiledMs * 4_000_000L > now - keeperStart;
             }
             long flying = inFlightCount.sum();
             long age = flying <= 0 ? 0 : Math.max(0, now - originNanos - inFlightStartSum.sum() / flying);
