@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
                 "an interrupted wave still writes its RESULTS block and summary.json.",
                 "--find-max-rps: 0 found, 1 even the start rate failed, 3 a client-limited step or a disagreeing server count, 130 interrupted",
                 "(finished steps kept); see docs/capacity-search.md.",
-                "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json)."})
+                "Runs land in <results-dir>/<YYYYmmdd_HHMMSS>_benchmark/ (benchmark.log, plan.jmx, results.jtl, summary.json).",
+                "Environment: IB_JAVA picks the Java; IB_JAVA_OPTS adds JVM options after the defaults -Xms1g -XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=20, each left out when IB_JAVA_OPTS sets its own (a shorter pause goal than G1's 200 ms: a pause",
+                "delays every request in flight, and with thousands of streams open G1's own goal let its pauses reach 100-300 ms)."})
 public class Benchmark implements Callable<Integer> {
     public static final int PASSED = 0;
     public static final int FAILED = 1;

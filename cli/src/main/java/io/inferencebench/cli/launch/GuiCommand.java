@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = {"Opens the JMeter 5.6.3 GUI with the InferenceBench elements (Add > Timer, Sampler, Listener) and "
                 + "templates (File > Templates...), from the command's embedded JMeter home: no JMeter installation needed.",
-                "Other JMeter options (-J, -G, -D, -q, ...) are passed on. JVM options: the JVM_ARGS environment variable."})
+                "Other JMeter options (-J, -G, -D, -q, ...) are passed on. JVM options: the JVM_ARGS environment variable, after the defaults -Xms1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 (each left out when JVM_ARGS sets its own)."})
 public class GuiCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "PLAN.jmx", description = "A test plan to open.")
     Path plan;

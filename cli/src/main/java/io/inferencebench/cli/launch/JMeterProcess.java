@@ -36,17 +36,15 @@ final class JMeterProcess {
 
     /**
      * Runs JMeter with {@code args} until it ends (or this command is stopped, which stops it) and returns
-     * its exit code. JVM options come from {@code JVM_ARGS}, as for JMeter's own scripts.
+     * its exit code. JVM options come from {@code JVM_ARGS}, as for JMeter's own scripts, after the
+     * launcher's defaults ({@link JvmOptions}).
      */
     static int run(List<String> systemProperties, List<String> args) throws IOException, InterruptedException {
         Path home = JMeterHome.initialise();
         PluginInstall.registerTemplates(home);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String jvmArgs = System.getenv("JVM_ARGS");
-        if (jvmArgs != null && !jvmArgs.isBlank()) {
-            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
-        }
+        command.addAll(JvmOptions.withDefaults(System.getenv("JVM_ARGS")));
         if (Runtime.version().feature() >= 22) {
             // the OpenAI sampler's tokenizer (DJL, through JNA) calls a restricted method; Java 22+ warns about it
             command.add("--enable-native-access=ALL-UNNAMED");

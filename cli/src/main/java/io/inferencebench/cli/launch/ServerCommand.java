@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
                 + "command's embedded JMeter home: no JMeter installation needed. Controllers reach it with "
                 + "'benchmark --remote HOST:PORT' or 'jmeter -R HOST:PORT'.",
                 "RMI uses SSL unless -Jserver.rmi.ssl.disable=true is given here and on the controller (see docs/distributed.md). "
-                + "Other JMeter options (-J, -D, ...) are passed on. JVM options: the JVM_ARGS environment variable."})
+                + "Other JMeter options (-J, -D, ...) are passed on. JVM options: the JVM_ARGS environment variable, after the defaults -Xms1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 (each left out when JVM_ARGS sets its own)."})
 public class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "P", defaultValue = "1099",
             description = "Port of the engine's RMI registry (default: ${DEFAULT-VALUE}, JMeter's).")

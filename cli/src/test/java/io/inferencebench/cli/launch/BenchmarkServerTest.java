@@ -61,6 +61,14 @@ class BenchmarkServerTest {
             for (int i = 0; i < 2; i++) {
                 awaitEngine(engines.get(i), ports.get(i), dirs.get(i));
             }
+            // each engine's JMeter JVM: the user's heap from JVM_ARGS, the launcher's collector and pause goal
+            for (Process engine : engines) {
+                long child = engine.toHandle().children().findFirst().orElseThrow().pid();
+                // ProcessHandle.Info gives no arguments for a command line this long (the class path): /proc has it
+                List<String> jvm = List.of(Files.readString(Path.of("/proc/" + child + "/cmdline")).split("\0"));
+                assertThat(jvm).contains("-Xms32m", "-Xmx256m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20")
+                        .doesNotContain("-Xms1g");
+            }
             String remote = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
             try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=5ms").withPort(0))) {
                 Path results = tmp.resolve("results");
