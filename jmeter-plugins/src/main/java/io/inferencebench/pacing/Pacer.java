@@ -95,7 +95,6 @@ public final class Pacer {
      */
     private final boolean keepLateness = Boolean.parseBoolean(
             org.apache.jmeter.util.JMeterUtils.getPropDefault(LATENESS_PROPERTY, "false"));
-    private final AtomicInteger idle = new AtomicInteger();
     private final AtomicInteger threads;
     /** Threads that have asked for a start; the others are still starting up and count as waiting. */
     private final AtomicInteger threadsSeen = new AtomicInteger();
@@ -120,7 +119,7 @@ public final class Pacer {
     /** Set by {@link #stopStarts()}: no new start, the requests in flight finish. */
     private volatile boolean stopping;
     private final AtomicLong lastStartNanos = new AtomicLong();
-    /** Threads parked for their start, for the keeper to wake when the test stops. */
+    /** Threads parked for their start: how many are idle, and whom the keeper wakes when the test stops. */
     private final java.util.Set<Thread> parked = ConcurrentHashMap.newKeySet();
     private volatile boolean capReached;
     private final Thread keeper;
@@ -378,7 +377,7 @@ public final class Pacer {
             mine.startOffset = now - originNanos;
             inFlightCount.increment();
             inFlightStartSum.add(mine.startOffset);
-            if (keeper != null && idle.get() < margin) {
+            if (keeper != null && parked.size() < margin) {
                 LockSupport.unpark(keeper); // the margin ran thin: do not wait for the keeper's next look
             }
             return new Start(arrival, due, now, originEpochMicros + offset / 1000L, droppedHere, warmUp);
@@ -387,7 +386,6 @@ public final class Pacer {
 
     /** Parks until {@code due}; false when the test is being stopped meanwhile. */
     private boolean park(long due) {
-        idle.incrementAndGet();
         Thread me = Thread.currentThread();
         // registered before the checks below: a stop the keeper announces after them finds this thread here
         parked.add(me);
@@ -404,7 +402,6 @@ public final class Pacer {
             return !stopping;
         } finally {
             parked.remove(me);
-            idle.decrementAndGet();
         }
     }
 
@@ -446,7 +443,7 @@ public final class Pacer {
                     lastCpuLook = now;
                 }
                 int total = threads.get();
-                int waiting = idle.get() + Math.max(0, total - threadsSeen.get());
+                int waiting = parked.size() + Math.max(0, total - threadsSeen.get());
                 if (askMachine && waiting < margin) {
                     // the machine's load costs a read of /proc (0.2-0.3 ms; five a second were a third of the keeper's
                     // CPU at 50/s), so it is asked once per window, and only when the pool may grow and too few
