@@ -230,8 +230,10 @@ public final class WorkerPool implements PythonRuntime {
         Map<String, String> hello = first == null ? Map.of() : first.hello();
         String payloads = first != null && precomputedPayloads()
                 ? "pre-computed payloads (" + hello.get("payloads") + " on worker 0)" : "a payload callable";
+        String loop = hello.get("loop"); // which implementation: uvloop when installed, else asyncio's own
         String serving = "async".equals(hello.get("invoke"))
-                ? "one asyncio event loop each, up to " + String.format(java.util.Locale.ROOT, "%,d", options.asyncRequestsPerWorker())
+                ? "one asyncio event loop each" + (loop == null ? "" : " (" + ("asyncio".equals(loop) ? "the standard loop" : loop) + ")")
+                        + ", up to " + String.format(java.util.Locale.ROOT, "%,d", options.asyncRequestsPerWorker())
                         + " requests in flight on it, for async def invoke"
                 : "up to " + options.threadsPerWorker() + " threads each";
         return "Python runtime: " + options.workers() + " CPython " + python.version() + " worker process"
