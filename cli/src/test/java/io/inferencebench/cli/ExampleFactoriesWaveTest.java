@@ -122,7 +122,7 @@ class ExampleFactoriesWaveTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sagemakerai_realtime/factories_llm_textgeneration_stream.py",
         "openai_compatible/factories_chat.py", "openai_compatible/factories_chat_async.py",
-        "openai_compatible/factories_chat_stdlib.py"})
+        "openai_compatible/factories_chat_aiohttp.py", "openai_compatible/factories_chat_stdlib.py"})
     void theStreamingExamplesReportTheSimulatorsTokenTimings(String file) throws Exception {
         int requests = 10;
         // several tokens per chunk: the usage, not the chunks, counts the tokens; and fewer chunks to parse keeps
@@ -180,7 +180,7 @@ class ExampleFactoriesWaveTest {
                             "sagemakerai_realtime/factories_llm_textgeneration.py",
                             "sagemakerai_realtime/factories_llm_textgeneration_stream.py",
                             "openai_compatible/factories_chat.py", "openai_compatible/factories_chat_async.py",
-                            "openai_compatible/factories_chat_stdlib.py", "http/factories_json.py",
+                            "openai_compatible/factories_chat_aiohttp.py", "openai_compatible/factories_chat_stdlib.py", "http/factories_json.py",
                             "http/factories_json_stdlib.py", "http/factories_json_aiohttp.py");
         }
     }
