@@ -33,6 +33,29 @@ def starts_cv(run: Path, window_s: float):
     return cv, min(counts), max(counts)
 
 
+def simulator_delay(out: Path, name: str):
+    """The simulator's own lateness in writing first chunks during one wave, from its /metrics before and after:
+    (share written more than 20 ms late, bucket bound under which 99% were written) or None."""
+    def buckets(path: Path):
+        counts = {}
+        if path.exists():
+            for line in path.read_text().splitlines():
+                if line.startswith("ib_sim_first_token_delay_seconds_bucket{le=\""):
+                    bound = line.split('"')[1]
+                    counts[float("inf") if bound == "+Inf" else float(bound)] = float(line.split()[-1])
+        return counts
+    before, after = buckets(out / f"{name}.sim-before.prom"), buckets(out / f"{name}.sim-after.prom")
+    if not after:
+        return None
+    cumulative = {b: after[b] - before.get(b, 0) for b in sorted(after)}
+    total = cumulative[float("inf")]
+    if not total:
+        return None
+    late = 1 - cumulative.get(0.02, 0) / total
+    p99 = next(b for b in sorted(cumulative) if cumulative[b] >= 0.99 * total)
+    return late, p99
+
+
 def row(name: str, run: Path):
     s = json.loads((run / "summary.json").read_text())
     target = s["spec"].get("target_rps") or s.get("spec", {}).get("client_rps") or 0
@@ -79,6 +102,9 @@ def main(out: Path):
         if not runs:
             continue
         r = row(name, runs[-1].parent)
+        delay = simulator_delay(out, name)
+        if delay:
+            r["simulator's first chunks: >20 ms late, p99 under"] = f"{100 * delay[0]:.2f}%, {delay[1] * 1000:,.0f} ms"
         r["load before"] = loads.get(name, "?")
         rows.append(r)
     if not rows:

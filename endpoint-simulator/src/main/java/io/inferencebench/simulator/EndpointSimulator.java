@@ -629,6 +629,9 @@ public final class EndpointSimulator implements AutoCloseable {
                 while (true) {
                     int first = c * perChunk;
                     out.write(framed(completion.chunk(first, Math.min(perChunk, tokens - first))));
+                    if (c == 0) {
+                        metrics.firstTokenDelay(System.nanoTime() - finishNanos(begin, ttft));
+                    }
                     c++;
                     if (c == chunks) {
                         finish();

@@ -16,6 +16,9 @@ final class SimulatorMetrics {
     /** Upper bounds of the request duration histogram, seconds. */
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60};
 
+    /** Upper bounds of the first-token delay histogram, seconds: from a millisecond to a second. */
+    static final double[] DELAY_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1};
+
     /** Utilization is averaged over about this many one-second snapshots. */
     private static final int WINDOW_SECONDS = 5;
 
@@ -25,6 +28,8 @@ final class SimulatorMetrics {
     private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length + 1];
     private final DoubleAdder durationSum = new DoubleAdder();
     private final LongAdder tokens = new LongAdder();
+    private final LongAdder[] delayCounts = new LongAdder[DELAY_BUCKETS.length + 1];
+    private final DoubleAdder delaySum = new DoubleAdder();
     private final LongAdder[] faults = new LongAdder[FaultMix.Fault.values().length];
     private final ServiceQueue queue;
     private final long startedNanos = System.nanoTime();
@@ -39,6 +44,9 @@ final class SimulatorMetrics {
         }
         for (int i = 0; i < faults.length; i++) {
             faults[i] = new LongAdder();
+        }
+        for (int i = 0; i < delayCounts.length; i++) {
+            delayCounts[i] = new LongAdder();
         }
         snapshots[0] = new double[] {startedNanos, 0, 0};
         snapshotCount = 1;
@@ -75,6 +83,21 @@ final class SimulatorMetrics {
 
     long faultCount(FaultMix.Fault kind) {
         return faults[kind.ordinal()].sum();
+    }
+
+    /**
+     * How late the simulator itself wrote a stream's first chunk: from when it was due (service start + TTFT)
+     * to the write. A client's TTFT includes it, so a benchmark can tell the simulator's share of a TTFT tail
+     * (its timer threads, its collector, a machine whose CPU it shares) from the client's.
+     */
+    void firstTokenDelay(long nanos) {
+        double seconds = Math.max(0, nanos) / 1e9;
+        int i = 0;
+        while (i < DELAY_BUCKETS.length && seconds > DELAY_BUCKETS[i]) {
+            i++;
+        }
+        delayCounts[i].increment();
+        delaySum.add(seconds);
     }
 
     void tokensGenerated(int n) {
@@ -165,6 +188,18 @@ final class SimulatorMetrics {
         }
         b.append("ib_sim_request_duration_seconds_sum ").append(format(durationSum.sum())).append('\n')
                 .append("ib_sim_request_duration_seconds_count ").append(cumulative).append('\n');
+        b.append("# HELP ib_sim_first_token_delay_seconds How late the simulator wrote a stream's first chunk, "
+                        + "from when it was due (service start + TTFT): its own share of the TTFT a client measures.\n")
+                .append("# TYPE ib_sim_first_token_delay_seconds histogram\n");
+        cumulative = 0;
+        for (int i = 0; i < delayCounts.length; i++) {
+            cumulative += delayCounts[i].sum();
+            b.append("ib_sim_first_token_delay_seconds_bucket{le=\"")
+                    .append(i < DELAY_BUCKETS.length ? format(DELAY_BUCKETS[i]) : "+Inf").append("\"} ")
+                    .append(cumulative).append('\n');
+        }
+        b.append("ib_sim_first_token_delay_seconds_sum ").append(format(delaySum.sum())).append('\n')
+                .append("ib_sim_first_token_delay_seconds_count ").append(cumulative).append('\n');
         b.append("# HELP ib_sim_uptime_seconds Seconds since the simulator started.\n")
                 .append("# TYPE ib_sim_uptime_seconds gauge\n")
                 .append("ib_sim_uptime_seconds ").append(format((System.nanoTime() - startedNanos) / 1e9)).append('\n');

@@ -224,6 +224,10 @@ class EndpointSimulatorTest {
         assertThat(contentMillis.get(0)).as("time to first token, ms").isBetween(190L, 1500L);
         assertThat(contentMillis.get(9) - contentMillis.get(0)).as("nine inter-token gaps of 20 ms").isBetween(150L, 1500L);
         assertThat(s.requestCount(200)).isEqualTo(1);
+        // the simulator's own lateness in writing the first chunk is part of the TTFT the client saw
+        Map<String, Double> m = scrape(s);
+        assertThat(m.get("ib_sim_first_token_delay_seconds_count")).isEqualTo(1.0);
+        assertThat(m.get("ib_sim_first_token_delay_seconds_sum")).isBetween(0.0, (contentMillis.get(0) - 200) / 1000.0);
     }
 
     @Test
@@ -433,6 +437,7 @@ class EndpointSimulatorTest {
         // a chat body is a chat completion on the invocation path too (an LLM container's Messages API)
         assertThat(m.get("ib_sim_output_tokens_total")).isEqualTo(24.0);
         assertThat(m.get("ib_sim_request_duration_seconds_count")).isEqualTo(13.0);
+        assertThat(m.get("ib_sim_first_token_delay_seconds_count")).as("whole answers have no first chunk").isZero();
         assertThat(m.get("ib_sim_request_duration_seconds_bucket{le=\"+Inf\"}")).isEqualTo(13.0);
         assertThat(m.get("ib_sim_request_duration_seconds_bucket{le=\"0.001\"}")).isNull();
         assertThat(m.get("ib_sim_request_duration_seconds_bucket{le=\"0.05\"}")).isBetween(8.0, 13.0);

@@ -42,6 +42,24 @@ class SimulatorMetricsTest {
     }
 
     @Test
+    void firstTokenDelaysFillTheirOwnCumulativeHistogram() {
+        SimulatorMetrics m = new SimulatorMetrics(new ServiceQueue(0, Runnable::run));
+        m.firstTokenDelay(300_000L);        // 0.3 ms
+        m.firstTokenDelay(15_000_000L);     // 15 ms
+        m.firstTokenDelay(-1_000L);         // written a hair early (clock reads): counted as on time
+        m.firstTokenDelay(3_000_000_000L);  // 3 s, beyond the last bound
+        String text = m.exposition();
+        assertThat(text).contains("ib_sim_first_token_delay_seconds_bucket{le=\"0.001\"} 2\n")
+                .contains("ib_sim_first_token_delay_seconds_bucket{le=\"0.01\"} 2\n")
+                .contains("ib_sim_first_token_delay_seconds_bucket{le=\"0.02\"} 3\n")
+                .contains("ib_sim_first_token_delay_seconds_bucket{le=\"1\"} 3\n")
+                .contains("ib_sim_first_token_delay_seconds_bucket{le=\"+Inf\"} 4\n")
+                .contains("ib_sim_first_token_delay_seconds_count 4\n");
+        double sum = Double.parseDouble(text.replaceAll("(?s).*ib_sim_first_token_delay_seconds_sum (\\S+)\n.*", "$1"));
+        assertThat(sum).isCloseTo(3.0153, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void utilizationIsTheMeanShareOfCapacityInService() throws InterruptedException {
         ServiceQueue queue = new ServiceQueue(4, Runnable::run);
         SimulatorMetrics m = new SimulatorMetrics(queue);
