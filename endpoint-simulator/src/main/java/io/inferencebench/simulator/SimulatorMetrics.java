@@ -25,11 +25,9 @@ final class SimulatorMetrics {
     private final LongAdder received = new LongAdder();
     private final Map<Integer, LongAdder> answered = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length + 1];
-    private final DoubleAdder durationSum = new DoubleAdder();
+    private final Histogram durations = new Histogram(BUCKETS);
     private final LongAdder tokens = new LongAdder();
-    private final LongAdder[] delayCounts = new LongAdder[DELAY_BUCKETS.length + 1];
-    private final DoubleAdder delaySum = new DoubleAdder();
+    private final Histogram firstTokenDelays = new Histogram(DELAY_BUCKETS);
     private final LongAdder[] faults = new LongAdder[FaultMix.Fault.values().length];
     private final ServiceQueue queue;
     private final long startedNanos = System.nanoTime();
@@ -39,14 +37,8 @@ final class SimulatorMetrics {
 
     SimulatorMetrics(ServiceQueue queue) {
         this.queue = queue;
-        for (int i = 0; i < bucketCounts.length; i++) {
-            bucketCounts[i] = new LongAdder();
-        }
         for (int i = 0; i < faults.length; i++) {
             faults[i] = new LongAdder();
-        }
-        for (int i = 0; i < delayCounts.length; i++) {
-            delayCounts[i] = new LongAdder();
         }
         snapshots[0] = new double[] {startedNanos, 0, 0};
         snapshotCount = 1;
@@ -61,13 +53,7 @@ final class SimulatorMetrics {
     void answered(int status, long arrivalNanos) {
         answered.computeIfAbsent(status, s -> new LongAdder()).increment();
         inFlight.decrementAndGet();
-        double seconds = (System.nanoTime() - arrivalNanos) / 1e9;
-        int i = 0;
-        while (i < BUCKETS.length && seconds > BUCKETS[i]) {
-            i++;
-        }
-        bucketCounts[i].increment();
-        durationSum.add(seconds);
+        durations.observe((System.nanoTime() - arrivalNanos) / 1e9);
     }
 
     /**
@@ -91,13 +77,7 @@ final class SimulatorMetrics {
      * (its timer threads, its collector, a machine whose CPU it shares) from the client's.
      */
     void firstTokenDelay(long nanos) {
-        double seconds = Math.max(0, nanos) / 1e9;
-        int i = 0;
-        while (i < DELAY_BUCKETS.length && seconds > DELAY_BUCKETS[i]) {
-            i++;
-        }
-        delayCounts[i].increment();
-        delaySum.add(seconds);
+        firstTokenDelays.observe(Math.max(0, nanos) / 1e9);
     }
 
     void tokensGenerated(int n) {
@@ -177,33 +157,51 @@ final class SimulatorMetrics {
         b.append("# HELP ib_sim_output_tokens_total Completion tokens generated.\n")
                 .append("# TYPE ib_sim_output_tokens_total counter\n")
                 .append("ib_sim_output_tokens_total ").append(tokens.sum()).append('\n');
-        b.append("# HELP ib_sim_request_duration_seconds Time from a request's arrival to its last byte, queueing included.\n")
-                .append("# TYPE ib_sim_request_duration_seconds histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < bucketCounts.length; i++) {
-            cumulative += bucketCounts[i].sum();
-            b.append("ib_sim_request_duration_seconds_bucket{le=\"")
-                    .append(i < BUCKETS.length ? format(BUCKETS[i]) : "+Inf").append("\"} ")
-                    .append(cumulative).append('\n');
-        }
-        b.append("ib_sim_request_duration_seconds_sum ").append(format(durationSum.sum())).append('\n')
-                .append("ib_sim_request_duration_seconds_count ").append(cumulative).append('\n');
-        b.append("# HELP ib_sim_first_token_delay_seconds How late the simulator wrote a stream's first chunk, "
-                        + "from when it was due (service start + TTFT): its own share of the TTFT a client measures.\n")
-                .append("# TYPE ib_sim_first_token_delay_seconds histogram\n");
-        cumulative = 0;
-        for (int i = 0; i < delayCounts.length; i++) {
-            cumulative += delayCounts[i].sum();
-            b.append("ib_sim_first_token_delay_seconds_bucket{le=\"")
-                    .append(i < DELAY_BUCKETS.length ? format(DELAY_BUCKETS[i]) : "+Inf").append("\"} ")
-                    .append(cumulative).append('\n');
-        }
-        b.append("ib_sim_first_token_delay_seconds_sum ").append(format(delaySum.sum())).append('\n')
-                .append("ib_sim_first_token_delay_seconds_count ").append(cumulative).append('\n');
+        durations.appendTo(b, "ib_sim_request_duration_seconds",
+                "Time from a request's arrival to its last byte, queueing included.");
+        firstTokenDelays.appendTo(b, "ib_sim_first_token_delay_seconds", "How late the simulator wrote a stream's first "
+                + "chunk, from when it was due (service start + TTFT): its own share of the TTFT a client measures.");
         b.append("# HELP ib_sim_uptime_seconds Seconds since the simulator started.\n")
                 .append("# TYPE ib_sim_uptime_seconds gauge\n")
                 .append("ib_sim_uptime_seconds ").append(format((System.nanoTime() - startedNanos) / 1e9)).append('\n');
         return b.toString();
+    }
+
+    /** A Prometheus histogram of seconds: counted with adders, exposed cumulative with its sum and count. */
+    private static final class Histogram {
+        private final double[] bounds;
+        private final LongAdder[] counts;
+        private final DoubleAdder sum = new DoubleAdder();
+
+        Histogram(double[] bounds) {
+            this.bounds = bounds;
+            this.counts = new LongAdder[bounds.length + 1];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = new LongAdder();
+            }
+        }
+
+        void observe(double seconds) {
+            int i = 0;
+            while (i < bounds.length && seconds > bounds[i]) {
+                i++;
+            }
+            counts[i].increment();
+            sum.add(seconds);
+        }
+
+        void appendTo(StringBuilder b, String name, String help) {
+            b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                    .append("# TYPE ").append(name).append(" histogram\n");
+            long cumulative = 0;
+            for (int i = 0; i < counts.length; i++) {
+                cumulative += counts[i].sum();
+                b.append(name).append("_bucket{le=\"").append(i < bounds.length ? format(bounds[i]) : "+Inf").append("\"} ")
+                        .append(cumulative).append('\n');
+            }
+            b.append(name).append("_sum ").append(format(sum.sum())).append('\n')
+                    .append(name).append("_count ").append(cumulative).append('\n');
+        }
     }
 
     private static String format(double v) {
