@@ -214,6 +214,33 @@ class ElementsInJMeterMenuTest {
         }
     }
 
+    /**
+     * A plan may leave a field out (one written by hand or by an older version): JMeter then hands a
+     * number field 0 and a text field "", so each element must run as if the field had its default.
+     */
+    @Test
+    void aPlanThatLeavesAFieldOutRunsWithThatFieldsDefault() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Class<? extends TestBean> c : ELEMENTS.keySet()) {
+            TestElement bare = (TestElement) c.getDeclaredConstructor().newInstance();
+            bare.setProperty(TestElement.TEST_CLASS, c.getName());
+            TestBeanHelper.prepare(bare);
+            TestElement full = new TestBeanGUI(c).createTestElement();
+            TestBeanHelper.prepare(full);
+            for (PropertyDescriptor p : Introspector.getBeanInfo(c).getPropertyDescriptors()) {
+                if (p.isHidden() || p.getWriteMethod() == null || p.getReadMethod() == null || p.getName().equals("help")) {
+                    continue;
+                }
+                Object left = p.getReadMethod().invoke(bare);
+                Object given = p.getReadMethod().invoke(full);
+                if (!java.util.Objects.equals(String.valueOf(left), String.valueOf(given))) {
+                    problems.add(c.getSimpleName() + "." + p.getName() + " left out reads " + left + ", its default " + given);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
     private static Iterable<JMeterProperty> iterable(TestElement element) {
         List<JMeterProperty> all = new ArrayList<>();
         element.propertyIterator().forEachRemaining(all::add);

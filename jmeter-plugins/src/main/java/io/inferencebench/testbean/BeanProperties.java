@@ -18,6 +18,10 @@ public final class BeanProperties {
         }
         if (value instanceof Integer i) {
             element.setProperty(name, i.intValue());
+        } else if (value instanceof Long l) {
+            element.setProperty(name, l.longValue());
+        } else if (value instanceof Boolean b) {
+            element.setProperty(name, b.booleanValue());
         } else {
             element.setProperty(name, value == null ? "" : value.toString());
         }

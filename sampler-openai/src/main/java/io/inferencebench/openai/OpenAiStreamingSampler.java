@@ -20,6 +20,7 @@ import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.inferencebench.testbean.BeanProperties;
 import io.inferencebench.wave.SampleFields;
 
 /**
@@ -36,11 +37,13 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     private static final Map<String, OpenAiEndpoint> RUNNING = new ConcurrentHashMap<>();
     private static final Map<String, String> START_FAILURES = new ConcurrentHashMap<>();
 
+    /** A local vLLM's chat completions, as the GUI first shows it. */
+    public static final String DEFAULT_URL = "http://127.0.0.1:8000/v1/chat/completions";
     public static final String DEFAULT_MODEL = "simulator";
     public static final int DEFAULT_MAX_TOKENS = 64;
     public static final int DEFAULT_INPUT_TOKENS = 128;
 
-    private String url = "";
+    private String url = DEFAULT_URL;
     private String api = "chat";
     private String model = DEFAULT_MODEL;
     private String apiKey = "";
@@ -61,6 +64,27 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     private transient volatile StreamingConnection connection;
 
     /**
+     * Every setting starts at its default as a property too, so a plan that leaves one out (written by
+     * hand, or by an older version) runs with the default rather than JMeter's 0, "" or false.
+     */
+    public OpenAiStreamingSampler() {
+        setUrl(url);
+        setApi(api);
+        setModel(model);
+        setApiKey(apiKey);
+        setStream(stream);
+        setMaxTokens(maxTokens);
+        setPromptsFile(promptsFile);
+        setSyntheticInputTokens(syntheticInputTokens);
+        setSyntheticInputStddev(syntheticInputStddev);
+        setSharedPrefixTokens(sharedPrefixTokens);
+        setSeed(seed);
+        setSlo(slo);
+        setRequestTimeoutSeconds(requestTimeoutSeconds);
+        setTokenizerFile(tokenizerFile);
+    }
+
+    /**
      * A sampler with these settings (by property name: {@code url}, {@code model}, {@code maxTokens}, ...)
      * and the defaults for the rest, as element properties, as the GUI would build it.
      */
@@ -69,24 +93,7 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
         sampler.setProperty(TestElement.TEST_CLASS, OpenAiStreamingSampler.class.getName());
         sampler.setProperty(TestElement.GUI_CLASS, TestBeanGUI.class.getName());
         sampler.setName(name);
-        // a TestBean's field is set from its property, an absent one as empty: write every default
-        Map<String, Object> all = new java.util.LinkedHashMap<>();
-        all.put("url", "");
-        all.put("api", "chat");
-        all.put("model", DEFAULT_MODEL);
-        all.put("apiKey", "");
-        all.put("requestTimeoutSeconds", 600);
-        all.put("stream", true);
-        all.put("maxTokens", DEFAULT_MAX_TOKENS);
-        all.put("promptsFile", "");
-        all.put("syntheticInputTokens", DEFAULT_INPUT_TOKENS);
-        all.put("syntheticInputStddev", 0);
-        all.put("sharedPrefixTokens", 0);
-        all.put("seed", 0L);
-        all.put("slo", "");
-        all.put("tokenizerFile", "");
-        all.putAll(settings);
-        all.forEach((key, value) -> {
+        settings.forEach((key, value) -> {
             if (value instanceof Boolean b) {
                 sampler.setProperty(key, b);
             } else if (value instanceof Integer i) {
@@ -298,33 +305,33 @@ public class OpenAiStreamingSampler extends AbstractSampler implements TestBean,
     }
 
     public String getUrl() { return url; }
-    public void setUrl(String url) { this.url = url; }
+    public void setUrl(String url) { this.url = url; BeanProperties.mirror(this, "url", url); }
     public String getApi() { return api; }
-    public void setApi(String api) { this.api = api; }
+    public void setApi(String api) { this.api = api; BeanProperties.mirror(this, "api", api); }
     public String getModel() { return model; }
-    public void setModel(String model) { this.model = model; }
+    public void setModel(String model) { this.model = model; BeanProperties.mirror(this, "model", model); }
     public String getApiKey() { return apiKey; }
-    public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+    public void setApiKey(String apiKey) { this.apiKey = apiKey; BeanProperties.mirror(this, "apiKey", apiKey); }
     public boolean isStream() { return stream; }
-    public void setStream(boolean stream) { this.stream = stream; }
+    public void setStream(boolean stream) { this.stream = stream; BeanProperties.mirror(this, "stream", stream); }
     public int getMaxTokens() { return maxTokens; }
-    public void setMaxTokens(int maxTokens) { this.maxTokens = maxTokens; }
+    public void setMaxTokens(int maxTokens) { this.maxTokens = maxTokens; BeanProperties.mirror(this, "maxTokens", maxTokens); }
     public String getPromptsFile() { return promptsFile; }
-    public void setPromptsFile(String promptsFile) { this.promptsFile = promptsFile; }
+    public void setPromptsFile(String promptsFile) { this.promptsFile = promptsFile; BeanProperties.mirror(this, "promptsFile", promptsFile); }
     public int getSyntheticInputTokens() { return syntheticInputTokens; }
-    public void setSyntheticInputTokens(int tokens) { this.syntheticInputTokens = tokens; }
+    public void setSyntheticInputTokens(int tokens) { this.syntheticInputTokens = tokens; BeanProperties.mirror(this, "syntheticInputTokens", tokens); }
     public int getSyntheticInputStddev() { return syntheticInputStddev; }
-    public void setSyntheticInputStddev(int stddev) { this.syntheticInputStddev = stddev; }
+    public void setSyntheticInputStddev(int stddev) { this.syntheticInputStddev = stddev; BeanProperties.mirror(this, "syntheticInputStddev", stddev); }
     public int getSharedPrefixTokens() { return sharedPrefixTokens; }
-    public void setSharedPrefixTokens(int tokens) { this.sharedPrefixTokens = tokens; }
+    public void setSharedPrefixTokens(int tokens) { this.sharedPrefixTokens = tokens; BeanProperties.mirror(this, "sharedPrefixTokens", tokens); }
     public long getSeed() { return seed; }
-    public void setSeed(long seed) { this.seed = seed; }
+    public void setSeed(long seed) { this.seed = seed; BeanProperties.mirror(this, "seed", seed); }
     public String getSlo() { return slo; }
-    public void setSlo(String slo) { this.slo = slo; }
+    public void setSlo(String slo) { this.slo = slo; BeanProperties.mirror(this, "slo", slo); }
     public int getRequestTimeoutSeconds() { return requestTimeoutSeconds; }
-    public void setRequestTimeoutSeconds(int seconds) { this.requestTimeoutSeconds = seconds; }
+    public void setRequestTimeoutSeconds(int seconds) { this.requestTimeoutSeconds = seconds; BeanProperties.mirror(this, "requestTimeoutSeconds", seconds); }
     public String getTokenizerFile() { return tokenizerFile; }
-    public void setTokenizerFile(String tokenizerFile) { this.tokenizerFile = tokenizerFile; }
+    public void setTokenizerFile(String tokenizerFile) { this.tokenizerFile = tokenizerFile; BeanProperties.mirror(this, "tokenizerFile", tokenizerFile); }
 
     /** The GUI's help link (a field of its own kind): nothing to set or save. */
     public String getHelp() {

@@ -16,7 +16,7 @@ public class OpenAiStreamingSamplerBeanInfo extends BeanInfoSupport {
         createPropertyGroup("request", new String[] {"stream", "maxTokens", "promptsFile", "syntheticInputTokens",
                 "syntheticInputStddev", "sharedPrefixTokens", "seed", "slo", "tokenizerFile"});
 
-        text("url", "http://127.0.0.1:8000/v1/chat/completions");
+        text("url", OpenAiStreamingSampler.DEFAULT_URL);
         PropertyDescriptor api = property("api", TypeEditor.ComboStringEditor);
         api.setValue(NOT_UNDEFINED, Boolean.TRUE);
         api.setValue(DEFAULT, "chat");

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.inferencebench.outcome.TokenMetrics;
+import io.inferencebench.testbean.BeanProperties;
 import io.inferencebench.wave.SampleFields;
 
 /**
@@ -56,6 +57,22 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
     private transient volatile Invocation cutOff;
 
     /**
+     * Every setting starts at its default as a property too, so a plan that leaves one out (written by
+     * hand, or by an older version) runs with the default rather than JMeter's 0 or "".
+     */
+    public PythonFactorySampler() {
+        setFactoriesFile(factoriesFile);
+        setEndpointName(endpointName);
+        setRuntime(runtime);
+        setPython(python);
+        setWorkers(workers);
+        setThreadsPerWorker(threadsPerWorker);
+        setAsyncRequestsPerWorker(asyncRequestsPerWorker);
+        setRequestTimeoutSeconds(requestTimeoutSeconds);
+        setEnvironment(environment);
+    }
+
+    /**
      * A sampler for these options, with its settings as element properties (what JMeter clones
      * for each thread and saves in a plan) and the test bean GUI, as the GUI would build it.
      */
@@ -83,9 +100,19 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
         if (factoriesFile == null || factoriesFile.isBlank()) {
             throw new FactoriesException("The Python Factory Sampler has no factories file; set one.");
         }
+        atLeastOne("Worker processes", workers);
+        atLeastOne("Threads per worker", threadsPerWorker);
+        atLeastOne("Async requests per worker", asyncRequestsPerWorker);
+        atLeastOne("Request timeout (s)", requestTimeoutSeconds);
         return new PythonOptions(Path.of(factoriesFile.trim()), endpointName, PythonOptions.Runtime.parse(runtime),
-                python, Math.max(1, workers), Math.max(1, threadsPerWorker), Math.max(1, asyncRequestsPerWorker),
-                Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)), parseEnvironment(environment));
+                python, workers, threadsPerWorker, asyncRequestsPerWorker,
+                Duration.ofSeconds(requestTimeoutSeconds), parseEnvironment(environment));
+    }
+
+    private static void atLeastOne(String field, int value) throws FactoriesException {
+        if (value < 1) {
+            throw new FactoriesException("The Python Factory Sampler's " + field + " is " + value + "; set it to 1 or more.");
+        }
     }
 
     static Map<String, String> parseEnvironment(String text) {
@@ -263,6 +290,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setFactoriesFile(String factoriesFile) {
         this.factoriesFile = factoriesFile;
+        BeanProperties.mirror(this, "factoriesFile", factoriesFile);
     }
 
     public String getEndpointName() {
@@ -271,6 +299,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setEndpointName(String endpointName) {
         this.endpointName = endpointName;
+        BeanProperties.mirror(this, "endpointName", endpointName);
     }
 
     public String getRuntime() {
@@ -279,6 +308,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setRuntime(String runtime) {
         this.runtime = runtime;
+        BeanProperties.mirror(this, "runtime", runtime);
     }
 
     public String getPython() {
@@ -287,6 +317,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setPython(String python) {
         this.python = python;
+        BeanProperties.mirror(this, "python", python);
     }
 
     public int getWorkers() {
@@ -295,6 +326,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setWorkers(int workers) {
         this.workers = workers;
+        BeanProperties.mirror(this, "workers", workers);
     }
 
     public int getThreadsPerWorker() {
@@ -303,6 +335,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setThreadsPerWorker(int threadsPerWorker) {
         this.threadsPerWorker = threadsPerWorker;
+        BeanProperties.mirror(this, "threadsPerWorker", threadsPerWorker);
     }
 
     public int getAsyncRequestsPerWorker() {
@@ -311,6 +344,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setAsyncRequestsPerWorker(int asyncRequestsPerWorker) {
         this.asyncRequestsPerWorker = asyncRequestsPerWorker;
+        BeanProperties.mirror(this, "asyncRequestsPerWorker", asyncRequestsPerWorker);
     }
 
     public int getRequestTimeoutSeconds() {
@@ -319,6 +353,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setRequestTimeoutSeconds(int requestTimeoutSeconds) {
         this.requestTimeoutSeconds = requestTimeoutSeconds;
+        BeanProperties.mirror(this, "requestTimeoutSeconds", requestTimeoutSeconds);
     }
 
     public String getEnvironment() {
@@ -327,6 +362,7 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
 
     public void setEnvironment(String environment) {
         this.environment = environment;
+        BeanProperties.mirror(this, "environment", environment);
     }
 
     /** The GUI's help link (a field of its own kind): nothing to set or save. */

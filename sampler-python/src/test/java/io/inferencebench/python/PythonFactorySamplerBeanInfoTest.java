@@ -38,6 +38,20 @@ class PythonFactorySamplerBeanInfoTest {
     }
 
     @Test
+    void aCountBelowOneIsOneSentenceNamingTheFieldAsTheGuiShowsIt() throws Exception {
+        PythonFactorySampler sampler = new PythonFactorySampler();
+        sampler.setFactoriesFile("factories.py");
+        assertThat(sampler.options().asyncRequestsPerWorker()).isEqualTo(PythonOptions.DEFAULT_ASYNC_REQUESTS_PER_WORKER);
+        sampler.setAsyncRequestsPerWorker(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(sampler::options).isInstanceOf(FactoriesException.class)
+                .hasMessage("The Python Factory Sampler's Async requests per worker is 0; set it to 1 or more.");
+        sampler.setAsyncRequestsPerWorker(1);
+        sampler.setWorkers(-2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(sampler::options)
+                .hasMessage("The Python Factory Sampler's Worker processes is -2; set it to 1 or more.");
+    }
+
+    @Test
     void queueMillisecondsAreWrittenWithThreeDecimals() {
         assertThat(PythonFactorySampler.millis(1_234_567)).isEqualTo("1.234");
         assertThat(PythonFactorySampler.millis(5_000)).isEqualTo("0.005");

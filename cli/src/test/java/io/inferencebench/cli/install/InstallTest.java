@@ -122,6 +122,16 @@ class InstallTest {
             assertThat(pythonSummary.get("fired").asLong()).isEqualTo(20);
             assertThat(pythonSummary.get("succeeded").asLong()).isEqualTo(20);
         }
+        // an async def invoke through the same template: its requests overlap on one worker's event loop
+        // (a plan that leaves asyncRequestsPerWorker out once ran them one at a time, failing the rest)
+        try (EndpointSimulator slow = EndpointSimulator.start(SimulatorOptions.parse("latency=300ms").withPort(0))) {
+            Path factories = Path.of(System.getProperty("user.dir")).getParent().resolve("factories/http/factories_json_aiohttp.py");
+            Path async = jmeterRun(home, "python-factories-constant-rate.jmx", tmp.resolve("python-async"),
+                    "-Jib.endpoint.url=" + slow.baseUrl(), "-Jib.factories=" + factories, "-Jib.rps=20", "-Jib.duration=2");
+            JsonNode asyncSummary = new ObjectMapper().readTree(async.resolve("summary.json").toFile());
+            assertThat(asyncSummary.get("fired").asLong()).isEqualTo(40);
+            assertThat(asyncSummary.get("succeeded").asLong()).as(Files.readString(async.resolve("jmeter.log"))).isEqualTo(40);
+        }
         // the LLM template: streamed chat completions, its token figures in the summary as JMeter ran them
         try (EndpointSimulator llm = EndpointSimulator.start(
                 SimulatorOptions.parse("ttft=100ms,itl=10ms").withPort(0))) {
