@@ -54,6 +54,22 @@ class CompletionTest {
     }
 
     @Test
+    void eachEventIsTheWireTextOfTheOpenAiStreamsThatClientsParse() throws Exception {
+        Completion c = Completion.parse("{\"model\": \"m\", \"max_tokens\": 5}".getBytes(StandardCharsets.UTF_8), true, 1);
+        String head = "data: {\"id\":\"" + JSON.readTree(c.json()).get("id").asText() + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+                + JSON.readTree(c.json()).get("created").asLong() + ",\"model\":\"m\",\"choices\":[";
+        assertThat(new String(c.chunk(0, 2), StandardCharsets.UTF_8)).isEqualTo(head
+                + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\" the of\"},\"finish_reason\":null}]}\n\n");
+        assertThat(new String(c.chunk(2, 1), StandardCharsets.UTF_8)).isEqualTo(head
+                + "{\"index\":0,\"delta\":{\"content\":\" and\"},\"finish_reason\":null}]}\n\n");
+        assertThat(new String(c.chunk(3, 2), StandardCharsets.UTF_8)).isEqualTo(head
+                + "{\"index\":0,\"delta\":{\"content\":\" to in\"},\"finish_reason\":\"length\"}]}\n\n");
+        Completion text = Completion.parse("{\"model\": \"m\", \"prompt\": \"a\"}".getBytes(StandardCharsets.UTF_8), false, 17);
+        assertThat(new String(text.chunk(16, 1), StandardCharsets.UTF_8)).endsWith(
+                "\"choices\":[{\"index\":0,\"text\":\" the\",\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n");
+    }
+
+    @Test
     void escapesTheModelNameSoTheAnswerStaysValidJson() throws Exception {
         Completion c = chat("{\"model\": \"a \\\"quoted\\\" \\\\ model\", \"max_tokens\": 2}");
         assertThat(JSON.readTree(c.json()).get("model").asText()).isEqualTo("a \"quoted\" \\ model");
