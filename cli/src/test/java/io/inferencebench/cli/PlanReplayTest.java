@@ -74,4 +74,35 @@ class PlanReplayTest {
             assertThat(replayed.get("succeeded").asLong()).isEqualTo(30);
         }
     }
+
+    @Test
+    void aPlanRunInJMeterNonGuiStoresTheClientBottleneckVerdictInItsSummary() throws Exception {
+        try (EndpointSimulator slow = EndpointSimulator.start(SimulatorOptions.parse("latency=300ms").withPort(0))) {
+            // one thread for a rate and latency that need about three: the CLI's own run is not valid (exit 3)
+            Path results = tmp.resolve("results");
+            assertThat(Benchmark.execute("--url", slow.baseUrl() + "/invocations", "--client-rps", "10",
+                    "--num-requests", "10", "--max-threads", "1", "--results-dir", results.toString())).isEqualTo(3);
+            Path run;
+            try (Stream<Path> s = Files.list(results)) {
+                run = s.findFirst().orElseThrow();
+            }
+            Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
+            Path replay = Files.createDirectories(tmp.resolve("replay"));
+            Process jmeter = new ProcessBuilder(JMeterServers.javaExecutable(), "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
+                    "-n", "-t", run.resolve("plan.jmx").toString(), "-j", replay.resolve("jmeter.log").toString(),
+                    "-Jib.run.dir=" + replay)
+                    .directory(replay.toFile()).redirectErrorStream(true)
+                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
+            assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
+            String console = Files.readString(replay.resolve("console.txt"));
+            assertThat(jmeter.exitValue()).as(console).isEqualTo(0);
+
+            JsonNode verdict = new ObjectMapper().readTree(replay.resolve("summary.json").toFile()).get("client_bottleneck");
+            assertThat(verdict.get("detected").asBoolean()).as(verdict.toString()).isTrue();
+            assertThat(verdict.get("causes").findValuesAsText("cause")).contains("thread cap reached");
+            // named as the plan's reader knows the setting: the element's field, not the command's flag
+            assertThat(verdict.toString()).contains("'Thread cap'").doesNotContain("--max-threads");
+            assertThat(Files.readString(replay.resolve("jmeter.log"))).contains("CLIENT BOTTLENECK detected");
+        }
+    }
 }

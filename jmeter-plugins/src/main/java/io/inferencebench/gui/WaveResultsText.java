@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 import io.inferencebench.diagnostics.ClientBottleneck;
+import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.wave.LastWave;
 import io.inferencebench.wave.ResultsBlock;
 
@@ -20,12 +21,11 @@ public final class WaveResultsText {
         if (last == null) {
             return BEFORE_FIRST_RUN;
         }
-        ClientBottleneck.Evidence evidence = ClientBottleneck.evidence(last.outcome());
-        ClientBottleneck verdict = ClientBottleneck.judge(last.onRemoteEngines() ? evidence.onRemoteEngines() : evidence);
+        WaveOutcome.Verdict verdict = last.outcome().clientBottleneck(); // judged as the wave ended
         String name = last.summaryName() == null || last.summaryName().isBlank() ? "Wave Summary" : last.summaryName();
         return "'" + name + "', ended at " + TIME.format(last.endedAt())
                 + (last.onRemoteEngines() ? " (remote engines)" : "") + "\n\n"
                 + ResultsBlock.render(last.outcome()) + "\n\n"
-                + (verdict.detected() ? verdict.render() : "No client bottleneck: the client kept the schedule.");
+                + (verdict.detected() ? ClientBottleneck.render(verdict) : "No client bottleneck: the client kept the schedule.");
     }
 }

@@ -22,6 +22,7 @@ import org.apache.jmeter.threads.JMeterVariables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.inferencebench.diagnostics.ClientBottleneck;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.pacing.Pacer;
@@ -192,8 +193,13 @@ public class WaveSummaryListener extends AbstractTestElement
         // on remote engines the pacers are elsewhere: the target is the one this controller sent them
         Double sentTarget = pacing == null ? io.inferencebench.pacing.PlannedRate.sentToEngines() : null;
         WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(sentTarget, threshold()));
+        // judged here, so a plan's summary.json (jmeter -n in CI, the GUI) says what the RESULTS block's
+        // reader is told, not "not detected" for every run; the benchmark command judges again with more evidence
+        ClientBottleneck.Evidence evidence = ClientBottleneck.evidence(s);
+        ClientBottleneck verdict = ClientBottleneck.judge(pacing == null ? evidence.onRemoteEngines() : evidence);
+        s = s.withVerdict(verdict.toVerdict());
         wave.outcome = s;
-        log.info("\n{}", ResultsBlock.render(s));
+        log.info("\n{}{}", ResultsBlock.render(s), verdict.detected() ? "\n\n" + verdict.render() : "");
         LastWave.publish(new LastWave.Result(getName(), java.time.Instant.now(), pacing == null, s));
         if (outputDirectory != null && !outputDirectory.isBlank()) {
             try {
