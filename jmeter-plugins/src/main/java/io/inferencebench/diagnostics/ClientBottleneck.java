@@ -183,8 +183,14 @@ public final class ClientBottleneck {
 
         if (e.threadCapReached()) {
             causes.add(new Cause("thread cap reached",
-                    String.format(Locale.ROOT, "all %d threads were busy; the rate and latency need about %.0f",
-                            e.maxThreads(), e.threadsNeeded()),
+                    e.threadsNeeded() >= e.maxThreads()
+                            ? String.format(Locale.ROOT, "all %d threads were busy; the rate and latency need about %.0f",
+                                    e.maxThreads(), e.threadsNeeded())
+                            // the mean fits: the cap was met by the slow first requests of a cold JVM, or by bursts
+                            : String.format(Locale.ROOT, "all %d threads were busy at times, though the mean rate and"
+                                    + " latency need %s (slow first requests or bursts)", e.maxThreads(),
+                                    e.threadsNeeded() < 1 ? "less than one"
+                                            : String.format(Locale.ROOT, "only about %.1f", e.threadsNeeded())),
                     String.format(Locale.ROOT, "raise " + Setting.THREAD_CAP + " (to at least %d)%s",
                             (int) Math.ceil(Math.max(e.maxThreads() * 2, e.threadsNeeded() * 1.5)),
                             e.platformThreads() ? "; better, run on Java 21+, where the pool uses virtual threads and "

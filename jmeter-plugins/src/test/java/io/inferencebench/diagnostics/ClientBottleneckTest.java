@@ -54,6 +54,18 @@ class ClientBottleneckTest {
     }
 
     @Test
+    void aCapReachedThoughTheMeanNeedsFewerThreadsSaysSoRatherThanNeedingAboutZero() {
+        // 10 req/s of 1 ms answers need 0.01 threads; one thread was still busy when a start was due
+        Evidence e = new Evidence(10, 10, 1, 1, 2, 1, 0, true, 1, 0.01, 0, 0, false, 0, true,
+                30, 50, 40, 2, 10, 60, 80, 65536);
+        Cause cap = ClientBottleneck.judge(e).causes().stream().filter(c -> c.cause().equals("thread cap reached"))
+                .findFirst().orElseThrow();
+        assertThat(cap.figure()).isEqualTo("all 1 threads were busy at times, though the mean rate and latency need"
+                + " less than one (slow first requests or bursts)");
+        assertThat(cap.remedy()).contains("(to at least 2)");
+    }
+
+    @Test
     void aCapReachedOnPlatformThreadsNamesJava21sVirtualThreadsAsTheBetterRemedy() {
         Evidence e = new Evidence(100, 40, 2400, 2300, 900, 50, 0, true, 2000, 6000, 0, 0, false, 0, true,
                 30, 50, 40, 2, 10, 60, 80, 65536);
