@@ -206,7 +206,16 @@ public final class PluginInstall {
                 throw new IllegalStateException("The templates module is not on the class path (no " + name + ")");
             }
             Files.createDirectories(to.getParent());
-            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+            // written aside, then renamed over the old copy: two engines or GUIs started at once on one
+            // JMeter home (benchmark server twice) each write the templates, and a copy that deletes the
+            // target and creates it anew fails with FileAlreadyExistsException when the other lands between
+            Path aside = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".tmp");
+            try {
+                Files.copy(in, aside, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(aside, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(aside);
+            }
         }
     }
 }
