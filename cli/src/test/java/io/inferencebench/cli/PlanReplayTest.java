@@ -36,21 +36,11 @@ class PlanReplayTest {
                     "--num-requests", "30", "--results-dir", results.toString());
             assertThat(code).isEqualTo(0);
             assertThat(sim.requestCount()).isEqualTo(30);
-            Path run;
-            try (Stream<Path> s = Files.list(results)) {
-                run = s.findFirst().orElseThrow();
-            }
+            Path plan = onlyRun(results).resolve("plan.jmx");
 
             Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
-            Path replay = Files.createDirectories(tmp.resolve("replay"));
-            Process jmeter = new ProcessBuilder(JMeterServers.javaExecutable(), "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
-                    "-n", "-t", run.resolve("plan.jmx").toString(), "-j", replay.resolve("jmeter.log").toString(),
-                    "-Jib.run.dir=" + replay, "-Jsample_variables=ib_intended_ms,ib_late_ms")
-                    .directory(replay.toFile()).redirectErrorStream(true)
-                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
-            assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
-            String console = Files.readString(replay.resolve("console.txt"));
-            assertThat(jmeter.exitValue()).as(console).isEqualTo(0);
+            Path replay = tmp.resolve("replay");
+            String console = jmeterNonGui(home, plan, replay, "-Jsample_variables=ib_intended_ms,ib_late_ms");
 
             List<String> jtl = Files.readAllLines(replay.resolve("results.jtl"));
             assertThat(jtl).as(console).hasSize(31);
@@ -62,14 +52,9 @@ class PlanReplayTest {
 
             // the same plan against another endpoint: the URL is a property with this run's URL as its default
             sim.close();
-            Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
-            Process again = new ProcessBuilder(JMeterServers.javaExecutable(), "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
-                    "-n", "-t", run.resolve("plan.jmx").toString(), "-j", elsewhere.resolve("jmeter.log").toString(),
-                    "-Jib.run.dir=" + elsewhere, "-Jib.url=" + other.baseUrl() + "/invocations?api-version=2")
-                    .directory(elsewhere.toFile()).redirectErrorStream(true)
-                    .redirectOutput(elsewhere.resolve("console.txt").toFile()).start();
-            assertThat(again.waitFor(180, TimeUnit.SECONDS)).isTrue();
-            assertThat(other.requestCount()).as(Files.readString(elsewhere.resolve("console.txt"))).isEqualTo(30);
+            Path elsewhere = tmp.resolve("elsewhere");
+            String again = jmeterNonGui(home, plan, elsewhere, "-Jib.url=" + other.baseUrl() + "/invocations?api-version=2");
+            assertThat(other.requestCount()).as(again).isEqualTo(30);
             JsonNode replayed = new ObjectMapper().readTree(elsewhere.resolve("summary.json").toFile());
             assertThat(replayed.get("succeeded").asLong()).isEqualTo(30);
         }
@@ -82,20 +67,9 @@ class PlanReplayTest {
             Path results = tmp.resolve("results");
             assertThat(Benchmark.execute("--url", slow.baseUrl() + "/invocations", "--client-rps", "10",
                     "--num-requests", "10", "--max-threads", "1", "--results-dir", results.toString())).isEqualTo(3);
-            Path run;
-            try (Stream<Path> s = Files.list(results)) {
-                run = s.findFirst().orElseThrow();
-            }
             Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
-            Path replay = Files.createDirectories(tmp.resolve("replay"));
-            Process jmeter = new ProcessBuilder(JMeterServers.javaExecutable(), "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
-                    "-n", "-t", run.resolve("plan.jmx").toString(), "-j", replay.resolve("jmeter.log").toString(),
-                    "-Jib.run.dir=" + replay)
-                    .directory(replay.toFile()).redirectErrorStream(true)
-                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
-            assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
-            String console = Files.readString(replay.resolve("console.txt"));
-            assertThat(jmeter.exitValue()).as(console).isEqualTo(0);
+            Path replay = tmp.resolve("replay");
+            jmeterNonGui(home, onlyRun(results).resolve("plan.jmx"), replay);
 
             JsonNode verdict = new ObjectMapper().readTree(replay.resolve("summary.json").toFile()).get("client_bottleneck");
             assertThat(verdict.get("detected").asBoolean()).as(verdict.toString()).isTrue();
@@ -104,5 +78,26 @@ class PlanReplayTest {
             assertThat(verdict.toString()).contains("'Thread cap'").doesNotContain("--max-threads");
             assertThat(Files.readString(replay.resolve("jmeter.log"))).contains("CLIENT BOTTLENECK detected");
         }
+    }
+
+    private static Path onlyRun(Path results) throws Exception {
+        try (Stream<Path> s = Files.list(results)) {
+            return s.findFirst().orElseThrow();
+        }
+    }
+
+    /** Runs {@code plan} in {@code jmeter -n} of {@code home}, its run directory {@code dir}; returns its console. */
+    private static String jmeterNonGui(Path home, Path plan, Path dir, String... properties) throws Exception {
+        Files.createDirectories(dir);
+        List<String> command = new java.util.ArrayList<>(List.of(JMeterServers.javaExecutable(), "-jar",
+                home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
+                "-j", dir.resolve("jmeter.log").toString(), "-Jib.run.dir=" + dir));
+        command.addAll(List.of(properties));
+        Process jmeter = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("console.txt").toFile()).start();
+        assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
+        String console = Files.readString(dir.resolve("console.txt"));
+        assertThat(jmeter.exitValue()).as(console).isEqualTo(0);
+        return console;
     }
 }
