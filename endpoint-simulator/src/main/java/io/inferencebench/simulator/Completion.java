@@ -219,7 +219,7 @@ final class Completion {
      * Server-sent event carrying tokens {@code k} to {@code k + count - 1}; the last one also carries the
      * finish reason. Built from this completion's event prefix and suffixes, made once, and the words'
      * bytes: one array per event, where building it as text cost five (at 500 streams a second of 64
-     * tokens the simulator's allocations, and so its collector's pauses in the client's TTFT, were mostly these).
+     * tokens those were about half of the simulator's allocations).
      */
     byte[] chunk(int k, int count) {
         if (chunkParts == null) {
