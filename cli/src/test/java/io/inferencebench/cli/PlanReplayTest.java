@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.testsupport.JMeterInstallation;
-import io.inferencebench.testsupport.JMeterServers;
 
 /**
  * The plan.jmx a wave saves runs unchanged in a real JMeter 5.6.3 installation, assembled here from the
@@ -40,7 +38,7 @@ class PlanReplayTest {
 
             Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
             Path replay = tmp.resolve("replay");
-            String console = jmeterNonGui(home, plan, replay, "-Jsample_variables=ib_intended_ms,ib_late_ms");
+            String console = JMeterInstallation.runNonGui(home, plan, replay, "-Jsample_variables=ib_intended_ms,ib_late_ms");
 
             List<String> jtl = Files.readAllLines(replay.resolve("results.jtl"));
             assertThat(jtl).as(console).hasSize(31);
@@ -53,7 +51,7 @@ class PlanReplayTest {
             // the same plan against another endpoint: the URL is a property with this run's URL as its default
             sim.close();
             Path elsewhere = tmp.resolve("elsewhere");
-            String again = jmeterNonGui(home, plan, elsewhere, "-Jib.url=" + other.baseUrl() + "/invocations?api-version=2");
+            String again = JMeterInstallation.runNonGui(home, plan, elsewhere, "-Jib.url=" + other.baseUrl() + "/invocations?api-version=2");
             assertThat(other.requestCount()).as(again).isEqualTo(30);
             JsonNode replayed = new ObjectMapper().readTree(elsewhere.resolve("summary.json").toFile());
             assertThat(replayed.get("succeeded").asLong()).isEqualTo(30);
@@ -69,7 +67,7 @@ class PlanReplayTest {
                     "--num-requests", "10", "--max-threads", "1", "--results-dir", results.toString())).isEqualTo(3);
             Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
             Path replay = tmp.resolve("replay");
-            jmeterNonGui(home, onlyRun(results).resolve("plan.jmx"), replay);
+            JMeterInstallation.runNonGui(home, onlyRun(results).resolve("plan.jmx"), replay);
 
             JsonNode verdict = new ObjectMapper().readTree(replay.resolve("summary.json").toFile()).get("client_bottleneck");
             assertThat(verdict.get("detected").asBoolean()).as(verdict.toString()).isTrue();
@@ -84,20 +82,5 @@ class PlanReplayTest {
         try (Stream<Path> s = Files.list(results)) {
             return s.findFirst().orElseThrow();
         }
-    }
-
-    /** Runs {@code plan} in {@code jmeter -n} of {@code home}, its run directory {@code dir}; returns its console. */
-    private static String jmeterNonGui(Path home, Path plan, Path dir, String... properties) throws Exception {
-        Files.createDirectories(dir);
-        List<String> command = new java.util.ArrayList<>(List.of(JMeterServers.javaExecutable(), "-jar",
-                home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
-                "-j", dir.resolve("jmeter.log").toString(), "-Jib.run.dir=" + dir));
-        command.addAll(List.of(properties));
-        Process jmeter = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("console.txt").toFile()).start();
-        assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
-        String console = Files.readString(dir.resolve("console.txt"));
-        assertThat(jmeter.exitValue()).as(console).isEqualTo(0);
-        return console;
     }
 }

@@ -9,12 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assertions;
 
 /**
  * A JMeter 5.6.3 installation laid out as the binary distribution, assembled from the test's class path:
@@ -74,6 +77,29 @@ public final class JMeterInstallation {
             }
         }
         return home;
+    }
+
+    /**
+     * Runs {@code plan} with this installation's {@code jmeter -n}, as a CI job does, in {@code dir} (created:
+     * its {@code jmeter.log}, {@code console.txt} and {@code ib.run.dir}), with {@code args} added; fails unless
+     * JMeter ends by itself with exit 0 within 180 s, and returns its console.
+     */
+    public static String runNonGui(Path home, Path plan, Path dir, String... args) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>(List.of(JMeterServers.javaExecutable(), "-jar",
+                home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
+                "-j", dir.resolve("jmeter.log").toString(), "-Jib.run.dir=" + dir));
+        command.addAll(List.of(args));
+        Process jmeter = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("console.txt").toFile()).start();
+        boolean ended = jmeter.waitFor(180, TimeUnit.SECONDS);
+        if (!ended) {
+            jmeter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String console = Files.readString(dir.resolve("console.txt"));
+        Assertions.assertTrue(ended, () -> "jmeter -n did not finish in 180 s:\n" + console);
+        Assertions.assertEquals(0, jmeter.exitValue(), () -> "jmeter -n exit code:\n" + console);
+        return console;
     }
 
     /** Maven groups of the libraries only our plugins need: JMeter's own distribution has none of them. */

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,7 +29,6 @@ import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.testsupport.CapturedConsole;
 import io.inferencebench.testsupport.EmbeddedJMeterHome;
 import io.inferencebench.testsupport.JMeterInstallation;
-import io.inferencebench.testsupport.JMeterServers;
 import io.inferencebench.wave.SampleFields;
 
 /**
@@ -170,18 +168,10 @@ class InstallTest {
 
     /** Runs a template as installed, unchanged, with jmeter -n; returns its run directory. */
     private static Path jmeterRun(Path home, String template, Path run, String... properties) throws Exception {
-        Files.createDirectories(run);
-        List<String> command = new ArrayList<>(List.of(JMeterServers.javaExecutable(), "-jar",
-                home.resolve("bin/ApacheJMeter.jar").toString(), "-n",
-                "-t", home.resolve(PluginInstall.TEMPLATES_DIR).resolve(template).toString(),
-                "-l", run.resolve("results.jtl").toString(), "-j", run.resolve("jmeter.log").toString(),
-                "-Jib.run.dir=" + run));
-        command.addAll(List.of(properties));
-        Process jmeter = new ProcessBuilder(command).directory(run.toFile()).redirectErrorStream(true)
-                .redirectOutput(run.resolve("console.txt").toFile()).start();
-        assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
-        String console = Files.readString(run.resolve("console.txt"));
-        assertThat(jmeter.exitValue()).as(console).isZero();
+        List<String> args = new ArrayList<>(List.of("-l", run.resolve("results.jtl").toString()));
+        args.addAll(List.of(properties));
+        JMeterInstallation.runNonGui(home, home.resolve(PluginInstall.TEMPLATES_DIR).resolve(template), run,
+                args.toArray(String[]::new));
         assertThat(Files.readString(run.resolve("jmeter.log"))).as("jmeter.log").doesNotContain(" ERROR ");
         return run;
     }
