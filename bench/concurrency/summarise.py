@@ -6,6 +6,9 @@ import statistics
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from simulator_metrics import first_chunk_delays  # noqa: E402  (bench/, beside this script's folder)
+
 
 def starts_cv(run: Path, window_s: float):
     """Coefficient of variation of starts per whole second of the planned window, and their min and max."""
@@ -36,23 +39,12 @@ def starts_cv(run: Path, window_s: float):
 def simulator_delay(out: Path, name: str):
     """The simulator's own lateness in writing first chunks during one wave, from its /metrics before and after:
     (share written more than 20 ms late, bucket bound under which 99% were written) or None."""
-    def buckets(path: Path):
-        counts = {}
-        if path.exists():
-            for line in path.read_text().splitlines():
-                if line.startswith("ib_sim_first_token_delay_seconds_bucket{le=\""):
-                    bound = line.split('"')[1]
-                    counts[float("inf") if bound == "+Inf" else float(bound)] = float(line.split()[-1])
-        return counts
-    before, after = buckets(out / f"{name}.sim-before.prom"), buckets(out / f"{name}.sim-after.prom")
-    if not after:
+    cumulative = first_chunk_delays(out / f"{name}.sim-before.prom", out / f"{name}.sim-after.prom")
+    if cumulative is None:
         return None
-    cumulative = {b: after[b] - before.get(b, 0) for b in sorted(after)}
     total = cumulative[float("inf")]
-    if not total:
-        return None
     late = 1 - cumulative.get(0.02, 0) / total
-    p99 = next(b for b in sorted(cumulative) if cumulative[b] >= 0.99 * total)
+    p99 = next(b for b in cumulative if cumulative[b] >= 0.99 * total)
     return late, p99
 
 

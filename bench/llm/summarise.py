@@ -17,6 +17,9 @@ import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from simulator_metrics import first_chunk_delays  # noqa: E402  (bench/, beside this script's folder)
+
 out = sys.argv[1]
 WARM_S = 5
 
@@ -28,20 +31,11 @@ def percentile(values, p):
 
 def simulator_late(route, rate):
     """Share of the wave's first chunks the simulator wrote more than 10 ms late, or None."""
-    def buckets(name):
-        counts = {}
-        path = os.path.join(out, "%s-%s.%s.prom" % (route, rate, name))
-        if os.path.exists(path):
-            for line in open(path):
-                if line.startswith('ib_sim_first_token_delay_seconds_bucket{le="'):
-                    bound = line.split('"')[1]
-                    counts[float("inf") if bound == "+Inf" else float(bound)] = float(line.split()[-1])
-        return counts
-    before, after = buckets("sim-before"), buckets("sim-after")
-    total = after.get(float("inf"), 0) - before.get(float("inf"), 0)
-    if not total or 0.01 not in after:
+    path = os.path.join(out, "%s-%s.%%s.prom" % (route, rate))
+    delays = first_chunk_delays(path % "sim-before", path % "sim-after")
+    if delays is None or 0.01 not in delays:
         return None
-    return 1 - (after[0.01] - before.get(0.01, 0)) / total
+    return 1 - delays[0.01] / delays[float("inf")]
 
 
 rows = []
