@@ -73,9 +73,7 @@ public record PythonTarget(PythonOptions options, String endpointUrl) implements
 
             @Override
             public WaveOutcome contribute(WaveOutcome outcome) {
-                return outcome.withPython(new WaveOutcome.Python(withEnv.workers(),
-                        withEnv.endpointName().isEmpty() ? null : withEnv.endpointName(), runtime.description(),
-                        runtime.restarts(), runtime.precomputedPayloads()));
+                return outcome.withPython(runtime.section(withEnv));
             }
 
             @Override

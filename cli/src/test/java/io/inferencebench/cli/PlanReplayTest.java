@@ -78,6 +78,46 @@ class PlanReplayTest {
         }
     }
 
+    @Test
+    void aPythonPlanRunInJMeterNonGuiKnowsItsWorkersAndNamesTheirQueueWithTheFieldToRaise() throws Exception {
+        Path factories = tmp.resolve("heavy.py");
+        Files.writeString(factories, """
+                import time
+
+                def invoke_factory(endpoint_name=None):
+                    def invoke(payload):
+                        return None
+                    return invoke
+
+                def payload_factory():
+                    def build():
+                        end = time.thread_time() + 0.02   # 20 ms of CPU per payload: at most ~50/s per worker
+                        x = 0
+                        while time.thread_time() < end:
+                            x += 1
+                        return {"n": x}
+                    return {"pre_computed": False, "input": build}
+                """);
+        Path results = tmp.resolve("results");
+        Benchmark.execute("--factories-file", factories.toString(), "--workers", "1", "--client-rps", "150",
+                "--obs-time", "3", "--allow-client-bottleneck", "--results-dir", results.toString());
+        Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
+        Path replay = tmp.resolve("replay");
+        String console = JMeterInstallation.runNonGui(home, onlyRun(results).resolve("plan.jmx"), replay);
+
+        JsonNode summary = new ObjectMapper().readTree(replay.resolve("summary.json").toFile());
+        // the Wave Summary learnt the workers from the plan's Python sampler, as the command's own run does
+        JsonNode python = summary.get("python");
+        assertThat(python.isObject()).as(console).isTrue();
+        assertThat(python.get("workers").asInt()).isEqualTo(1);
+        assertThat(python.get("precomputed_payloads").asBoolean()).isFalse();
+        JsonNode verdict = summary.get("client_bottleneck");
+        assertThat(verdict.get("causes").findValuesAsText("cause")).as(verdict.toString())
+                .contains("requests queued in the Python workers before invoke ran");
+        assertThat(verdict.toString()).contains("more 'Worker processes' (try 2)", "pre-computed payloads")
+                .doesNotContain("--workers");
+    }
+
     private static Path onlyRun(Path results) throws Exception {
         try (Stream<Path> s = Files.list(results)) {
             return s.findFirst().orElseThrow();

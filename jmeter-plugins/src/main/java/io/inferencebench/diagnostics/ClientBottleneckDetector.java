@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.inferencebench.pacing.Pacer;
+import io.inferencebench.wave.PlanSections;
 import io.inferencebench.wave.WaveStatistics;
 import io.inferencebench.outcome.ClientHardwareSummary;
 import io.inferencebench.outcome.WaveOutcome;
@@ -89,8 +90,12 @@ public class ClientBottleneckDetector extends AbstractTestElement
         if (hw != null) {
             summary = summary.withSection(ClientHardwareSummary.SECTION, hw.summary());
         }
+        summary = PlanSections.addTo(summary);
         if (pythonWorkers > 0) {
-            summary = summary.withPython(new WaveOutcome.Python(pythonWorkers, null, null, 0, false));
+            // set by hand: it overrides what the plan's Python samplers say
+            WaveOutcome.Python py = summary.python();
+            summary = summary.withPython(py == null ? new WaveOutcome.Python(pythonWorkers, null, null, 0, false)
+                    : py.withWorkers(pythonWorkers));
         }
         ClientBottleneck.Evidence evidence = ClientBottleneck.evidence(summary);
         ClientBottleneck v = ClientBottleneck.judge(onRemoteEngine ? evidence.onRemoteEngines() : evidence);

@@ -80,6 +80,13 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Python(int workers, String endpointName, String runtime, long workerRestarts,
                          boolean precomputedPayloads) {
+        public Python withWorkerRestarts(long restarts) {
+            return new Python(workers, endpointName, runtime, restarts, precomputedPayloads);
+        }
+
+        public Python withWorkers(int count) {
+            return new Python(count, endpointName, runtime, workerRestarts, precomputedPayloads);
+        }
     }
 
     /** A failure message and how often it occurred. */

@@ -193,6 +193,10 @@ public class WaveSummaryListener extends AbstractTestElement
         // on remote engines the pacers are elsewhere: the target is the one this controller sent them
         Double sentTarget = pacing == null ? io.inferencebench.pacing.PlannedRate.sentToEngines() : null;
         WaveOutcome s = wave.statistics.outcome(pacing, WaveSetup.ofPlan(sentTarget, threshold()));
+        if (pacing != null) {
+            // the plan's elements ran in this JVM (on remote engines they ran elsewhere)
+            s = PlanSections.addTo(s);
+        }
         // judged here, so a plan's summary.json (jmeter -n in CI, the GUI) says what the RESULTS block's
         // reader is told, not "not detected" for every run; the benchmark command judges again with more evidence
         ClientBottleneck.Evidence evidence = ClientBottleneck.evidence(s);

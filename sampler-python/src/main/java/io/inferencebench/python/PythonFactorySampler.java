@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.inferencebench.outcome.TokenMetrics;
+import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.testbean.BeanProperties;
+import io.inferencebench.wave.PlanSections;
 import io.inferencebench.wave.SampleFields;
 
 /**
@@ -134,7 +136,11 @@ public class PythonFactorySampler extends AbstractSampler implements TestBean, T
             PythonOptions wanted = options();
             START_FAILURES.remove(wanted);
             try {
-                PythonRuntimes.acquire(wanted, log::info);
+                PythonRuntime started = PythonRuntimes.acquire(wanted, log::info);
+                // a plan's Wave Summary and Client Bottleneck Detector learn the workers from this; they read it
+                // at test end, perhaps after testEnded closed the runtime, so what the workers said is kept now
+                WaveOutcome.Python atStart = started.section(wanted);
+                PlanSections.register(wanted, outcome -> outcome.withPython(atStart.withWorkerRestarts(started.restarts())));
             } catch (FactoriesException e) {
                 START_FAILURES.put(wanted, e.getMessage());
                 log.error("{}", e.getMessage());

@@ -5,6 +5,8 @@ import java.util.function.Consumer;
 
 import org.slf4j.LoggerFactory;
 
+import io.inferencebench.outcome.WaveOutcome;
+
 /**
  * Runs a factories file's {@code invoke} on request. The CLI and the sampler share one per
  * {@link PythonOptions} through {@link PythonRuntimes}.
@@ -68,6 +70,15 @@ public interface PythonRuntime extends AutoCloseable {
 
     /** One line for the log: runtime, Python version, payload mode. */
     String description();
+
+    /**
+     * The outcome's {@code python} section for a wave this runtime served ({@code options} are the ones it
+     * was started with); read at the wave's end, so it counts every restart.
+     */
+    default WaveOutcome.Python section(PythonOptions options) {
+        return new WaveOutcome.Python(options.workers(), options.endpointName().isEmpty() ? null : options.endpointName(),
+                description(), restarts(), precomputedPayloads());
+    }
 
     /** Stops the runtime; requests still in flight fail. */
     @Override
