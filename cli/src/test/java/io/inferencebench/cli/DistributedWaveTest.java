@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencebench.simulator.EndpointSimulator;
 import io.inferencebench.simulator.SimulatorOptions;
 import io.inferencebench.testsupport.CapturedConsole;
+import io.inferencebench.testsupport.JMeterInstallation;
 import io.inferencebench.testsupport.JMeterServers;
 
 /**
@@ -64,23 +64,12 @@ class DistributedWaveTest {
      * {@code replay}; asserts that it ended by itself with exit 0 and returns its console.
      */
     private String plainJMeterRemote(Path plan, Path replay, String... more) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(List.of(JMeterServers.javaExecutable(), "-Xmx256m",
-                "-Djava.rmi.server.hostname=127.0.0.1", "-jar",
-                work.resolve("apache-jmeter-5.6.3").resolve("bin/ApacheJMeter.jar").toString(),
-                "-n", "-t", plan.toString(), "-R", engines.addresses()));
-        command.addAll(List.of(more));
-        command.addAll(List.of("-Jserver.rmi.ssl.disable=true", "-Jib.run.dir=" + replay,
-                "-Jsample_variables=ib_intended_ms,ib_late_ms,ib_dropped", "-j", replay.resolve("jmeter.log").toString()));
-        Process jmeter = new ProcessBuilder(command).directory(replay.toFile()).redirectErrorStream(true)
-                .redirectOutput(replay.resolve("console.txt").toFile()).start();
-        boolean ended = jmeter.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            jmeter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String console = Files.readString(replay.resolve("console.txt"));
-        assertThat(ended).as(console).isTrue();
-        assertThat(jmeter.exitValue()).as(console).isZero();
-        return console;
+        List<String> args = new java.util.ArrayList<>(List.of("-R", engines.addresses()));
+        args.addAll(List.of(more));
+        args.addAll(List.of("-Jserver.rmi.ssl.disable=true", "-Jsample_variables=ib_intended_ms,ib_late_ms,ib_dropped"));
+        return JMeterInstallation.runNonGui(JMeterServers.javaExecutable(), List.of("-Xmx256m",
+                "-Djava.rmi.server.hostname=127.0.0.1"), work.resolve("apache-jmeter-5.6.3"), plan, replay,
+                args.toArray(String[]::new));
     }
 
     private String diagnostics() {

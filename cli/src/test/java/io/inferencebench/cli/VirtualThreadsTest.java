@@ -102,15 +102,9 @@ class VirtualThreadsTest {
             }
 
             Path home = JMeterInstallation.assemble(tmp.resolve("apache-jmeter-5.6.3"));
-            Path replay = Files.createDirectories(tmp.resolve("replay"));
-            Process jmeter = new ProcessBuilder(java.toString(), "-jar", home.resolve("bin/ApacheJMeter.jar").toString(),
-                    "-n", "-t", run.resolve("plan.jmx").toString(), "-j", replay.resolve("jmeter.log").toString(),
-                    "-Jib.run.dir=" + replay)
-                    .directory(replay.toFile()).redirectErrorStream(true)
-                    .redirectOutput(replay.resolve("console.txt").toFile()).start();
-            assertThat(jmeter.waitFor(180, TimeUnit.SECONDS)).as("jmeter finished").isTrue();
+            Path replay = tmp.resolve("replay");
+            JMeterInstallation.runNonGui(java.toString(), List.of(), home, run.resolve("plan.jmx"), replay);
             String log = Files.readString(replay.resolve("jmeter.log"));
-            assertThat(jmeter.exitValue()).as(Files.readString(replay.resolve("console.txt"))).isZero();
             assertThat(log).contains("the pool runs JMeter threads on virtual threads");
             JsonNode summary = JSON.readTree(replay.resolve("summary.json").toFile());
             assertThat(summary.get("succeeded").asLong()).as(log).isEqualTo(600);

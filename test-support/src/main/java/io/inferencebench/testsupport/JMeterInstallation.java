@@ -85,9 +85,16 @@ public final class JMeterInstallation {
      * JMeter ends by itself with exit 0 within 180 s, and returns its console.
      */
     public static String runNonGui(Path home, Path plan, Path dir, String... args) throws IOException, InterruptedException {
+        return runNonGui(JMeterServers.javaExecutable(), List.of(), home, plan, dir, args);
+    }
+
+    /** {@link #runNonGui(Path, Path, Path, String...)} on the {@code java} given, with these JVM options. */
+    public static String runNonGui(String java, List<String> jvmOptions, Path home, Path plan, Path dir, String... args)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        List<String> command = new ArrayList<>(List.of(JMeterServers.javaExecutable(), "-jar",
-                home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
                 "-j", dir.resolve("jmeter.log").toString(), "-Jib.run.dir=" + dir));
         command.addAll(List.of(args));
         Process jmeter = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
