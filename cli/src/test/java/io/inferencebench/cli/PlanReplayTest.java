@@ -80,24 +80,7 @@ class PlanReplayTest {
 
     @Test
     void aPythonPlanRunInJMeterNonGuiKnowsItsWorkersAndNamesTheirQueueWithTheFieldToRaise() throws Exception {
-        Path factories = tmp.resolve("heavy.py");
-        Files.writeString(factories, """
-                import time
-
-                def invoke_factory(endpoint_name=None):
-                    def invoke(payload):
-                        return None
-                    return invoke
-
-                def payload_factory():
-                    def build():
-                        end = time.thread_time() + 0.02   # 20 ms of CPU per payload: at most ~50/s per worker
-                        x = 0
-                        while time.thread_time() < end:
-                            x += 1
-                        return {"n": x}
-                    return {"pre_computed": False, "input": build}
-                """);
+        Path factories = SlowPayloadFactories.writeInto(tmp);
         Path results = tmp.resolve("results");
         Benchmark.execute("--factories-file", factories.toString(), "--workers", "1", "--client-rps", "150",
                 "--obs-time", "3", "--allow-client-bottleneck", "--results-dir", results.toString());

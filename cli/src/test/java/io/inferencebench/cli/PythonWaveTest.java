@@ -78,24 +78,7 @@ class PythonWaveTest {
 
     @Test
     void aCpuHeavyCallablePayloadOnOneWorkerIsNamedAsTheBottleneck() throws Exception {
-        Path factories = tmp.resolve("heavy.py");
-        Files.writeString(factories, """
-                import time
-
-                def invoke_factory(endpoint_name=None):
-                    def invoke(payload):
-                        return None
-                    return invoke
-
-                def payload_factory():
-                    def build():
-                        end = time.thread_time() + 0.02   # 20 ms of CPU per payload: at most ~50/s per worker
-                        x = 0
-                        while time.thread_time() < end:
-                            x += 1
-                        return {"n": x}
-                    return {"pre_computed": False, "input": build}
-                """);
+        Path factories = SlowPayloadFactories.writeInto(tmp);
         benchmark("--factories-file", factories.toString(), "--workers", "1", "--client-rps", "150", "--obs-time", "3");
         JsonNode verdict = summary().get("client_bottleneck");
         assertThat(verdict.get("detected").asBoolean()).isTrue();
