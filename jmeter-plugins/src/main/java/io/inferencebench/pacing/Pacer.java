@@ -72,6 +72,8 @@ public final class Pacer {
     private final double targetRps;
     private final LoadProfile profile;
     private final PoolPolicy policy;
+    /** Platform threads a virtual pool added for the cold start (PoolThreads.nextKind); the keeper's alone. */
+    private int coldPlatformThreads;
     private final AbstractThreadGroup threadGroup;
     private final PoolThreads poolThreads;
     private final StandardJMeterEngine engine;
@@ -170,7 +172,7 @@ public final class Pacer {
         this.newThreadVariables = vars != null ? vars : new JMeterVariables();
         if (threadGroup != null && engine != null) {
             // before the schedule begins, so that the first second is not spent growing the pool
-            grow(PoolPolicy.initialThreads(profile.peakRate(), maxThreads) - threads.get());
+            grow(PoolPolicy.initialThreads(profile.peakRate(), maxThreads) - threads.get(), -1);
             keeper = new Thread(this::keepPool, "ib-pacer-pool");
             keeper.setDaemon(true);
             keeper.start();
@@ -194,9 +196,12 @@ public final class Pacer {
             cap = (int) Math.max(1, limits.byDescriptors());
             log.error("Constant RPS Timer: {} The pool stops at {} threads.", problem, cap);
         }
-        log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads, at most {}{}.",
+        log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads, at most {}{}{}.",
                 pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(), cap,
-                configured >= 1 ? "" : " (automatic)");
+                configured >= 1 ? "" : " (automatic)", virtual && PoolThreads.LOADER_LOCKS_ITSELF
+                        ? "; it adds platform threads until the first request completes (at most "
+                        + PoolThreads.COLD_START_PLATFORM_MAX + ", for " + PoolThreads.COLD_START_NANOS / 1_000_000_000L
+                        + " s): a cold JVM loads classes through JMeter's class loader, where virtual threads can deadlock" : "");
         return cap;
     }
 
@@ -486,12 +491,29 @@ public final class Pacer {
     }
 
     private void grow(int add) {
+        grow(add, System.nanoTime() - originNanos);
+    }
+
+    /** @param sinceFirstStart time since the schedule's origin; negative before it */
+    private void grow(int add, long sinceFirstStart) {
         if (add <= 0) {
             return;
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        int started = poolThreads.add(engine, add, newThreadVariables);
+        PoolThreads.Kind kind = PoolThreads.nextKind(poolThreads.kind(), PoolThreads.LOADER_LOCKS_ITSELF,
+                !Double.isNaN(policy.serviceEstimateNanos()), sinceFirstStart, coldPlatformThreads);
+        int started;
+        if (kind == poolThreads.kind()) {
+            started = poolThreads.add(engine, add, newThreadVariables, kind);
+        } else {
+            int cold = Math.min(add, PoolThreads.COLD_START_PLATFORM_MAX - coldPlatformThreads);
+            started = poolThreads.add(engine, cold, newThreadVariables, kind);
+            coldPlatformThreads += started;
+            if (started == cold && add > cold) {
+                started += poolThreads.add(engine, add - cold, newThreadVariables, poolThreads.kind());
+            }
+        }
         if (started < add) {
             threads.addAndGet(started - add);
             if (engine.isActive()) {

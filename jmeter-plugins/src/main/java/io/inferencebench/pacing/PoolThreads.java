@@ -84,9 +84,40 @@ final class PoolThreads {
         return kind;
     }
 
+    /** JMeter's own class loader (plain JMeter, the GUI, jmeter-server) locks itself while it loads a class. */
+    static final boolean LOADER_LOCKS_ITSELF = !PoolThreads.class.getClassLoader().isRegisteredAsParallelCapable();
+    /** How long after the first start the pool may still add platform threads for the cold start. */
+    static final long COLD_START_NANOS = 2_000_000_000L;
+    /** The most platform threads the cold start adds on a virtual pool; beyond, threads are virtual at once. */
+    static final int COLD_START_PLATFORM_MAX = 256;
+
     /**
-     * Starts {@code count} more JMeter threads in the group, now, each with a copy of {@code variables}, and
-     * returns how many started: fewer when the test stops meanwhile or a start fails (logged).
+     * The kind of the next thread the pool adds. A virtual pool adds platform threads until the first request
+     * has completed (at most {@link #COLD_START_NANOS} after the first start, at most
+     * {@link #COLD_START_PLATFORM_MAX} of them), because a cold JVM's first requests load the sampler's classes,
+     * and in plain JMeter they come through JMeter's class loader, which locks itself while it reads a jar: a
+     * virtual thread that waits for that lock during class loading stays pinned to its carrier. With every
+     * carrier (one per core) pinned so, the virtual thread holding the jar's own lock, which the loader's holder
+     * waits for, never runs again: a cold {@code jmeter -n} on Java 25 at 500/s hung so in 1 run of 11, and in 3
+     * more its requests took 1-3 s while the carriers were pinned, which the pool read as a stalled server and
+     * grew to 455-1,813 threads. Once the first request has completed its path is loaded. A class loader that
+     * locks per class, as the JDK's own do (the benchmark command's), is no such hazard: there the pool is
+     * virtual from the start.
+     *
+     * @param loaderLocksItself  the plugins' class loader is not parallel-capable ({@link #LOADER_LOCKS_ITSELF})
+     * @param responded          a request has completed
+     * @param sinceFirstStart    time since the schedule's origin, negative before it
+     * @param coldPlatformAdded  platform threads the cold start added so far
+     */
+    static Kind nextKind(Kind configured, boolean loaderLocksItself, boolean responded, long sinceFirstStart,
+                         int coldPlatformAdded) {
+        boolean cold = loaderLocksItself && !responded && sinceFirstStart < COLD_START_NANOS && coldPlatformAdded < COLD_START_PLATFORM_MAX;
+        return configured == Kind.VIRTUAL && cold ? Kind.PLATFORM : configured;
+    }
+
+    /**
+     * Starts {@code count} more JMeter threads of {@code threadKind} (platform on a platform pool) in the group,
+     * now, each with a copy of {@code variables}, and returns how many started: fewer when the test stops meanwhile or a start fails (logged).
      *
      * <p>JMeter hands a new thread the variables of the thread that starts it. For its own threads that is the
      * engine's thread, which holds the Test Plan's and the User Defined Variables; for the pool's it was the
@@ -94,14 +125,14 @@ final class PoolThreads {
      * requests of a 2,000/s plan failed). For the duration of the call the caller's context holds
      * {@code variables} instead of its own.
      */
-    int add(StandardJMeterEngine engine, int count, JMeterVariables variables) {
+    int add(StandardJMeterEngine engine, int count, JMeterVariables variables, Kind threadKind) {
         JMeterContext ctx = JMeterContextService.getContext();
         JMeterVariables own = ctx.getVariables();
         ctx.setVariables(variables);
         int n = 0;
         try {
             for (; n < count && engine.isActive(); n++) {
-                if (kind == Kind.PLATFORM) {
+                if (kind == Kind.PLATFORM || threadKind == Kind.PLATFORM) {
                     group.addNewThread(0, engine);
                 } else {
                     ACCESS.startVirtual((ThreadGroup) group, engine);
