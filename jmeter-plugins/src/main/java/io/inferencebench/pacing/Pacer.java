@@ -198,10 +198,10 @@ public final class Pacer {
         }
         log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads, at most {}{}{}.",
                 pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(), cap,
-                configured >= 1 ? "" : " (automatic)", virtual && PoolThreads.LOADER_LOCKS_ITSELF
+                configured >= 1 ? "" : " (automatic)", virtual
                         ? "; it adds platform threads until the first request completes (at most "
                         + PoolThreads.COLD_START_PLATFORM_MAX + ", for " + PoolThreads.COLD_START_NANOS / 1_000_000_000L
-                        + " s): a cold JVM loads classes through JMeter's class loader, where virtual threads can deadlock" : "");
+                        + " s): virtual threads that load a cold JVM's classes at once pin their carriers" : "");
         return cap;
     }
 
@@ -501,8 +501,8 @@ public final class Pacer {
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        PoolThreads.Kind kind = PoolThreads.nextKind(poolThreads.kind(), PoolThreads.LOADER_LOCKS_ITSELF,
-                !Double.isNaN(policy.serviceEstimateNanos()), sinceFirstStart, coldPlatformThreads);
+        PoolThreads.Kind kind = PoolThreads.nextKind(poolThreads.kind(), !Double.isNaN(policy.serviceEstimateNanos()),
+                sinceFirstStart, coldPlatformThreads);
         int started;
         if (kind == poolThreads.kind()) {
             started = poolThreads.add(engine, add, newThreadVariables, kind);

@@ -84,8 +84,6 @@ final class PoolThreads {
         return kind;
     }
 
-    /** JMeter's own class loader (plain JMeter, the GUI, jmeter-server) locks itself while it loads a class. */
-    static final boolean LOADER_LOCKS_ITSELF = !PoolThreads.class.getClassLoader().isRegisteredAsParallelCapable();
     /** How long after the first start the pool may still add platform threads for the cold start. */
     static final long COLD_START_NANOS = 2_000_000_000L;
     /** The most platform threads the cold start adds on a virtual pool; beyond, threads are virtual at once. */
@@ -94,24 +92,22 @@ final class PoolThreads {
     /**
      * The kind of the next thread the pool adds. A virtual pool adds platform threads until the first request
      * has completed (at most {@link #COLD_START_NANOS} after the first start, at most
-     * {@link #COLD_START_PLATFORM_MAX} of them), because a cold JVM's first requests load the sampler's classes,
-     * and in plain JMeter they come through JMeter's class loader, which locks itself while it reads a jar: a
-     * virtual thread that waits for that lock during class loading stays pinned to its carrier. With every
-     * carrier (one per core) pinned so, the virtual thread holding the jar's own lock, which the loader's holder
-     * waits for, never runs again: a cold {@code jmeter -n} on Java 25 at 500/s hung so in 1 run of 11, and in 3
-     * more its requests took 1-3 s while the carriers were pinned, which the pool read as a stalled server and
-     * grew to 455-1,813 threads. Once the first request has completed its path is loaded. A class loader that
-     * locks per class, as the JDK's own do (the benchmark command's), is no such hazard: there the pool is
-     * virtual from the start.
+     * {@link #COLD_START_PLATFORM_MAX} of them), because a cold JVM's first requests load the sampler's classes
+     * all at once, and a virtual thread that waits for a class another thread is loading stays pinned to its
+     * carrier (one per core). In plain JMeter, whose class loader locks itself while it reads a jar, a cold
+     * {@code jmeter -n} on Java 25 at 500/s hung so in 1 run of 11: both carriers pinned waiting for the loader,
+     * whose holder waited for a jar's lock held by a virtual thread that had no carrier left. In 3 more, and in a
+     * cold GUI run, its requests took 1-3 s while the carriers were pinned, which the pool read as a stalled
+     * server and grew to 412-1,813 threads. Once the first request has completed its path is loaded. In the
+     * benchmark command, which warms its JVM up before a wave, this makes the pool's first few threads platform
+     * threads, and up to 256 where answers take longer than the 2 s.
      *
-     * @param loaderLocksItself  the plugins' class loader is not parallel-capable ({@link #LOADER_LOCKS_ITSELF})
      * @param responded          a request has completed
      * @param sinceFirstStart    time since the schedule's origin, negative before it
      * @param coldPlatformAdded  platform threads the cold start added so far
      */
-    static Kind nextKind(Kind configured, boolean loaderLocksItself, boolean responded, long sinceFirstStart,
-                         int coldPlatformAdded) {
-        boolean cold = loaderLocksItself && !responded && sinceFirstStart < COLD_START_NANOS && coldPlatformAdded < COLD_START_PLATFORM_MAX;
+    static Kind nextKind(Kind configured, boolean responded, long sinceFirstStart, int coldPlatformAdded) {
+        boolean cold = !responded && sinceFirstStart < COLD_START_NANOS && coldPlatformAdded < COLD_START_PLATFORM_MAX;
         return configured == Kind.VIRTUAL && cold ? Kind.PLATFORM : configured;
     }
 

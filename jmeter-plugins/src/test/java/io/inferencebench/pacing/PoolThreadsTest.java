@@ -32,17 +32,15 @@ class PoolThreadsTest {
         PoolThreads.Kind virtual = PoolThreads.Kind.VIRTUAL, platform = PoolThreads.Kind.PLATFORM;
         long second = 1_000_000_000L;
         // before the first start and in the first seconds, until a request has completed
-        assertThat(PoolThreads.nextKind(virtual, true, false, -1, 0)).isEqualTo(platform);
-        assertThat(PoolThreads.nextKind(virtual, true, false, second, 40)).isEqualTo(platform);
+        assertThat(PoolThreads.nextKind(virtual, false, -1, 0)).isEqualTo(platform);
+        assertThat(PoolThreads.nextKind(virtual, false, second, 40)).isEqualTo(platform);
         // a completed request has loaded the sampler's path: virtual from then on
-        assertThat(PoolThreads.nextKind(virtual, true, true, second / 10, 40)).isEqualTo(virtual);
+        assertThat(PoolThreads.nextKind(virtual, true, second / 10, 40)).isEqualTo(virtual);
         // streams that complete only after a minute: virtual after the cold start's bound...
-        assertThat(PoolThreads.nextKind(virtual, true, false, PoolThreads.COLD_START_NANOS, 40)).isEqualTo(virtual);
+        assertThat(PoolThreads.nextKind(virtual, false, PoolThreads.COLD_START_NANOS, 40)).isEqualTo(virtual);
         // ...or once it has added its most platform threads
-        assertThat(PoolThreads.nextKind(virtual, true, false, second, PoolThreads.COLD_START_PLATFORM_MAX)).isEqualTo(virtual);
-        // under a class loader that locks per class (the benchmark command's) there is no such hazard
-        assertThat(PoolThreads.nextKind(virtual, false, false, -1, 0)).isEqualTo(virtual);
+        assertThat(PoolThreads.nextKind(virtual, false, second, PoolThreads.COLD_START_PLATFORM_MAX)).isEqualTo(virtual);
         // a platform pool stays platform
-        assertThat(PoolThreads.nextKind(platform, true, true, 10 * second, 0)).isEqualTo(platform);
+        assertThat(PoolThreads.nextKind(platform, true, 10 * second, 0)).isEqualTo(platform);
     }
 }
