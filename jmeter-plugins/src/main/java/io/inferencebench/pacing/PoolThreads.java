@@ -100,7 +100,7 @@ final class PoolThreads {
      * cold GUI run, its requests took 1-3 s while the carriers were pinned, which the pool read as a stalled
      * server and grew to 412-1,813 threads. Once the first request has completed its path is loaded. In the
      * benchmark command, which warms its JVM up before a wave, this makes the pool's first few threads platform
-     * threads, and up to 256 where answers take longer than the 2 s.
+     * threads, and up to 256 where answers take longer than 2 s.
      *
      * @param responded          a request has completed
      * @param sinceFirstStart    time since the schedule's origin, negative before it
@@ -113,7 +113,8 @@ final class PoolThreads {
 
     /**
      * Starts {@code count} more JMeter threads of {@code threadKind} (platform on a platform pool) in the group,
-     * now, each with a copy of {@code variables}, and returns how many started: fewer when the test stops meanwhile or a start fails (logged).
+     * now, each with a copy of {@code variables}, and returns how many started: fewer when the test stops
+     * meanwhile or a start fails (logged).
      *
      * <p>JMeter hands a new thread the variables of the thread that starts it. For its own threads that is the
      * engine's thread, which holds the Test Plan's and the User Defined Variables; for the pool's it was the
