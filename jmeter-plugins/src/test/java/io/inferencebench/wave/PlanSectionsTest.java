@@ -2,35 +2,17 @@ package io.inferencebench.wave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.apache.jmeter.threads.JMeterContextService;
-import org.apache.jmeter.util.JMeterUtils;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.inferencebench.JMeterTestStarts;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.outcome.WaveSetup;
 
+@ExtendWith(JMeterTestStarts.class)
 class PlanSectionsTest {
     private static final WaveOutcome EMPTY = new WaveStatistics().outcome(null, WaveSetup.ofPlan(null, 0.95));
-
-    @BeforeAll
-    static void jmeterProperties(@TempDir Path dir) throws IOException {
-        // JMeterContextService.startTest records the start in JMeter's properties
-        if (JMeterUtils.getJMeterProperties() == null) {
-            JMeterUtils.loadJMeterProperties(Files.createFile(dir.resolve("jmeter.properties")).toString());
-        }
-    }
-
-    @AfterEach
-    void endTest() {
-        JMeterContextService.endTest();
-    }
 
     private static void startNextTest() throws InterruptedException {
         JMeterContextService.endTest();
