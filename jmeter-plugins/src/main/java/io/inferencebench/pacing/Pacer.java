@@ -72,7 +72,7 @@ public final class Pacer {
     private final double targetRps;
     private final LoadProfile profile;
     private final PoolPolicy policy;
-    /** Platform threads a virtual pool added for the cold start (PoolThreads.nextKind); the keeper's alone. */
+    /** Platform threads a virtual pool added for the cold start (PoolThreads.coldStartPlatform); the keeper's alone. */
     private int coldPlatformThreads;
     private final AbstractThreadGroup threadGroup;
     private final PoolThreads poolThreads;
@@ -501,18 +501,12 @@ public final class Pacer {
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        PoolThreads.Kind kind = PoolThreads.nextKind(poolThreads.kind(), !Double.isNaN(policy.serviceEstimateNanos()),
-                sinceFirstStart, coldPlatformThreads);
-        int started;
-        if (kind == poolThreads.kind()) {
-            started = poolThreads.add(engine, add, newThreadVariables, kind);
-        } else {
-            int cold = Math.min(add, PoolThreads.COLD_START_PLATFORM_MAX - coldPlatformThreads);
-            started = poolThreads.add(engine, cold, newThreadVariables, kind);
-            coldPlatformThreads += started;
-            if (started == cold && add > cold) {
-                started += poolThreads.add(engine, add - cold, newThreadVariables, poolThreads.kind());
-            }
+        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add,
+                !Double.isNaN(policy.serviceEstimateNanos()), sinceFirstStart, coldPlatformThreads);
+        int started = poolThreads.add(engine, platform, newThreadVariables, PoolThreads.Kind.PLATFORM);
+        coldPlatformThreads += started;
+        if (started == platform) {
+            started += poolThreads.add(engine, add - platform, newThreadVariables, poolThreads.kind());
         }
         if (started < add) {
             threads.addAndGet(started - add);

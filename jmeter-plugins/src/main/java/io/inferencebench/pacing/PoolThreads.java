@@ -90,7 +90,8 @@ final class PoolThreads {
     static final int COLD_START_PLATFORM_MAX = 256;
 
     /**
-     * The kind of the next thread the pool adds. A virtual pool adds platform threads until the first request
+     * How many of the {@code add} threads the pool is about to add start as platform threads: a virtual pool
+     * adds platform threads until the first request
      * has completed (at most {@link #COLD_START_NANOS} after the first start, at most
      * {@link #COLD_START_PLATFORM_MAX} of them), because a cold JVM's first requests load the sampler's classes
      * all at once, and a virtual thread that waits for a class another thread is loading stays pinned to its
@@ -102,13 +103,16 @@ final class PoolThreads {
      * benchmark command, which warms its JVM up before a wave, this makes the pool's first few threads platform
      * threads, and up to 256 where answers take longer than 2 s.
      *
+     * A platform pool gets 0: all its threads are platform threads anyway.
+     *
      * @param responded          a request has completed
      * @param sinceFirstStart    time since the schedule's origin, negative before it
      * @param coldPlatformAdded  platform threads the cold start added so far
      */
-    static Kind nextKind(Kind configured, boolean responded, long sinceFirstStart, int coldPlatformAdded) {
-        boolean cold = !responded && sinceFirstStart < COLD_START_NANOS && coldPlatformAdded < COLD_START_PLATFORM_MAX;
-        return configured == Kind.VIRTUAL && cold ? Kind.PLATFORM : configured;
+    static int coldStartPlatform(Kind configured, int add, boolean responded, long sinceFirstStart,
+                                 int coldPlatformAdded) {
+        boolean cold = configured == Kind.VIRTUAL && !responded && sinceFirstStart < COLD_START_NANOS;
+        return cold ? Math.max(0, Math.min(add, COLD_START_PLATFORM_MAX - coldPlatformAdded)) : 0;
     }
 
     /**

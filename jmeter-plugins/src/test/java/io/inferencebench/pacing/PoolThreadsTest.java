@@ -31,16 +31,20 @@ class PoolThreadsTest {
     void aVirtualPoolAddsPlatformThreadsUntilTheFirstResponseOfItsColdStart() {
         PoolThreads.Kind virtual = PoolThreads.Kind.VIRTUAL, platform = PoolThreads.Kind.PLATFORM;
         long second = 1_000_000_000L;
+        int max = PoolThreads.COLD_START_PLATFORM_MAX;
         // before the first start and in the first seconds, until a request has completed
-        assertThat(PoolThreads.nextKind(virtual, false, -1, 0)).isEqualTo(platform);
-        assertThat(PoolThreads.nextKind(virtual, false, second, 40)).isEqualTo(platform);
+        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, -1, 0)).isEqualTo(1);
+        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, second, 40)).isEqualTo(1);
+        assertThat(PoolThreads.coldStartPlatform(virtual, 34, false, -1, 0)).isEqualTo(34);
         // a completed request has loaded the sampler's path: virtual from then on
-        assertThat(PoolThreads.nextKind(virtual, true, second / 10, 40)).isEqualTo(virtual);
+        assertThat(PoolThreads.coldStartPlatform(virtual, 1, true, second / 10, 40)).isZero();
         // streams that complete only after a minute: virtual after the cold start's bound...
-        assertThat(PoolThreads.nextKind(virtual, false, PoolThreads.COLD_START_NANOS, 40)).isEqualTo(virtual);
-        // ...or once it has added its most platform threads
-        assertThat(PoolThreads.nextKind(virtual, false, second, PoolThreads.COLD_START_PLATFORM_MAX)).isEqualTo(virtual);
-        // a platform pool stays platform
-        assertThat(PoolThreads.nextKind(platform, true, 10 * second, 0)).isEqualTo(platform);
+        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, PoolThreads.COLD_START_NANOS, 40)).isZero();
+        // ...or once it has added its most platform threads, the rest of a growth past it virtual
+        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, second, max)).isZero();
+        assertThat(PoolThreads.coldStartPlatform(virtual, 10, false, second, max - 4)).isEqualTo(4);
+        // a platform pool's threads are all platform threads, none of them for the cold start
+        assertThat(PoolThreads.coldStartPlatform(platform, 1, true, 10 * second, 0)).isZero();
+        assertThat(PoolThreads.coldStartPlatform(platform, 1, false, -1, 0)).isZero();
     }
 }
