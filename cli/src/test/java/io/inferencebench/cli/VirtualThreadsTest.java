@@ -52,6 +52,11 @@ class VirtualThreadsTest {
             assertThat(virtual.get("peak").asInt()).isBetween(90, 400);
             assertThat(virtual.get("max_threads").asInt()).as("automatic cap: descriptors and heap, not 2,000")
                     .isGreaterThan(2000);
+            // the warm-up wave is the JVM's cold start; the wave after it adds no platform threads for one
+            List<String> pools = poolLines("virtual-run");
+            assertThat(pools).hasSize(2);
+            assertThat(pools.get(0)).contains("it adds platform threads until the first request completes");
+            assertThat(pools.get(1)).contains("on virtual threads").doesNotContain("adds platform threads");
 
             JsonNode platform = threads(run(java, sim, "platform-run", List.of("-Dib.threads=platform")));
             assertThat(platform.get("peak").asInt()).isGreaterThanOrEqualTo(90);
@@ -105,7 +110,8 @@ class VirtualThreadsTest {
             Path replay = tmp.resolve("replay");
             JMeterInstallation.runNonGui(java.toString(), List.of(), home, run.resolve("plan.jmx"), replay);
             String log = Files.readString(replay.resolve("jmeter.log"));
-            assertThat(log).contains("the pool runs JMeter threads on virtual threads");
+            assertThat(log).contains("the pool runs JMeter threads on virtual threads")
+                    .contains("it adds platform threads until the first request completes"); // a cold JVM
             JsonNode summary = JSON.readTree(replay.resolve("summary.json").toFile());
             assertThat(summary.get("succeeded").asLong()).as(log).isEqualTo(600);
             assertThat(summary.get("threads").get("kind").asText()).isEqualTo("virtual");
@@ -147,6 +153,14 @@ class VirtualThreadsTest {
             }
             assertThat(summary.get("succeeded").asLong()).as(console).isEqualTo(summary.get("fired").asLong());
             return summary;
+        }
+    }
+
+    /** The pool's lines in the jmeter.log of the run in {@code tmp/name}, in order (one per pacer). */
+    private List<String> poolLines(String name) throws Exception {
+        try (Stream<Path> s = Files.list(tmp.resolve(name))) {
+            Path log = s.findFirst().orElseThrow().resolve("jmeter.log");
+            return Files.readAllLines(log).stream().filter(l -> l.contains("the pool runs JMeter threads on")).toList();
         }
     }
 

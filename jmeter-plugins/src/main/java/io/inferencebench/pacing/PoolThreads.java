@@ -99,13 +99,13 @@ final class PoolThreads {
      * {@code jmeter -n} on Java 25 at 500/s hung so in 1 run of 11: both carriers pinned waiting for the loader,
      * whose holder waited for a jar's lock held by a virtual thread that had no carrier left. In 3 more, and in a
      * cold GUI run, its requests took 1-3 s while the carriers were pinned, which the pool read as a stalled
-     * server and grew to 412-1,813 threads. Once the first request has completed its path is loaded. In the
-     * benchmark command, which warms its JVM up before a wave, this makes the pool's first few threads platform
-     * threads, and up to 256 where answers take longer than 2 s.
+     * server and grew to 412-1,813 threads. Once the first request has completed its path is loaded. A request
+     * completed by an earlier pacer of the JVM counts too (the benchmark command's warm-up wave, an earlier run in
+     * the GUI or on a remote engine): such a JVM is not cold, and its pool is virtual from the first thread.
      *
      * A platform pool gets 0: all its threads are platform threads anyway.
      *
-     * @param responded          a request has completed
+     * @param responded          a request has completed, in this pacer or an earlier one of the JVM
      * @param sinceFirstStart    time since the schedule's origin, negative before it
      * @param coldPlatformAdded  platform threads the cold start added so far
      */
