@@ -512,8 +512,9 @@ public final class Pacer {
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add,
-                respondedInThisJvm || !Double.isNaN(policy.serviceEstimateNanos()), sinceFirstStart, coldPlatformThreads);
+        // the keeper sets respondedInThisJvm from this pacer's own answers before it grows the pool
+        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add, respondedInThisJvm, sinceFirstStart,
+                coldPlatformThreads);
         int started = poolThreads.add(engine, platform, newThreadVariables, PoolThreads.Kind.PLATFORM);
         coldPlatformThreads += started;
         if (started == platform) {
