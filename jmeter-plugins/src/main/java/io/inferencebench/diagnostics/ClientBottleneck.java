@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.inferencebench.outcome.ClientHardwareSummary;
+import io.inferencebench.outcome.ClientRate;
 import io.inferencebench.outcome.WaveOutcome;
 import io.inferencebench.outcome.WaveSetup;
 import io.inferencebench.wave.Setting;
@@ -73,7 +74,7 @@ public final class ClientBottleneck {
                            double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
                            double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
                            double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds, boolean ranOnRemoteEngines,
-                           boolean platformThreads) {
+                           boolean platformThreads, long lateInWindow, long lateEarly) {
         /** Evidence of a wave on this machine (not on remote engines). */
         public Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
                         double latencyP50Ms,
@@ -84,7 +85,7 @@ public final class ClientBottleneck {
             this(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts, threadCapReached,
                     maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers, precomputedPayloads,
                     processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds, maxOpenFds, maxFds, false,
-                    false);
+                    false, -1, -1);
         }
 
         /** The same evidence from a wave that ran on JMeter remote engines. */
@@ -92,7 +93,7 @@ public final class ClientBottleneck {
             return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
                     threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
                     precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
-                    maxOpenFds, maxFds, true, platformThreads);
+                    maxOpenFds, maxFds, true, platformThreads, lateInWindow, lateEarly);
         }
 
         /** The same evidence from a pool that ran on platform threads. */
@@ -100,9 +101,32 @@ public final class ClientBottleneck {
             return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
                     threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
                     precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
-                    maxOpenFds, maxFds, ranOnRemoteEngines, true);
+                    maxOpenFds, maxFds, ranOnRemoteEngines, true, lateInWindow, lateEarly);
+        }
+
+        /**
+         * The same evidence with when the late starts came: {@code lateInWindow} starts more than
+         * {@link ClientRate#LATE_MS} ms late inside the planned window, of which {@code lateEarly} in its first
+         * {@link ClientRate#EARLY_SECONDS} seconds (-1: not known).
+         */
+        public Evidence withLateStartTimes(long lateInWindow, long lateEarly) {
+            return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
+                    threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
+                    precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
+                    maxOpenFds, maxFds, ranOnRemoteEngines, platformThreads, lateInWindow, lateEarly);
+        }
+
+        /** Nearly all late starts came at the wave's start, in a wave long enough to tell (null: not known). */
+        Boolean lateStartsEarly() {
+            if (lateInWindow <= 0 || lateEarly < 0 || waveSeconds < 2 * ClientRate.EARLY_SECONDS) {
+                return null;
+            }
+            return lateEarly >= EARLY_SHARE * lateInWindow;
         }
     }
+
+    /** The share of a wave's late starts in its first seconds that makes them its warm-up. */
+    static final double EARLY_SHARE = 0.8;
 
     private final List<Cause> causes;
 
@@ -133,6 +157,7 @@ public final class ClientBottleneck {
         }
         WaveOutcome.Python py = s.python();
         int workers = py == null ? 0 : py.workers();
+        ClientRate rate = s.section(ClientRate.SECTION);
         return new Evidence(target, deliveredRate(s), s.fired(), s.lateStarts(),
                 s.latenessMs() == null ? 0 : s.latenessMs().p99(),
                 s.latencyMs() == null || s.latencyMs().p50() == null ? 0 : s.latencyMs().p50(), s.droppedStarts(),
@@ -142,7 +167,8 @@ public final class ClientBottleneck {
                 workers, py == null || py.precomputedPayloads(),
                 cpuAvg, cpuMax, machineAvg, cores, gcMs, s.durationS(), openFds, maxFds,
                 s.spec() != null && s.spec().engine() != null && "remote".equals(s.spec().engine().kind()),
-                t != null && "platform".equals(t.kind()));
+                t != null && "platform".equals(t.kind()), rate == null || rate.lateOver10ms() == null ? -1 : rate.lateOver10ms(),
+                rate == null || rate.lateOver10msEarly() == null ? -1 : rate.lateOver10msEarly());
     }
 
     /**
@@ -246,12 +272,7 @@ public final class ClientBottleneck {
                             100.0 * e.lateStarts() / e.fired(), e.latenessP99Ms()),
                     !causes.isEmpty() ? "remove the causes above"
                             : e.threadCapReached() ? "raise " + Setting.THREAD_CAP + ", or " + moreClients
-                            // the pool had room, so more threads would not have helped: in plain JMeter this is
-                            // most often a fresh JVM's first seconds, which the benchmark command's warm-up hides
-                            : String.format(Locale.ROOT, "the %s (%d) was not reached, so more threads would not help: "
-                                    + "the first seconds of a run in a fresh JVM (jmeter -n, or the GUI's first run) start late "
-                                    + "while it warms up (the benchmark command warms up first); otherwise %s",
-                                    Setting.THREAD_CAP, e.maxThreads(), moreClients)));
+                            : lateRemedy(e, moreClients)));
         }
         // a few ms of jitter on a wave of a handful of starts moves its rate by percents: under-firing must
         // also miss whole requests, at least MISSING_STARTS of them over the wave
@@ -264,6 +285,30 @@ public final class ClientBottleneck {
                             : "remove the causes below"));
         }
         return new ClientBottleneck(causes);
+    }
+
+    /**
+     * The remedy for late starts while the pool had room, so that more threads would not have helped. Where the
+     * late starts came tells why: nearly all in the wave's first seconds is a JVM warming up (a cold
+     * {@code jmeter -n}, the GUI's first runs, a rate the command's short warm-up does not cover); spread over the wave,
+     * the client had too little CPU for the rate. Only starts more than {@link ClientRate#LATE_MS} ms late count:
+     * the 1-10 ms ones of a busy scheduler come everywhere and make no lateness p99 the verdict reports.
+     */
+    private static String lateRemedy(Evidence e, String moreClients) {
+        String room = String.format(Locale.ROOT, "the %s (%d) was not reached, so more threads would not help: ",
+                Setting.THREAD_CAP, e.maxThreads());
+        Boolean early = e.lateStartsEarly();
+        if (early == null) {
+            return room + "the first seconds of a run in a fresh JVM (jmeter -n, or the GUI's first run) start late "
+                    + "while it warms up (the benchmark command warms up first); otherwise " + moreClients;
+        }
+        String where = String.format(Locale.ROOT, "%d of the %d starts over %d ms late came in the window's first %d s",
+                e.lateEarly(), e.lateInWindow(), ClientRate.LATE_MS, ClientRate.EARLY_SECONDS);
+        return early
+                ? room + where + ": a JVM warming up (a cold jmeter -n, the GUI's first runs, or a rate the benchmark "
+                        + "command's 1 s warm-up was too short for); a longer wave dilutes them, and in JMeter -Jib.warmup=3 "
+                        + "runs the first 3 s as a warm-up at the wave's rate, left out of the figures"
+                : room + where + ", the rest throughout the wave: the client lacks CPU for this rate; " + moreClients;
     }
 
     public boolean detected() {

@@ -1,6 +1,7 @@
 package io.inferencebench.outcome;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -16,10 +17,20 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param perSecondMin       fewest starts in a whole second of the window
  * @param perSecondMax       most starts in a whole second of the window
  * @param seconds            whole seconds the minimum and maximum are taken over
+ * @param lateOver10ms       starts more than {@link #LATE_MS} ms after their intended time, inside the window
+ *                           ({@code null} when the samples carry no lateness: an unpaced wave). Only they can make a
+ *                           lateness p99 the verdict reports; the 1-10 ms ones of a busy scheduler are everywhere
+ * @param lateOver10msEarly  of them, those in the window's first {@link #EARLY_SECONDS} seconds: a cold JVM's start
+ *                           when they are nearly all there, a client short of CPU when they are spread over the wave
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClientRate(double windowS, long startsInWindow, long startsAfterWindow, Long perSecondMin,
-                         Long perSecondMax, int seconds) {
+                         Long perSecondMax, int seconds, @JsonProperty("late_over_10ms") Long lateOver10ms,
+                         @JsonProperty("late_over_10ms_first_3s") Long lateOver10msEarly) {
     public static final SectionKey<ClientRate> SECTION = new SectionKey<>("client_rate", ClientRate.class);
+    /** The start of a wave whose late starts are its warm-up, not its client's capacity. */
+    public static final int EARLY_SECONDS = 3;
+    /** How late a start must be to count in {@link #lateOver10ms}, ms: the verdict's floor for a lateness p99. */
+    public static final int LATE_MS = 10;
 }

@@ -39,10 +39,14 @@ public final class ResultsBlock {
                 b.append(String.format(Locale.ROOT, "   After the window: %d requests started after the planned %ss "
                         + "(the client fell behind and caught up late)%n", shape.startsAfterWindow(), rate(shape.windowS())));
             }
-            b.append(String.format(Locale.ROOT, "   Late starts:      %d | dropped: %d%s%n", s.lateStarts(),
+            b.append(String.format(Locale.ROOT, "   Late starts:      %d | dropped: %d%s%s%n", s.lateStarts(),
                     s.droppedStarts(), s.latenessMs() == null ? ""
                             : String.format(Locale.ROOT, " | lateness p99 %.2f ms, max %.2f ms",
-                                    s.latenessMs().p99(), s.latenessMs().max())));
+                                    s.latenessMs().p99(), s.latenessMs().max()),
+                    shape == null || shape.lateOver10msEarly() == null || shape.lateOver10ms() == 0 ? ""
+                            : String.format(Locale.ROOT, " | over %d ms: %d, %d of them in the first %d s",
+                                    ClientRate.LATE_MS, shape.lateOver10ms(), shape.lateOver10msEarly(),
+                                    ClientRate.EARLY_SECONDS)));
             WaveOutcome.Threads t = s.threads();
             if (t != null && t.peak() != null) {
                 b.append(String.format(Locale.ROOT, "   Client threads:   peak %d of at most %d%s%s%n", t.peak(),

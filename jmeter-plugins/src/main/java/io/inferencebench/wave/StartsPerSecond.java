@@ -16,13 +16,20 @@ final class StartsPerSecond {
     /** 31 days of seconds, in chunks: a wave lasts at most 30 days, plus its grace. */
     private static final int CHUNKS = (31 * 24 * 3600) / CHUNK + 1;
 
-    /** A minute before the origin, in epoch ms: samples reach the listener out of start order. */
+    /** How far before the origin the seconds are counted from: samples reach the listener out of start order. */
+    private static final long LEAD_MS = 60_000L;
+    /** A minute before the origin, in epoch ms. */
     private final AtomicLong baseMs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReferenceArray<AtomicIntegerArray> chunks = new AtomicReferenceArray<>(CHUNKS);
 
     /** Whether the seconds are aligned yet (the first start fixes them). */
     boolean aligned() {
         return baseMs.get() != Long.MIN_VALUE;
+    }
+
+    /** The origin the seconds are aligned to (the first call's hint), for a second count aligned the same. */
+    long baseOriginMs() {
+        return baseMs.get() + LEAD_MS;
     }
 
     /**
@@ -34,7 +41,7 @@ final class StartsPerSecond {
     void record(long epochMs, long originHintMs) {
         long base = baseMs.get();
         if (base == Long.MIN_VALUE) {
-            baseMs.compareAndSet(Long.MIN_VALUE, originHintMs - 60_000L);
+            baseMs.compareAndSet(Long.MIN_VALUE, originHintMs - LEAD_MS);
             base = baseMs.get();
         }
         long index = Math.floorDiv(epochMs - base, 1000L);

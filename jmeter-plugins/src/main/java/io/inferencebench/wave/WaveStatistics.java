@@ -49,6 +49,10 @@ public final class WaveStatistics {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final TokenStatistics tokens = new TokenStatistics();
     private final StartsPerSecond startsPerSecond = new StartsPerSecond();
+    /** Those among them more than ClientRate.LATE_MS late, in the same seconds: when in the wave the client fell behind. */
+    private final StartsPerSecond lateStartsPerSecond = new StartsPerSecond();
+    /** Whether any sample carried its lateness (a paced wave). */
+    private volatile boolean paced;
     private final AtomicLong firstStartMs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong firstIntendedMicros = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastStartMs = new AtomicLong(Long.MIN_VALUE);
@@ -101,24 +105,29 @@ public final class WaveStatistics {
         lastStartMs.accumulateAndGet(r.getStartTime(), Math::max);
         lastEndMs.accumulateAndGet(r.getEndTime(), Math::max);
 
-        double lateMs = number(fields.apply(SampleFields.LATENESS_MS));
-        if (!Double.isNaN(lateMs)) {
-            long lateMicros = Math.max(0, Math.round(lateMs * 1000));
-            lateness.recordValue(lateMicros);
-            if (lateMicros * 1000L > PacingReport.LATE_NANOS) {
-                lateStarts.increment();
-            }
-            fromIntended.recordValue(lateMicros + Math.max(0, elapsedMicros));
-        } else {
-            fromIntended.recordValue(Math.max(0, elapsedMicros));
-        }
         double intended = number(fields.apply(SampleFields.INTENDED_START_MS));
         if (!Double.isNaN(intended)) {
             firstIntendedMicros.accumulateAndGet(Math.round(intended * 1000), Math::min);
         }
         long origin = startsPerSecond.aligned() ? 0 : io.inferencebench.pacing.Pacer.originEpochMs();
-        startsPerSecond.record(r.getStartTime(), origin != 0 ? origin
-                : Double.isNaN(intended) ? r.getStartTime() : (long) Math.floor(intended));
+        long originHint = origin != 0 ? origin : Double.isNaN(intended) ? r.getStartTime() : (long) Math.floor(intended);
+        startsPerSecond.record(r.getStartTime(), originHint);
+        double lateMs = number(fields.apply(SampleFields.LATENESS_MS));
+        if (!Double.isNaN(lateMs)) {
+            paced = true;
+            long lateMicros = Math.max(0, Math.round(lateMs * 1000));
+            lateness.recordValue(lateMicros);
+            if (lateMicros * 1000L > PacingReport.LATE_NANOS) {
+                lateStarts.increment();
+            }
+            if (lateMicros > ClientRate.LATE_MS * 1000L) {
+                // aligned as the starts are: the first start of the wave fixes both
+                lateStartsPerSecond.record(r.getStartTime(), startsPerSecond.baseOriginMs());
+            }
+            fromIntended.recordValue(lateMicros + Math.max(0, elapsedMicros));
+        } else {
+            fromIntended.recordValue(Math.max(0, elapsedMicros));
+        }
         double dropped = number(fields.apply(SampleFields.DROPPED));
         if (dropped > 0) {
             droppedStarts.add((long) dropped);
@@ -341,7 +350,18 @@ public final class WaveStatistics {
             min = min == null ? n : Math.min(min, n);
             max = max == null ? n : Math.max(max, n);
         }
-        return new ClientRate(window, Math.max(0, fired - after), after, min, max, seconds.length);
+        Long late = null;
+        Long early = null;
+        if (paced) {
+            long[] lateSeconds = lateStartsPerSecond.wholeSecondsBetween(originMs, endMs);
+            late = 0L;
+            early = 0L;
+            for (int i = 0; i < lateSeconds.length; i++) {
+                late += lateSeconds[i];
+                early += i < ClientRate.EARLY_SECONDS ? lateSeconds[i] : 0;
+            }
+        }
+        return new ClientRate(window, Math.max(0, fired - after), after, min, max, seconds.length, late, early);
     }
 
     private static String version() {

@@ -119,6 +119,23 @@ class ClientBottleneckTest {
     }
 
     @Test
+    void lateStartsAtTheWaveStartAreAWarmingJvmAndSpreadOnesAClientShortOfCpu() {
+        // 500/s for 10 s, 250 starts late by 30 ms at p99, the pool far from its cap
+        Evidence late = new Evidence(500, 499, 5000, 250, 30, 50, 0, false, 2000, 25, 0, 0, false, 0, true,
+                60, 90, 80, 2, 10, 10, 80, 65536);
+        String early = ClientBottleneck.judge(late.withLateStartTimes(250, 240)).causes().get(0).remedy();
+        assertThat(early).startsWith("the 'Thread cap' (2000) was not reached, so more threads would not help: "
+                + "240 of the 250 starts over 10 ms late came in the window's first 3 s: a JVM warming up").doesNotContain("cores");
+        String spread = ClientBottleneck.judge(late.withLateStartTimes(250, 60)).causes().get(0).remedy();
+        assertThat(spread).contains("60 of the 250 starts over 10 ms late came in the window's first 3 s, the rest "
+                + "throughout the wave: the client lacks CPU for this rate", "a client with more cores").doesNotContain("warming");
+        // a wave too short to tell its start from the rest keeps the general remedy
+        Evidence shortWave = new Evidence(500, 499, 2500, 250, 30, 50, 0, false, 2000, 25, 0, 0, false, 0, true,
+                60, 90, 80, 2, 10, 5, 80, 65536).withLateStartTimes(250, 250);
+        assertThat(ClientBottleneck.judge(shortWave).causes().get(0).remedy()).contains("a fresh JVM (jmeter -n");
+    }
+
+    @Test
     void aMachineBusyWithOtherWorkIsNotBlamedOnTheClientProcesses() {
         Evidence e = new Evidence(20, 19.9, 60, 18, 30, 50, 0, false, 2000, 1, 0.3, 1, true, 1, true,
                 17, 58, 198, 2, 10, 3, 80, 65536);

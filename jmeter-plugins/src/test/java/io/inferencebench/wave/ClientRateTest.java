@@ -64,6 +64,35 @@ class ClientRateTest {
         assertThat(o.section(ClientRate.SECTION).seconds()).isEqualTo(3);
     }
 
+    @Test
+    void lateStartsAreCountedByWhenTheyCameInTheWindow() {
+        WaveStatistics stats = new WaveStatistics();
+        // 10/s for 8 s: the first 2 s start 40 ms late (a cold JVM), then 1 in 10 starts 5 ms late (a busy
+        // scheduler) and 1 in 20 of them 20 ms late
+        for (int i = 0; i < 80; i++) {
+            long intended = T0 + i * 100L;
+            record(stats, intended + (i < 20 ? 40 : i % 20 == 0 ? 20 : i % 10 == 0 ? 5 : 0), intended);
+        }
+        WaveOutcome o = stats.outcome(null, setup(10.0, 8.0));
+        ClientRate rate = o.section(ClientRate.SECTION);
+        assertThat(rate.lateOver10ms()).isEqualTo(23); // 20, then the 20 ms ones at 2.0, 4.0 and 6.0 s
+        assertThat(rate.lateOver10msEarly()).isEqualTo(21); // 20 in the first two seconds, 1 in the third
+        assertThat(o.lateStarts()).isEqualTo(26);
+        assertThat(ResultsBlock.render(o)).contains("Late starts:      26 | dropped: 0 | lateness p99 40.03 ms, "
+                + "max 40.03 ms | over 10 ms: 23, 21 of them in the first 3 s");
+
+        // an unpaced wave (no lateness with its samples) has no late starts to place
+        WaveStatistics unpaced = new WaveStatistics();
+        for (int i = 0; i < 30; i++) {
+            SampleResult r = SampleResult.createTestSample(T0 + i * 100L, T0 + i * 100L + 50);
+            r.setSuccessful(true);
+            unpaced.record(r, k -> null);
+        }
+        ClientRate none = unpaced.outcome(null, setup(10.0, 3.0)).section(ClientRate.SECTION);
+        assertThat(none.lateOver10ms()).isNull();
+        assertThat(none.lateOver10msEarly()).isNull();
+    }
+
     private static WaveSetup setup(double rps, double seconds) {
         return new WaveSetup("http", "u", rps, null, null, null, seconds, null, null, null, null, 0.95, null);
     }
