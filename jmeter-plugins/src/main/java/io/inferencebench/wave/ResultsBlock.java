@@ -36,8 +36,9 @@ public final class ResultsBlock {
                 }
             }
             if (shape != null && shape.startsAfterWindow() > 0) {
-                b.append(String.format(Locale.ROOT, "   After the window: %d requests started after the planned %ss "
-                        + "(the client fell behind and caught up late)%n", shape.startsAfterWindow(), rate(shape.windowS())));
+                b.append(String.format(Locale.ROOT, "   After the window: %d %s started after the planned %ss "
+                        + "(the client fell behind and caught up late)%n", shape.startsAfterWindow(),
+                        shape.startsAfterWindow() == 1 ? "request" : "requests", rate(shape.windowS())));
             }
             b.append(String.format(Locale.ROOT, "   Late starts:      %d | dropped: %d%s%s%n", s.lateStarts(),
                     s.droppedStarts(), s.latenessMs() == null ? ""

@@ -49,6 +49,13 @@ class ClientRateTest {
         assertThat(rate.startsInWindow()).isEqualTo(5);
         assertThat(o.clientRps()).isEqualTo(2.5);
         assertThat(ResultsBlock.render(o)).contains("After the window: 15 requests started after the planned 2.0s");
+
+        WaveStatistics oneLate = new WaveStatistics();
+        for (int i = 0; i < 20; i++) {
+            record(oneLate, i < 19 ? T0 + i * 100L : T0 + 2100L, T0 + i * 100L);
+        }
+        assertThat(ResultsBlock.render(oneLate.outcome(null, setup(10.0, 2.0))))
+                .contains("After the window: 1 request started after the planned 2.0s");
     }
 
     @Test
