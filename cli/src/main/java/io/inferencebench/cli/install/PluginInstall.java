@@ -191,7 +191,8 @@ public final class PluginInstall {
 
     private void copy(Path from, Path to, List<String> added) throws IOException {
         Files.createDirectories(to.getParent());
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        // a JMeter started while a jar is copied in place would put a half-written jar on its class path
+        replace(to, aside -> Files.copy(from, aside, StandardCopyOption.REPLACE_EXISTING));
         added.add(relative(to));
     }
 
@@ -206,16 +207,27 @@ public final class PluginInstall {
                 throw new IllegalStateException("The templates module is not on the class path (no " + name + ")");
             }
             Files.createDirectories(to.getParent());
-            // written aside, then renamed over the old copy: two engines or GUIs started at once on one
-            // JMeter home (benchmark server twice) each write the templates, and a copy that deletes the
-            // target and creates it anew fails with FileAlreadyExistsException when the other lands between
-            Path aside = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".tmp");
-            try {
-                Files.copy(in, aside, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(aside, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(aside);
-            }
+            // two engines or GUIs started at once on one JMeter home (benchmark server twice) each write the
+            // templates, and a copy that deletes the target and creates it anew fails with
+            // FileAlreadyExistsException when the other lands between
+            replace(to, aside -> Files.copy(in, aside, StandardCopyOption.REPLACE_EXISTING));
         }
+    }
+
+    /** Writes a file's new content aside ({@code .NAME...tmp}, which no class path or template list takes) and renames it over {@code to}. */
+    private static void replace(Path to, Writer write) throws IOException {
+        Path aside = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".tmp");
+        try {
+            // REPLACE_EXISTING writes a new file over the empty temporary one: the umask's permissions, not 0600
+            write.into(aside);
+            Files.move(aside, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(aside);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Writer {
+        void into(Path file) throws IOException;
     }
 }

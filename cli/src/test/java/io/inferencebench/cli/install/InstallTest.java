@@ -67,6 +67,13 @@ class InstallTest {
                 .allMatch(n -> n.startsWith("inferencebench-"))
                 .anyMatch(n -> n.startsWith("inferencebench-core-"))
                 .anyMatch(n -> n.startsWith("inferencebench-sampler-python-"));
+        // each written aside and renamed into place: no half-written jar on a class path, none left over, and
+        // readable by whoever runs JMeter from this home (a temporary file is made owner-only)
+        assertThat(ext).noneMatch(n -> n.endsWith(".tmp"));
+        for (String jar : ext) {
+            assertThat(Files.getPosixFilePermissions(home.resolve("lib/ext").resolve(jar))).as(jar)
+                    .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        }
         // the libraries JMeter lacks in lib, and no library twice
         List<String> lib = names(home.resolve("lib"));
         assertThat(lib).anyMatch(n -> n.startsWith("HdrHistogram-")).anyMatch(n -> n.startsWith("jfreechart-"));
