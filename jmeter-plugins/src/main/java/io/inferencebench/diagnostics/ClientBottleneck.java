@@ -74,7 +74,7 @@ public final class ClientBottleneck {
                            double queueP90Ms, double queueP99Ms, boolean pythonWorkers, int workers, boolean precomputedPayloads,
                            double processCpuAvg, double processCpuMax, double machineCpuAvg, int cores,
                            double gcPauseMs, double waveSeconds, long maxOpenFds, long maxFds, boolean ranOnRemoteEngines,
-                           boolean platformThreads, long lateInWindow, long lateEarly) {
+                           boolean platformThreads, long lateOver10ms, long lateOver10msEarly) {
         /** Evidence of a wave on this machine (not on remote engines). */
         public Evidence(double targetRps, double clientRps, long fired, long lateStarts, double latenessP99Ms,
                         double latencyP50Ms,
@@ -93,7 +93,7 @@ public final class ClientBottleneck {
             return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
                     threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
                     precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
-                    maxOpenFds, maxFds, true, platformThreads, lateInWindow, lateEarly);
+                    maxOpenFds, maxFds, true, platformThreads, lateOver10ms, lateOver10msEarly);
         }
 
         /** The same evidence from a pool that ran on platform threads. */
@@ -101,27 +101,27 @@ public final class ClientBottleneck {
             return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
                     threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
                     precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
-                    maxOpenFds, maxFds, ranOnRemoteEngines, true, lateInWindow, lateEarly);
+                    maxOpenFds, maxFds, ranOnRemoteEngines, true, lateOver10ms, lateOver10msEarly);
         }
 
         /**
-         * The same evidence with when the late starts came: {@code lateInWindow} starts more than
-         * {@link ClientRate#LATE_MS} ms late inside the planned window, of which {@code lateEarly} in its first
+         * The same evidence with when the late starts came: {@code lateOver10ms} starts more than
+         * {@link ClientRate#LATE_MS} ms late inside the planned window, of which {@code lateOver10msEarly} in its first
          * {@link ClientRate#EARLY_SECONDS} seconds (-1: not known).
          */
-        public Evidence withLateStartTimes(long lateInWindow, long lateEarly) {
+        public Evidence withLateStartTimes(long lateOver10ms, long lateOver10msEarly) {
             return new Evidence(targetRps, clientRps, fired, lateStarts, latenessP99Ms, latencyP50Ms, droppedStarts,
                     threadCapReached, maxThreads, threadsNeeded, queueP90Ms, queueP99Ms, pythonWorkers, workers,
                     precomputedPayloads, processCpuAvg, processCpuMax, machineCpuAvg, cores, gcPauseMs, waveSeconds,
-                    maxOpenFds, maxFds, ranOnRemoteEngines, platformThreads, lateInWindow, lateEarly);
+                    maxOpenFds, maxFds, ranOnRemoteEngines, platformThreads, lateOver10ms, lateOver10msEarly);
         }
 
         /** Nearly all late starts came at the wave's start, in a wave long enough to tell (null: not known). */
-        Boolean lateStartsEarly() {
-            if (lateInWindow <= 0 || lateEarly < 0 || waveSeconds < 2 * ClientRate.EARLY_SECONDS) {
+        Boolean lateStartsMostlyEarly() {
+            if (lateOver10ms <= 0 || lateOver10msEarly < 0 || waveSeconds < 2 * ClientRate.EARLY_SECONDS) {
                 return null;
             }
-            return lateEarly >= EARLY_SHARE * lateInWindow;
+            return lateOver10msEarly >= EARLY_SHARE * lateOver10ms;
         }
     }
 
@@ -297,13 +297,13 @@ public final class ClientBottleneck {
     private static String lateRemedy(Evidence e, String moreClients) {
         String room = String.format(Locale.ROOT, "the %s (%d) was not reached, so more threads would not help: ",
                 Setting.THREAD_CAP, e.maxThreads());
-        Boolean early = e.lateStartsEarly();
+        Boolean early = e.lateStartsMostlyEarly();
         if (early == null) {
             return room + "the first seconds of a run in a fresh JVM (jmeter -n, or the GUI's first run) start late "
                     + "while it warms up (the benchmark command warms up first); otherwise " + moreClients;
         }
         String where = String.format(Locale.ROOT, "%d of the %d starts over %d ms late came in the window's first %d s",
-                e.lateEarly(), e.lateInWindow(), ClientRate.LATE_MS, ClientRate.EARLY_SECONDS);
+                e.lateOver10msEarly(), e.lateOver10ms(), ClientRate.LATE_MS, ClientRate.EARLY_SECONDS);
         return early
                 ? room + where + ": a JVM warming up (a cold jmeter -n, the GUI's first runs, or a rate the benchmark "
                         + "command's 1 s warm-up was too short for); a longer wave dilutes them, and in JMeter -Jib.warmup=3 "

@@ -114,7 +114,9 @@ public final class WaveStatistics {
         startsPerSecond.record(r.getStartTime(), originHint);
         double lateMs = number(fields.apply(SampleFields.LATENESS_MS));
         if (!Double.isNaN(lateMs)) {
-            paced = true;
+            if (!paced) {
+                paced = true; // written once: a volatile write per sample from every thread would share its cache line
+            }
             long lateMicros = Math.max(0, Math.round(lateMs * 1000));
             lateness.recordValue(lateMicros);
             if (lateMicros * 1000L > PacingReport.LATE_NANOS) {
