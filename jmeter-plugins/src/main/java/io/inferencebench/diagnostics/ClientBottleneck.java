@@ -35,7 +35,7 @@ public final class ClientBottleneck {
      * (a tenth of the median latency): a few milliseconds of scheduling noise do not change what a
      * 50 ms or a 2 s endpoint looked like.
      */
-    static final double LATE_P99_MS = 10;
+    static final double LATE_P99_MS = ClientRate.LATE_MS; // the starts client_rate counts as over 10 ms late
     static final double LATE_SHARE_OF_LATENCY = 0.1;
     /**
      * Client queueing before invoke that counts as the client holding requests back: one request in

@@ -51,8 +51,6 @@ public final class WaveStatistics {
     private final StartsPerSecond startsPerSecond = new StartsPerSecond();
     /** Those among them more than ClientRate.LATE_MS late, in the same seconds: when in the wave the client fell behind. */
     private final StartsPerSecond lateStartsPerSecond = new StartsPerSecond();
-    /** Whether any sample carried its lateness (a paced wave). */
-    private volatile boolean paced;
     private final AtomicLong firstStartMs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong firstIntendedMicros = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastStartMs = new AtomicLong(Long.MIN_VALUE);
@@ -114,9 +112,6 @@ public final class WaveStatistics {
         startsPerSecond.record(r.getStartTime(), originHint);
         double lateMs = number(fields.apply(SampleFields.LATENESS_MS));
         if (!Double.isNaN(lateMs)) {
-            if (!paced) {
-                paced = true; // written once: a volatile write per sample from every thread would share its cache line
-            }
             long lateMicros = Math.max(0, Math.round(lateMs * 1000));
             lateness.recordValue(lateMicros);
             if (lateMicros * 1000L > PacingReport.LATE_NANOS) {
@@ -354,7 +349,7 @@ public final class WaveStatistics {
         }
         Long late = null;
         Long early = null;
-        if (paced) {
+        if (lateness.getTotalCount() > 0) { // a paced wave: its samples carry their lateness
             long[] lateSeconds = lateStartsPerSecond.wholeSecondsBetween(originMs, endMs);
             late = 0L;
             early = 0L;
