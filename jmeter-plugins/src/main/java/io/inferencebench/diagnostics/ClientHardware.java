@@ -25,6 +25,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class ClientHardware implements AutoCloseable {
     public static final String CSV_FILE = "client_hw.csv";
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+    /**
+     * The JVM's beans, looked up once: they live as long as the JVM, and looking them up at every sample (a list of
+     * collectors built anew each time) was a seventh of this sampler's CPU.
+     */
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
 
     /** One sample. CPU figures are percent of one core (so 2 busy cores = 200%). */
     public record Sample(long epochMs, double processCpu, double machineCpu, double machineMemoryPercent,
@@ -34,6 +41,11 @@ public final class ClientHardware implements AutoCloseable {
 
     private final long intervalNanos;
     private final int cores = Runtime.getRuntime().availableProcessors();
+    /**
+     * The machine's memory, bytes (0: unknown), read once: the JVM reads it from the cgroup's files at each call,
+     * and two calls a sample were a quarter of this sampler's CPU at 100 ms.
+     */
+    private final long totalMemoryBytes = totalMemory();
     /**
      * The rows of client_hw.csv, written as they are sampled (to a temporary file, moved into the run
      * directory at the end), and running figures for the summary: a wave keeps nothing per sample in
@@ -129,8 +141,6 @@ public final class ClientHardware implements AutoCloseable {
         lastMachineBusy = m[0];
         lastMachineTotal = m[1];
 
-        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         // Counting open descriptors lists /proc/self/fd, one entry per connection: with 12,000 streams open
         // that was 85% of this sampler's CPU and a sixth of the whole client's, sampled ten times a second.
         // Descriptors change slowly; once a second is enough, the rows between repeat the last count.
@@ -139,8 +149,8 @@ public final class ClientHardware implements AutoCloseable {
             fdsCountedNanos = now;
         }
         long[] gc = gc();
-        return new Sample(System.currentTimeMillis(), processCpu, machineCpu, machineMemoryPercent(), rss(),
-                mem.getHeapMemoryUsage().getUsed(), threads.getThreadCount(), fds[0], fds[1],
+        return new Sample(System.currentTimeMillis(), processCpu, machineCpu, machineMemoryPercent(totalMemoryBytes), rss(),
+                MEMORY.getHeapMemoryUsage().getUsed(), THREADS.getThreadCount(), fds[0], fds[1],
                 gc[0] - startGcCount, gc[1] - startGcMillis, children);
     }
 
@@ -341,9 +351,10 @@ public final class ClientHardware implements AutoCloseable {
     private static long pidTicks(long pid) {
         try {
             String stat = readProc("/proc/" + pid + "/stat");
-            // fields after the command name, which may hold spaces: ") S ppid ..."; utime/stime are 14th/15th
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            // fields after the command name, which may hold spaces: ") S ppid ..."; utime/stime are the 14th/15th
+            // fields, the 11th/12th number after the state letter
+            long[] f = numbers(stat, stat.lastIndexOf(')') + 2, stat.length());
+            return f[10] + f[11];
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -360,47 +371,90 @@ public final class ClientHardware implements AutoCloseable {
         }
     }
 
-    /** Busy and total jiffies of the machine, from /proc/stat. */
+    /** Busy and total jiffies of the machine, from /proc/stat's first line ("cpu  user nice system idle iowait ..."). */
     private static long[] machineTicks() {
         try {
-            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
-            String[] f = line.trim().split("\\s+");
+            String stat = readProc("/proc/stat");
+            int end = stat.indexOf('\n');
+            long[] f = numbers(stat, stat.indexOf(' '), end < 0 ? stat.length() : end);
             long total = 0;
-            for (int i = 1; i < f.length; i++) {
-                total += Long.parseLong(f[i]);
+            for (long v : f) {
+                total += v;
             }
-            long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+            long idle = f[3] + (f.length > 4 ? f[4] : 0);
             return new long[] {total - idle, total};
         } catch (IOException | RuntimeException e) {
             return new long[] {0, 0};
         }
     }
 
-    private static double machineMemoryPercent() {
+    /**
+     * The whitespace-separated numbers of {@code text} between {@code from} and {@code to}. The sampler's code runs
+     * ten times a second, too rarely to be compiled: a regex split or replace, compiled at each call and run by the
+     * interpreter, was much of its CPU.
+     */
+    static long[] numbers(String text, int from, int to) {
+        long[] out = new long[16];
+        int n = 0;
+        int i = from;
+        while (i < to) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                i++;
+                continue;
+            }
+            long v = 0;
+            while (i < to && (c = text.charAt(i)) >= '0' && c <= '9') {
+                v = v * 10 + (c - '0');
+                i++;
+            }
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = v;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The number on the line of a /proc file that starts with {@code key} (e.g. "VmRSS:"), or -1. */
+    static long field(String text, String key) {
+        int at = text.startsWith(key) ? 0 : text.indexOf("\n" + key);
+        if (at < 0) {
+            return -1;
+        }
+        int from = at == 0 ? key.length() : at + 1 + key.length();
+        int end = text.indexOf('\n', from);
+        long[] v = numbers(text, from, end < 0 ? text.length() : end);
+        return v.length == 0 ? -1 : v[0];
+    }
+
+    private static long totalMemory() {
         com.sun.management.OperatingSystemMXBean os = osBean();
-        if (os == null || os.getTotalMemorySize() == 0) {
+        return os == null ? 0 : Math.max(0, os.getTotalMemorySize());
+    }
+
+    private static double machineMemoryPercent(long totalBytes) {
+        if (totalBytes == 0) {
             return Double.NaN;
         }
         try {
             // MemAvailable counts reclaimable cache as free, as `free` does
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
-                    return 100.0 * (1 - kb * 1024.0 / os.getTotalMemorySize());
-                }
+            long kb = field(readProc("/proc/meminfo"), "MemAvailable:");
+            if (kb >= 0) {
+                return 100.0 * (1 - kb * 1024.0 / totalBytes);
             }
         } catch (IOException | RuntimeException e) {
             // fall through to the JVM's figure
         }
-        return 100.0 * (1 - (double) os.getFreeMemorySize() / os.getTotalMemorySize());
+        com.sun.management.OperatingSystemMXBean os = osBean();
+        return os == null ? Double.NaN : 100.0 * (1 - (double) os.getFreeMemorySize() / totalBytes);
     }
 
     private static long rss() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024L;
-                }
+            long kb = field(readProc("/proc/self/status"), "VmRSS:");
+            if (kb >= 0) {
+                return kb * 1024L;
             }
         } catch (IOException | RuntimeException e) {
             // not Linux
@@ -418,7 +472,7 @@ public final class ClientHardware implements AutoCloseable {
 
     private static long[] gc() {
         long count = 0, millis = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : COLLECTORS) {
             count += Math.max(0, gc.getCollectionCount());
             millis += Math.max(0, gc.getCollectionTime());
         }

@@ -36,9 +36,22 @@ class ClientHardwareTest {
             ClientHardwareSummary summary = hw.summary();
             // this thread and the Python child each keep a core busy: well over one core at peak
             assertThat(summary.processCpuPercent().max()).isGreaterThan(100.0);
+            // and the machine saw them: its busy share of /proc/stat's first line, in percent of one core
+            assertThat(summary.machineCpuPercent().max()).isGreaterThan(100.0)
+                    .isLessThanOrEqualTo(100.0 * Runtime.getRuntime().availableProcessors() + 0.001);
+            // this JVM's resident memory, as /proc/self/status's VmRSS says: more than the heap it has used
+            assertThat(hw.lastSample().processRssBytes()).isGreaterThan(hw.lastSample().heapUsedBytes());
             assertThat(summary.samples()).isEqualTo(samples);
             assertThat(hw.lastSample().maxFds()).isPositive();
             assertThat(hw.lastSample().threads()).isPositive();
+            // the machine's memory in use, as `free` reckons it (MemAvailable counts as free), against its total
+            long availableKb = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(l -> l.startsWith("MemAvailable:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElseThrow();
+            long totalBytes = ((com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+            assertThat(hw.lastSample().machineMemoryPercent())
+                    .isCloseTo(100.0 * (1 - availableKb * 1024.0 / totalBytes), org.assertj.core.api.Assertions.within(2.0));
 
             // the rows went to a temporary file as they were taken, and are moved into the CSV whole
             hw.writeCsv(dir.resolve(ClientHardware.CSV_FILE));
@@ -52,5 +65,21 @@ class ClientHardwareTest {
                         .as("no temporary rows file left").noneMatch(n -> n.startsWith("ib-client-hw-" + ProcessHandle.current().pid() + "-"));
             }
         }
+    }
+
+    @Test
+    void procFilesAreReadNumberByNumber() {
+        String stat = "cpu  4705 356 584 3699 23 0 7 0 0 0\ncpu0 1393 280 290 1799 14 0 3 0 0 0\nintr 114930548 113199788 3\n";
+        assertThat(ClientHardware.numbers(stat, 3, stat.indexOf('\n'))).containsExactly(4705, 356, 584, 3699, 23, 0, 7, 0, 0, 0);
+        String status = "Name:\tjava\nVmPeak:\t 5161248 kB\nVmRSS:\t  612344 kB\nThreads:\t42\n";
+        assertThat(ClientHardware.field(status, "VmRSS:")).isEqualTo(612344);
+        assertThat(ClientHardware.field(status, "Name:")).isEqualTo(-1); // no number on that line
+        assertThat(ClientHardware.field("MemTotal:       24579076 kB\nMemAvailable:   22871804 kB", "MemAvailable:"))
+                .isEqualTo(22871804);
+        assertThat(ClientHardware.field("MemTotal: 1 kB", "MemAvailable:")).isEqualTo(-1);
+        // a pid's stat: the command may hold spaces and parentheses; a negative field (tpgid -1) is one number
+        String pid = "4242 (python3 (worker) x) S 1 4242 4242 0 -1 4194560 1180 0 0 0 37 12 0 0 20 0 1 0";
+        long[] afterState = ClientHardware.numbers(pid, pid.lastIndexOf(')') + 2, pid.length());
+        assertThat(afterState[10] + afterState[11]).as("utime + stime, the 14th and 15th fields").isEqualTo(49);
     }
 }
