@@ -350,14 +350,18 @@ public final class ClientHardware implements AutoCloseable {
 
     private static long pidTicks(long pid) {
         try {
-            String stat = readProc("/proc/" + pid + "/stat");
-            // fields after the command name, which may hold spaces: ") S ppid ..."; utime/stime are the 14th/15th
-            // fields, the 11th/12th number after the state letter
-            long[] f = numbers(stat, stat.lastIndexOf(')') + 2, stat.length());
-            return f[10] + f[11];
+            return cpuTicks(readProc("/proc/" + pid + "/stat"));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** User and system CPU ticks from a /proc/PID/stat line. */
+    static long cpuTicks(String stat) {
+        // fields after the command name, which may hold spaces and parentheses: ") S ppid ..."; utime and stime are
+        // the 14th and 15th fields, the 11th and 12th numbers after the state letter
+        long[] f = numbers(stat, stat.lastIndexOf(')') + 2, stat.length());
+        return f[10] + f[11];
     }
 
 
