@@ -75,13 +75,23 @@ public final class Pacer {
     /** Platform threads a virtual pool added for the cold start (PoolThreads.coldStartPlatform); the keeper's alone. */
     private int coldPlatformThreads;
     /**
+     * The service time the last pacer of this JVM to see answers estimated, nanoseconds ({@code NaN}: no paced request
+     * has completed in this JVM). A later pacer's pool grows no further than twice Little's law on it before its own
+     * first answer ({@link PoolPolicy}).
+     */
+    private static volatile double earlierServiceNanos = Double.NaN;
+
+    /**
      * A request paced in this JVM has completed: its classes are loaded and the JIT has seen its path, so a later
      * pacer (the benchmark command's wave after its warm-up wave, a second run in the GUI or on a remote engine)
      * has no cold start and adds virtual threads at once. Without it the command's wave of 1.5 s streams at
      * 500/s started 256 platform threads one by one (2-3 ms each) in its first second: 297 starts instead of 500,
      * then 705, start lateness p99 411 ms.
      */
-    private static volatile boolean respondedInThisJvm;
+    private static boolean respondedInThisJvm() {
+        return !Double.isNaN(earlierServiceNanos);
+    }
+
     private final AbstractThreadGroup threadGroup;
     private final PoolThreads poolThreads;
     private final StandardJMeterEngine engine;
@@ -172,15 +182,23 @@ public final class Pacer {
         this.threadGroup = threadGroup;
         this.poolThreads = threadGroup == null ? null : PoolThreads.of(threadGroup);
         this.maxThreads = capFor(maxThreads, poolThreads);
-        this.policy = new PoolPolicy(this.maxThreads);
+        this.policy = new PoolPolicy(this.maxThreads, earlierServiceNanos);
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
         this.peakThreads = threads.get();
         JMeterVariables vars = testVariables;
         this.newThreadVariables = vars != null ? vars : new JMeterVariables();
         if (threadGroup != null && engine != null) {
-            // before the schedule begins, so that the first second is not spent growing the pool
-            grow(PoolPolicy.initialThreads(profile.peakRate(), maxThreads) - threads.get(), -1);
+            // before the schedule begins, so that the first second is not spent growing the pool, within the cap as
+            // the plan sets it. The plan's automatic cap (0, the templates' setting) then asks for one thread, so in a
+            // cold JVM such a pool starts with the group's own threads: starting it with Little's law, tried
+            // (2026-12-07), made six cold GUI first runs at 500/s worse (latency p99 74-313 ms, median 187, peak
+            // 62-157 threads, against 73-207 ms, median 85, and 50-85 threads in nine without), 34 cold threads'
+            // first requests coming at once. In a warm JVM it starts with Little's law whatever the cap: a pool that
+            // grew from the group's four there, a thread per due start, went on growing to 127-385 threads in three
+            // GUI second runs, the new threads' start-up keeping the carriers from the answers (see PoolPolicy)
+            int firstPoolCap = respondedInThisJvm() ? this.maxThreads : maxThreads;
+            grow(PoolPolicy.initialThreads(profile.peakRate(), firstPoolCap) - threads.get(), -1);
             keeper = new Thread(this::keepPool, "ib-pacer-pool");
             keeper.setDaemon(true);
             keeper.start();
@@ -206,7 +224,7 @@ public final class Pacer {
         }
         log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads, at most {}{}{}.",
                 pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(), cap,
-                configured >= 1 ? "" : " (automatic)", virtual && !respondedInThisJvm
+                configured >= 1 ? "" : " (automatic)", virtual && !respondedInThisJvm()
                         ? "; it adds platform threads until the first request completes (at most "
                         + PoolThreads.COLD_START_PLATFORM_MAX + ", for " + PoolThreads.COLD_START_NANOS / 1_000_000_000L
                         + " s): virtual threads that load a cold JVM's classes at once pin their carriers" : "");
@@ -472,8 +490,9 @@ public final class Pacer {
                         startedNow - startedAtLastLook, finished.sumThenReset(), serviceNanos.sumThenReset(), age, saturated));
                 startedAtLastLook = startedNow;
                 last = now;
-                if (!respondedInThisJvm && !Double.isNaN(policy.serviceEstimateNanos())) {
-                    respondedInThisJvm = true;
+                double estimate = policy.serviceEstimateNanos();
+                if (!Double.isNaN(estimate) && estimate != earlierServiceNanos) {
+                    earlierServiceNanos = estimate;
                 }
                 margin = d.margin();
                 if (d.add() > 0) {
@@ -512,8 +531,8 @@ public final class Pacer {
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        // the keeper sets respondedInThisJvm from this pacer's own answers before it grows the pool
-        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add, respondedInThisJvm, sinceFirstStart,
+        // the keeper sets earlierServiceNanos from this pacer's own answers before it grows the pool
+        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add, respondedInThisJvm(), sinceFirstStart,
                 coldPlatformThreads);
         int started = poolThreads.add(engine, platform, newThreadVariables, PoolThreads.Kind.PLATFORM);
         coldPlatformThreads += started;

@@ -22,6 +22,13 @@ package io.inferencebench.pacing;
  *       (159 threads at 500/s, where 59 do) only added cold threads to a busy CPU;</li>
  *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
  *       the margin.</li>
+ *   <li>in a JVM where an earlier wave measured the service time (the benchmark command's wave after its
+ *       warm-up, a second run in the GUI, a later test on a remote engine), the pool grows no further than twice
+ *       Little's law on that time, plus the margin, until this wave's first answer. Without it, a warm GUI's
+ *       second run at 500/s grew to 147-283 threads in its first 0.4 s: the new virtual threads' start-up (cloning
+ *       the test, building an HTTP client, connecting) kept both carriers busy, the threads whose answers had
+ *       arrived waited for a carrier, their requests grew old like a stalled server's, and each look added a
+ *       thread per due start, more start-up work for the same carriers.</li>
  * </ul>
  */
 public final class PoolPolicy {
@@ -76,6 +83,8 @@ public final class PoolPolicy {
     }
 
     private final int cap;
+    /** The service time an earlier wave of this JVM measured, nanoseconds; {@code NaN} in a JVM with none. */
+    private final double earlierServiceNanos;
     private double serviceEstimateNanos = Double.NaN;
     private long surplusNanos;
     private double recentStarts;
@@ -83,7 +92,17 @@ public final class PoolPolicy {
 
     /** @param cap the most threads the pool may have */
     public PoolPolicy(int cap) {
+        this(cap, Double.NaN);
+    }
+
+    /**
+     * @param cap                 the most threads the pool may have
+     * @param earlierServiceNanos the service time an earlier wave of this JVM measured ({@code NaN}: none); it bounds
+     *                            the growth before this wave's first answer
+     */
+    public PoolPolicy(int cap, double earlierServiceNanos) {
         this.cap = Math.max(1, cap);
+        this.earlierServiceNanos = earlierServiceNanos > 0 ? earlierServiceNanos : Double.NaN;
     }
 
     /** The smoothed service time, nanoseconds ({@code NaN} before the first request finished). */
@@ -147,6 +166,10 @@ public final class PoolPolicy {
             int allowed = look.cpuSaturated() && !stalled
                     ? (int) Math.ceil(littleNow) + margin(littleNow)
                     : HEADROOM * (int) Math.ceil(littleHeld) + margin;
+            if (!known && !Double.isNaN(earlierServiceNanos)) {
+                double littleEarlier = perNano * earlierServiceNanos;
+                allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleEarlier) + margin(littleEarlier));
+            }
             // one thread per arrival due since the last look, and two to rebuild a thin margin
             int budget = 2 + (int) Math.ceil(perNano * Math.max(0, look.elapsedNanos()));
             int add = Math.min(Math.min(margin - waiting, budget), Math.min(cap - threads, allowed - threads));

@@ -205,6 +205,61 @@ class PoolPolicyTest {
         assertThat(stall.threads()).isBetween(1500, 2 * 1500 + 400);
     }
 
+    /**
+     * A warm GUI's second run at 500/s, as measured: the new threads' start-up keeps the carriers busy, so the first
+     * answers, which arrived after 50 ms, reach their threads only 400 ms in, and the CPU judge, with no thread
+     * parked, sees room. Before the fix such a run grew to 147-283 threads. With the 50 ms an earlier wave measured
+     * the pool stays within twice Little's law plus the margin (59); a cold JVM's policy, which has no such figure
+     * and must allow for a server that holds its first requests, grows by a thread per due start.
+     */
+    @Test
+    void aWarmJvmsNextWaveGrowsNoFurtherThanTwiceLittlesLawOnTheEarlierServiceTimeBeforeItsFirstAnswer() {
+        assertThat(heldFirstAnswers(new PoolPolicy(2000, 50 * MS))).isLessThanOrEqualTo(59);
+        assertThat(heldFirstAnswers(new PoolPolicy(2000))).isGreaterThan(150);
+    }
+
+    /** The peak pool of a 500/s wave whose answers reach their threads only from 400 ms on, then after 50 ms. */
+    private static int heldFirstAnswers(PoolPolicy policy) {
+        int threads = PoolPolicy.initialThreads(500, 2000);
+        int waiting = threads;
+        int peak = threads;
+        Deque<Long> inFlight = new ArrayDeque<>();
+        for (long step = 1; step <= 100; step++) {
+            long now = step * 10 * MS;
+            long completions = 0;
+            long service = 0;
+            while (!inFlight.isEmpty() && now >= 400 * MS && now - inFlight.peek() >= 50 * MS) {
+                service += now - inFlight.poll();
+                completions++;
+                waiting++;
+            }
+            long starts = 0;
+            for (int a = 0; a < 5 && waiting > 0; a++) {
+                waiting--;
+                inFlight.add(now);
+                starts++;
+            }
+            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, starts, completions, service,
+                    meanAge(inFlight, now), false));
+            threads += d.add() - d.retire();
+            waiting += d.add() - d.retire();
+            peak = Math.max(peak, threads);
+        }
+        return peak;
+    }
+
+    /**
+     * The bound follows the earlier wave's service time: after a warm-up that saw 1.5 s streams, a 500/s wave still
+     * gets a thread for every due start while its first answers are on their way (3 s of them here).
+     */
+    @Test
+    void aWarmJvmWithLongAnswersStillGetsAThreadForEveryDueStartBeforeTheFirstAnswer() {
+        int threads = PoolPolicy.initialThreads(500, 4000);
+        Stall stall = stall(new PoolPolicy(4000, 1_500 * MS), threads, threads, new ArrayDeque<>(), false);
+        assertThat(stall.late()).isZero();
+        assertThat(stall.threads()).isBetween(1500, 2 * 750 + 190);
+    }
+
     @ParameterizedTest(name = "{0}/s, cap {1}: {2} threads")
     @CsvSource({"10, 2000, 4", "50, 2000, 6", "500, 2000, 34", "2000, 2000, 127", "2000, 100, 100", "0.5, 2000, 4"})
     void thePoolStartsWithLittlesLawForFiftyMilliseconds(double rate, int cap, int threads) {
