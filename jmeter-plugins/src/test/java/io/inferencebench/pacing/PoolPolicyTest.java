@@ -161,17 +161,34 @@ class PoolPolicyTest {
      */
     @Test
     void aColdClientOnASaturatedCpuKeepsItsFirstPool() {
-        PoolPolicy policy = new PoolPolicy(2000);
+        // the first requests end 500 ms after they start, later ones after 50 ms; the CPU is saturated for 800 ms
+        int peak = peakOfWave(new PoolPolicy(2000), 300, (start, now) -> now - start >= (start < 500 * MS ? 500 : 50) * MS,
+                now -> now < 800 * MS, (now, d) -> {
+                    if (now < 500 * MS) {
+                        // a cold start is not the client's limit: nothing to warn about or to put in the summary
+                        assertThat(d.limit()).as("limit at %d ms", now / MS).isIn(Limit.NONE, Limit.COLD);
+                    }
+                });
+        assertThat(peak).isLessThanOrEqualTo(59);
+    }
+
+    /**
+     * The peak pool of a 500/s wave that starts with Little's law for 50 ms and is looked at every 10 ms for
+     * {@code steps}: a request started at {@code start} has ended at {@code now} when {@code ended} says so, the CPU
+     * reads as saturated when {@code saturated} says so, and {@code check} sees every decision.
+     */
+    private static int peakOfWave(PoolPolicy policy, int steps, java.util.function.BiPredicate<Long, Long> ended,
+                                  java.util.function.LongPredicate saturated,
+                                  java.util.function.BiConsumer<Long, Decision> check) {
         int threads = PoolPolicy.initialThreads(500, 2000);
+        int waiting = threads;
         int peak = threads;
         Deque<Long> inFlight = new ArrayDeque<>();
-        int waiting = threads;
-        for (long step = 1; step <= 300; step++) {
+        for (long step = 1; step <= steps; step++) {
             long now = step * 10 * MS;
             long completions = 0;
             long service = 0;
-            // the first requests end 500 ms after they start, later ones after 50 ms
-            while (!inFlight.isEmpty() && now - inFlight.peek() >= (inFlight.peek() < 500 * MS ? 500 : 50) * MS) {
+            while (!inFlight.isEmpty() && ended.test(inFlight.peek(), now)) {
                 service += now - inFlight.poll();
                 completions++;
                 waiting++;
@@ -182,18 +199,14 @@ class PoolPolicyTest {
                 inFlight.add(now);
                 starts++;
             }
-            boolean cold = now < 800 * MS;
             Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, starts, completions, service,
-                    meanAge(inFlight, now), cold));
+                    meanAge(inFlight, now), saturated.test(now)));
+            check.accept(now, d);
             threads += d.add() - d.retire();
             waiting += d.add() - d.retire();
             peak = Math.max(peak, threads);
-            if (now < 500 * MS) {
-                // a cold start is not the client's limit: nothing to warn about or to put in the summary
-                assertThat(d.limit()).as("limit at %d ms", now / MS).isIn(Limit.NONE, Limit.COLD);
-            }
         }
-        assertThat(peak).isLessThanOrEqualTo(59);
+        return peak;
     }
 
     /** A server that holds the very first requests, on a CPU with room: every due start still finds a thread. */
@@ -220,32 +233,8 @@ class PoolPolicyTest {
 
     /** The peak pool of a 500/s wave whose answers reach their threads only from 400 ms on, then after 50 ms. */
     private static int heldFirstAnswers(PoolPolicy policy) {
-        int threads = PoolPolicy.initialThreads(500, 2000);
-        int waiting = threads;
-        int peak = threads;
-        Deque<Long> inFlight = new ArrayDeque<>();
-        for (long step = 1; step <= 100; step++) {
-            long now = step * 10 * MS;
-            long completions = 0;
-            long service = 0;
-            while (!inFlight.isEmpty() && now >= 400 * MS && now - inFlight.peek() >= 50 * MS) {
-                service += now - inFlight.poll();
-                completions++;
-                waiting++;
-            }
-            long starts = 0;
-            for (int a = 0; a < 5 && waiting > 0; a++) {
-                waiting--;
-                inFlight.add(now);
-                starts++;
-            }
-            Decision d = policy.decide(new Look(500, 10 * MS, threads, waiting, starts, completions, service,
-                    meanAge(inFlight, now), false));
-            threads += d.add() - d.retire();
-            waiting += d.add() - d.retire();
-            peak = Math.max(peak, threads);
-        }
-        return peak;
+        return peakOfWave(policy, 100, (start, now) -> now >= 400 * MS && now - start >= 50 * MS, now -> false,
+                (now, d) -> { });
     }
 
     /**
