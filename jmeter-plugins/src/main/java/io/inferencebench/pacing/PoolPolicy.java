@@ -25,7 +25,7 @@ package io.inferencebench.pacing;
  *   <li>in a JVM where an earlier wave measured the service time (the benchmark command's wave after its
  *       warm-up, a second run in the GUI, a later test on a remote engine), the pool grows no further than twice
  *       Little's law on that time, plus the margin, until this wave's first answer. Without it, a warm GUI's
- *       second run at 500/s grew to 94-385 threads in its first 0.4 s: the new virtual threads' start-up (cloning
+ *       second run at 500/s grew to 94-385 threads at its start: the new virtual threads' start-up (cloning
  *       the test, building an HTTP client, connecting) kept both carriers busy, the threads whose answers had
  *       arrived waited for a carrier, their requests grew old like a stalled server's, and each look added a
  *       thread per due start, more start-up work for the same carriers.</li>
