@@ -75,11 +75,22 @@ public final class Pacer {
     /** Platform threads a virtual pool added for the cold start (PoolThreads.coldStartPlatform); the keeper's alone. */
     private int coldPlatformThreads;
     /**
-     * The service time the last pacer of this JVM to see answers estimated, nanoseconds ({@code NaN}: no paced request
-     * has completed in this JVM). A later pacer's pool grows no further than twice Little's law on it before its own
-     * first answer ({@link PoolPolicy}).
+     * The service time the last pacer of each thread group (by name) estimated in this JVM, nanoseconds. A later
+     * pacer of a group of that name (the same plan's next run in the GUI, on a remote engine, the capacity search's
+     * next step) grows no further than twice Little's law on it before its own first answer ({@link PoolPolicy}).
+     * The benchmark command's warm-up wave, against a private 1 ms endpoint, is forgotten ({@link
+     * #forgetServiceTimes}): its figure would hold the real wave to a few dozen threads where 1.5 s streams need
+     * hundreds.
      */
-    private static volatile double earlierServiceNanos = Double.NaN;
+    private static final Map<String, Double> EARLIER_SERVICE_NANOS = new ConcurrentHashMap<>();
+
+    /**
+     * Forgets the service times earlier waves measured, for a wave whose endpoint is not the next one's (the
+     * benchmark command's warm-up). The JVM stays warm: its later pools still skip the cold start.
+     */
+    public static void forgetServiceTimes() {
+        EARLIER_SERVICE_NANOS.clear();
+    }
 
     /**
      * A request paced in this JVM has completed: its classes are loaded and the JIT has seen its path, so a later
@@ -88,9 +99,9 @@ public final class Pacer {
      * 500/s started 256 platform threads one by one (2-3 ms each) in its first second: 297 starts instead of 500,
      * then 705, start lateness p99 411 ms.
      */
-    private static boolean respondedInThisJvm() {
-        return !Double.isNaN(earlierServiceNanos);
-    }
+    private static volatile boolean respondedInThisJvm;
+    /** This pacer's key in {@link #EARLIER_SERVICE_NANOS}: its thread group's name. */
+    private final String groupName;
 
     private final AbstractThreadGroup threadGroup;
     private final PoolThreads poolThreads;
@@ -182,7 +193,8 @@ public final class Pacer {
         this.threadGroup = threadGroup;
         this.poolThreads = threadGroup == null ? null : PoolThreads.of(threadGroup);
         this.maxThreads = capFor(maxThreads, poolThreads);
-        this.policy = new PoolPolicy(this.maxThreads, earlierServiceNanos);
+        this.groupName = threadGroup == null ? "" : threadGroup.getName();
+        this.policy = new PoolPolicy(this.maxThreads, EARLIER_SERVICE_NANOS.getOrDefault(groupName, Double.NaN));
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
         this.peakThreads = threads.get();
@@ -197,7 +209,7 @@ public final class Pacer {
             // first requests coming at once. In a warm JVM it starts with Little's law whatever the cap: a pool that
             // grew from the group's four there, a thread per due start, went on growing to 127-385 threads in three
             // GUI second runs, the new threads' start-up keeping the carriers from the answers (see PoolPolicy)
-            int firstPoolCap = respondedInThisJvm() ? this.maxThreads : maxThreads;
+            int firstPoolCap = respondedInThisJvm ? this.maxThreads : maxThreads;
             grow(PoolPolicy.initialThreads(profile.peakRate(), firstPoolCap) - threads.get(), -1);
             keeper = new Thread(this::keepPool, "ib-pacer-pool");
             keeper.setDaemon(true);
@@ -224,7 +236,7 @@ public final class Pacer {
         }
         log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads, at most {}{}{}.",
                 pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(), cap,
-                configured >= 1 ? "" : " (automatic)", virtual && !respondedInThisJvm()
+                configured >= 1 ? "" : " (automatic)", virtual && !respondedInThisJvm
                         ? "; it adds platform threads until the first request completes (at most "
                         + PoolThreads.COLD_START_PLATFORM_MAX + ", for " + PoolThreads.COLD_START_NANOS / 1_000_000_000L
                         + " s): virtual threads that load a cold JVM's classes at once pin their carriers" : "");
@@ -491,8 +503,11 @@ public final class Pacer {
                 startedAtLastLook = startedNow;
                 last = now;
                 double estimate = policy.serviceEstimateNanos();
-                if (!Double.isNaN(estimate) && estimate != earlierServiceNanos) {
-                    earlierServiceNanos = estimate;
+                if (!Double.isNaN(estimate)) {
+                    if (!respondedInThisJvm) {
+                        respondedInThisJvm = true;
+                    }
+                    EARLIER_SERVICE_NANOS.put(groupName, estimate);
                 }
                 margin = d.margin();
                 if (d.add() > 0) {
@@ -531,8 +546,8 @@ public final class Pacer {
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        // the keeper sets earlierServiceNanos from this pacer's own answers before it grows the pool
-        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add, respondedInThisJvm(), sinceFirstStart,
+        // the keeper sets respondedInThisJvm from this pacer's own answers before it grows the pool
+        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add, respondedInThisJvm, sinceFirstStart,
                 coldPlatformThreads);
         int started = poolThreads.add(engine, platform, newThreadVariables, PoolThreads.Kind.PLATFORM);
         coldPlatformThreads += started;
