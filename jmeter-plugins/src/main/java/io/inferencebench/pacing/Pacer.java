@@ -76,8 +76,8 @@ public final class Pacer {
     private int coldPlatformThreads;
     /**
      * The service time the last pacer of each thread group (by name) estimated in this JVM, nanoseconds. A later
-     * pacer of a group of that name (the same plan's next run in the GUI, on a remote engine, the capacity search's
-     * next step) grows no further than twice Little's law on it before its own first answer ({@link PoolPolicy}).
+     * pacer of a group of that name (the same plan's next run in the GUI or on a remote engine) grows no further than
+     * twice Little's law on it before its own first answer ({@link PoolPolicy}).
      * The benchmark command's warm-up wave, against a private 1 ms endpoint, is forgotten ({@link
      * #forgetServiceTimes}): its figure would hold the real wave to a few dozen threads where 1.5 s streams need
      * hundreds.
@@ -289,10 +289,13 @@ public final class Pacer {
 
     /**
      * Stops and forgets the pacers of the test that ended, once its report has been read, so a JVM
-     * that runs many waves keeps nothing of one for the next.
+     * that runs many waves keeps nothing of one for the next: not their service times either (the benchmark
+     * command's waves, and a test JVM's against many endpoints, are not bounded by an earlier one's; a GUI or a
+     * remote engine, which never release, are).
      */
     public static void release() {
         reset();
+        forgetServiceTimes();
     }
 
     /** Forgets the pacers of an earlier test in this JVM. */

@@ -23,7 +23,7 @@ package io.inferencebench.pacing;
  *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
  *       the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
- *       remote engine, the capacity search's next step), the pool grows no further than twice
+ *       remote engine; the benchmark command forgets each wave's), the pool grows no further than twice
  *       Little's law on that time, plus the margin, until this wave's first answer. Without it, a warm GUI's
  *       second run at 500/s grew to 94-385 threads at its start: the new virtual threads' start-up (cloning
  *       the test, building an HTTP client, connecting) kept both carriers busy, the threads whose answers had
