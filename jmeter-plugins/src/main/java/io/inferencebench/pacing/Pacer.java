@@ -77,7 +77,7 @@ public final class Pacer {
     /**
      * The service time the last pacer of each thread group (by name) estimated in this JVM, nanoseconds. A later
      * pacer of a group of that name (the same plan's next run in the GUI or on a remote engine) grows no further than
-     * twice Little's law on it before its own first answer ({@link PoolPolicy}).
+     * twice Little's law on it before its own first answer, for a second at most ({@link PoolPolicy}).
      * The benchmark command forgets them after its warm-up ({@link #forgetServiceTimes}: a private 1 ms endpoint,
      * whose figure would hold the real wave to a few dozen threads where 1.5 s streams need hundreds) and after each
      * wave ({@link #release}).

@@ -24,7 +24,9 @@ package io.inferencebench.pacing;
  *       the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
  *       remote engine; the benchmark command forgets each wave's), the pool grows no further than twice
- *       Little's law on that time, plus the margin, until this wave's first answer. Without it, a warm GUI's
+ *       Little's law on that time, plus the margin, until this wave's first answer or for its first
+ *       {@link #EARLIER_BOUND_NANOS}, whichever comes first (a server slower than the earlier wave's would
+ *       otherwise be held to the earlier wave's threads until it answered). Without it, a warm GUI's
  *       second run at 500/s grew to 94-385 threads at its start: the new virtual threads' start-up (cloning
  *       the test, building an HTTP client, connecting) kept both carriers busy, the threads whose answers had
  *       arrived waited for a carrier, their requests grew old like a stalled server's, and each look added a
@@ -38,6 +40,12 @@ public final class PoolPolicy {
     static final long RETIRE_AFTER_NANOS = 2_000_000_000L;
     /** The pool may grow to this many times Little's law (plus the margin) while requests are held. */
     static final int HEADROOM = 2;
+    /**
+     * How long after a wave's first start the earlier wave's service time may bound its growth without an answer.
+     * The answers such a run held back came 0.45 s in (a warm GUI's second run, traced); a server that has not
+     * answered in a second is slower than the earlier one, and each start due after that gets a thread again.
+     */
+    static final long EARLIER_BOUND_NANOS = 1_000_000_000L;
     /** Time constant of the start and finish counts that tell a stall (few finish) from a slow client. */
     static final double STALL_WINDOW_NANOS = 200_000_000.0;
 
@@ -86,6 +94,9 @@ public final class PoolPolicy {
     /** The service time an earlier wave of this JVM measured, nanoseconds; {@code NaN} in a JVM with none. */
     private final double earlierServiceNanos;
     private double serviceEstimateNanos = Double.NaN;
+    /** Time the looks covered from the one that saw the first start (that look's whole span included). */
+    private long sinceFirstStartNanos;
+    private boolean startSeen;
     private long surplusNanos;
     private double recentStarts;
     private double recentCompletions;
@@ -129,6 +140,10 @@ public final class PoolPolicy {
     }
 
     public Decision decide(Look look) {
+        startSeen |= look.starts() > 0;
+        if (startSeen) {
+            sinceFirstStartNanos += Math.max(0, look.elapsedNanos());
+        }
         if (look.completions() > 0) {
             double mean = (double) look.serviceNanos() / look.completions();
             if (Double.isNaN(serviceEstimateNanos)) {
@@ -166,7 +181,7 @@ public final class PoolPolicy {
             int allowed = look.cpuSaturated() && !stalled
                     ? (int) Math.ceil(littleNow) + margin(littleNow)
                     : HEADROOM * (int) Math.ceil(littleHeld) + margin;
-            if (!known && !Double.isNaN(earlierServiceNanos)) {
+            if (!known && !Double.isNaN(earlierServiceNanos) && sinceFirstStartNanos < EARLIER_BOUND_NANOS) {
                 double littleEarlier = perNano * earlierServiceNanos;
                 allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleEarlier) + margin(littleEarlier));
             }
