@@ -513,6 +513,12 @@ public final class Pacer {
                     EARLIER_SERVICE_NANOS.put(groupName, estimate);
                 }
                 margin = d.margin();
+                if ((d.add() > 0 || d.retire() > 0) && log.isDebugEnabled()) {
+                    // why the pool changed, for a run whose pool grew more than expected: -Lio.inferencebench.pacing=DEBUG
+                    log.debug("Constant RPS Timer pool at {} ms: {} threads, {} waiting, {} in flight (mean age {} ms), "
+                            + "service estimate {} ms, CPU saturated {}: +{} -{}", (now - originNanos) / 1_000_000L, total,
+                            waiting, flying, age / 1_000_000L, Math.round(estimate / 1e6), saturated, d.add(), d.retire());
+                }
                 if (d.add() > 0) {
                     grow(d.add());
                 } else if (d.retire() > 0) {
