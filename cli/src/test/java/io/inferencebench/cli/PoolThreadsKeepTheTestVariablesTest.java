@@ -8,7 +8,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.apache.jmeter.config.Arguments;
-import org.apache.jmeter.control.LoopController;
 import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.protocol.http.sampler.HTTPSamplerProxy;
 import org.apache.jmeter.samplers.SampleEvent;
@@ -16,7 +15,6 @@ import org.apache.jmeter.samplers.SampleListener;
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestPlan;
-import org.apache.jmeter.threads.AbstractThreadGroup;
 import org.apache.jmeter.threads.ThreadGroup;
 import org.apache.jorphan.collections.HashTree;
 import org.apache.jorphan.collections.ListedHashTree;
@@ -73,16 +71,7 @@ class PoolThreadsKeepTheTestVariablesTest {
             userDefined.addArgument("route", "/invocations");
             planTree.add(userDefined);
 
-            LoopController loop = new LoopController();
-            loop.setLoops(LoopController.INFINITE_LOOP_COUNT);
-            loop.setContinueForever(true);
-            loop.setFirst(true);
-            ThreadGroup group = new ThreadGroup();
-            group.setName("Thread Group");
-            group.setNumThreads(3);
-            group.setRampUp(0);
-            group.setSamplerController(loop);
-            group.setProperty(AbstractThreadGroup.ON_SAMPLE_ERROR, AbstractThreadGroup.ON_SAMPLE_ERROR_CONTINUE);
+            ThreadGroup group = LoopingThreadGroup.of("Thread Group", 3);
             HashTree groupTree = planTree.add(group);
 
             HTTPSamplerProxy http = PlanBuilder.postSampler(URI.create("http://placeholder/"), "{}");

@@ -9,14 +9,12 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import org.apache.jmeter.control.LoopController;
 import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.protocol.http.sampler.HTTPSamplerProxy;
 import org.apache.jmeter.samplers.SampleEvent;
 import org.apache.jmeter.samplers.SampleListener;
 import org.apache.jmeter.testelement.AbstractTestElement;
 import org.apache.jmeter.testelement.TestPlan;
-import org.apache.jmeter.threads.AbstractThreadGroup;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterVariables;
 import org.apache.jmeter.threads.ThreadGroup;
@@ -98,16 +96,7 @@ class WarmJvmSlowerEndpointTest {
     private static void run(EndpointSimulator sim, int seconds) {
         HashTree tree = new ListedHashTree();
         HashTree planTree = tree.add(new TestPlan("a plan run twice"));
-        LoopController loop = new LoopController();
-        loop.setLoops(LoopController.INFINITE_LOOP_COUNT);
-        loop.setContinueForever(true);
-        loop.setFirst(true);
-        ThreadGroup group = new ThreadGroup();
-        group.setName("Thread Group");
-        group.setNumThreads(3);
-        group.setRampUp(0);
-        group.setSamplerController(loop);
-        group.setProperty(AbstractThreadGroup.ON_SAMPLE_ERROR, AbstractThreadGroup.ON_SAMPLE_ERROR_CONTINUE);
+        ThreadGroup group = LoopingThreadGroup.of("Thread Group", 3);
         HashTree groupTree = planTree.add(group);
 
         HTTPSamplerProxy http = PlanBuilder.postSampler(URI.create(sim.baseUrl() + "/invocations"), "{}");
