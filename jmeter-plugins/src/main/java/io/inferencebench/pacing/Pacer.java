@@ -194,7 +194,8 @@ public final class Pacer {
         this.poolThreads = threadGroup == null ? null : PoolThreads.of(threadGroup);
         this.maxThreads = capFor(maxThreads, poolThreads);
         this.groupName = threadGroup == null ? "" : threadGroup.getName();
-        this.policy = new PoolPolicy(this.maxThreads, EARLIER_SERVICE_NANOS.getOrDefault(groupName, Double.NaN));
+        this.policy = new PoolPolicy(this.maxThreads, EARLIER_SERVICE_NANOS.getOrDefault(groupName, Double.NaN),
+                respondedInThisJvm);
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
         this.peakThreads = threads.get();

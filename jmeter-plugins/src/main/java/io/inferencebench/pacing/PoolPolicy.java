@@ -17,9 +17,13 @@ package io.inferencebench.pacing;
  *       (requests start but hardly any finish: a stall, where a blocked thread costs nothing). On a saturated
  *       CPU with requests still finishing, a new thread adds work, not capacity, so growth stops at Little's
  *       law and the starts run late, which the verdict reports as the client's limit. Before the first
- *       response the estimate is the first guess (50 ms) and a saturated CPU counts as the client's doing: a
- *       cold {@code jmeter -n} holds its first requests for up to a second, and growing the pool for them
- *       (159 threads at 500/s, where 59 do) only added cold threads to a busy CPU;</li>
+ *       response the estimate is the first guess (50 ms) and, in a cold JVM, a saturated CPU counts as the
+ *       client's doing: a cold {@code jmeter -n} holds its first requests for up to a second, and growing the
+ *       pool for them (159 threads at 500/s, where 59 do) only added cold threads to a busy CPU. A warm JVM (a
+ *       request paced in it has completed) has no cold start to wait out, so there a saturated CPU, which is
+ *       then other work's, does not stop the pool from giving a held request's successors their threads: a
+ *       warm GUI's run against a 2 s endpoint on a machine busy with other work otherwise started 205 of its
+ *       300 due starts, all about a second late;</li>
  *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
  *       the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
@@ -93,6 +97,8 @@ public final class PoolPolicy {
     private final int cap;
     /** The service time an earlier wave of this JVM measured, nanoseconds; {@code NaN} in a JVM with none. */
     private final double earlierServiceNanos;
+    /** A request paced in this JVM has completed before this wave: a saturated CPU is not its cold start. */
+    private final boolean warmJvm;
     private double serviceEstimateNanos = Double.NaN;
     /** Time the looks covered from the one that saw the first start (that look's whole span included). */
     private long sinceFirstStartNanos;
@@ -112,8 +118,19 @@ public final class PoolPolicy {
      *                            the growth before this wave's first answer
      */
     public PoolPolicy(int cap, double earlierServiceNanos) {
+        this(cap, earlierServiceNanos, earlierServiceNanos > 0);
+    }
+
+    /**
+     * @param cap                 the most threads the pool may have
+     * @param earlierServiceNanos the service time an earlier wave of this JVM measured ({@code NaN}: none)
+     * @param warmJvm             a request paced in this JVM has completed (implied by an earlier service time; the
+     *                            benchmark command's wave after its warm-up has this without that)
+     */
+    public PoolPolicy(int cap, double earlierServiceNanos, boolean warmJvm) {
         this.cap = Math.max(1, cap);
         this.earlierServiceNanos = earlierServiceNanos > 0 ? earlierServiceNanos : Double.NaN;
+        this.warmJvm = warmJvm || earlierServiceNanos > 0;
     }
 
     /** The smoothed service time, nanoseconds ({@code NaN} before the first request finished). */
@@ -175,9 +192,12 @@ public final class PoolPolicy {
             }
             // the server holds requests: they start, hardly any finish, and they are older than usual. Before the
             // first response there is no "usual": a cold client (class loading, the JIT compiler) holds its first
-            // requests as long as a stalled server would, and only a CPU with room tells the server's hold apart
+            // requests as long as a stalled server would, and only a CPU with room tells the server's hold apart.
+            // A warm JVM has no cold start: its saturated CPU is other work's, and a thread waiting on a held
+            // request costs none
             boolean known = !Double.isNaN(serviceEstimateNanos);
-            boolean stalled = held > estimate && recentCompletions * 2 < recentStarts && (known || !look.cpuSaturated());
+            boolean stalled = held > estimate && recentCompletions * 2 < recentStarts
+                    && (known || warmJvm || !look.cpuSaturated());
             int allowed = look.cpuSaturated() && !stalled
                     ? (int) Math.ceil(littleNow) + margin(littleNow)
                     : HEADROOM * (int) Math.ceil(littleHeld) + margin;
@@ -189,7 +209,8 @@ public final class PoolPolicy {
             int budget = 2 + (int) Math.ceil(perNano * Math.max(0, look.elapsedNanos()));
             int add = Math.min(Math.min(margin - waiting, budget), Math.min(cap - threads, allowed - threads));
             if (add <= 0) {
-                return new Decision(0, 0, !look.cpuSaturated() ? Limit.LITTLE : known ? Limit.CPU : Limit.COLD, margin);
+                return new Decision(0, 0, !look.cpuSaturated() ? Limit.LITTLE : known ? Limit.CPU
+                        : warmJvm ? Limit.LITTLE : Limit.COLD, margin);
             }
             return new Decision(add, 0, Limit.NONE, margin);
         }

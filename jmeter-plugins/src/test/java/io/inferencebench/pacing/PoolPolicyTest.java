@@ -265,6 +265,26 @@ class PoolPolicyTest {
         assertThat(stall.late()).isBetween(1L, 500L - 59);
     }
 
+    /**
+     * A server that holds the first requests, on a machine whose CPU other work saturates. A cold JVM cannot tell
+     * that from its own cold start and keeps its first pool, so its starts run late (the cold rule). A warm JVM
+     * has no cold start: after the benchmark command's warm-up every due start finds a thread, and in a GUI's
+     * second run (an earlier service time of 50 ms) every start due after the bound's first second does.
+     */
+    @Test
+    void aWarmJvmOnAMachineBusyWithOtherWorkStillGetsAThreadForEveryDueStartBeforeTheFirstAnswer() {
+        int threads = PoolPolicy.initialThreads(500, 4000);
+        Stall afterWarmUp = stall(new PoolPolicy(4000, Double.NaN, true), threads, threads, new ArrayDeque<>(), true);
+        assertThat(afterWarmUp.late()).isZero();
+        assertThat(afterWarmUp.threads()).isBetween(1500, 2 * 1500 + 400);
+        Stall secondRun = stall(new PoolPolicy(4000, 50 * MS), threads, threads, new ArrayDeque<>(), true);
+        assertThat(secondRun.lateAfterOneSecond()).isZero();
+        assertThat(secondRun.late()).isBetween(1L, 500L - 59);
+        Stall cold = stall(new PoolPolicy(4000), threads, threads, new ArrayDeque<>(), true);
+        assertThat(cold.late()).isEqualTo(1500 - threads);
+        assertThat(cold.threads()).isEqualTo(threads);
+    }
+
     @ParameterizedTest(name = "{0}/s, cap {1}: {2} threads")
     @CsvSource({"10, 2000, 4", "50, 2000, 6", "500, 2000, 34", "2000, 2000, 127", "2000, 100, 100", "0.5, 2000, 4"})
     void thePoolStartsWithLittlesLawForFiftyMilliseconds(double rate, int cap, int threads) {
