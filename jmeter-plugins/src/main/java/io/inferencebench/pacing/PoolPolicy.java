@@ -20,10 +20,11 @@ package io.inferencebench.pacing;
  *       response the estimate is the first guess (50 ms) and, in a cold JVM, a saturated CPU counts as the
  *       client's doing: a cold {@code jmeter -n} holds its first requests for up to a second, and growing the
  *       pool for them (159 threads at 500/s, where 59 do) only added cold threads to a busy CPU. A warm JVM (a
- *       request paced in it has completed) has no cold start to wait out, so there a saturated CPU, which is
- *       then other work's, does not stop the pool from giving a held request's successors their threads: a
- *       warm GUI's run against a 2 s endpoint on a machine busy with other work otherwise started 205 of its
- *       300 due starts, all about a second late;</li>
+ *       request paced in it has completed) has no cold start to wait out, so there a saturated CPU holds growth
+ *       for the wave's first {@link #WARM_HOLD_NANOS} only: a warm GUI's run against a 2 s endpoint on a machine
+ *       busy with other work otherwise started about 200 of its 300 due starts, all about a second late. Not
+ *       from the first look: against a cold server on the same 2 cores (answers 100-300 ms late) that grew the
+ *       command's wave at 500/s to 104-152 threads, where 59-64 did;</li>
  *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
  *       the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
@@ -50,6 +51,11 @@ public final class PoolPolicy {
      * answered in a second is slower than the earlier one, and each start due after that gets a thread again.
      */
     static final long EARLIER_BOUND_NANOS = 1_000_000_000L;
+    /**
+     * How long a saturated CPU may hold a warm JVM's pool at its size before the wave's first answer. A server
+     * that has not answered a warm client in a second holds its requests, whoever else uses the CPU.
+     */
+    static final long WARM_HOLD_NANOS = 1_000_000_000L;
     /** Time constant of the start and finish counts that tell a stall (few finish) from a slow client. */
     static final double STALL_WINDOW_NANOS = 200_000_000.0;
 
@@ -193,11 +199,12 @@ public final class PoolPolicy {
             // the server holds requests: they start, hardly any finish, and they are older than usual. Before the
             // first response there is no "usual": a cold client (class loading, the JIT compiler) holds its first
             // requests as long as a stalled server would, and only a CPU with room tells the server's hold apart.
-            // A warm JVM has no cold start: its saturated CPU is other work's, and a thread waiting on a held
-            // request costs none
+            // A warm JVM has no cold start: after a second without an answer its saturated CPU is other work's,
+            // and a thread waiting on a held request costs none
             boolean known = !Double.isNaN(serviceEstimateNanos);
+            boolean warmAndHeld = warmJvm && sinceFirstStartNanos >= WARM_HOLD_NANOS;
             boolean stalled = held > estimate && recentCompletions * 2 < recentStarts
-                    && (known || warmJvm || !look.cpuSaturated());
+                    && (known || warmAndHeld || !look.cpuSaturated());
             int allowed = look.cpuSaturated() && !stalled
                     ? (int) Math.ceil(littleNow) + margin(littleNow)
                     : HEADROOM * (int) Math.ceil(littleHeld) + margin;
@@ -210,7 +217,7 @@ public final class PoolPolicy {
             int add = Math.min(Math.min(margin - waiting, budget), Math.min(cap - threads, allowed - threads));
             if (add <= 0) {
                 return new Decision(0, 0, !look.cpuSaturated() ? Limit.LITTLE : known ? Limit.CPU
-                        : warmJvm ? Limit.LITTLE : Limit.COLD, margin);
+                        : warmAndHeld ? Limit.LITTLE : Limit.COLD, margin);
             }
             return new Decision(add, 0, Limit.NONE, margin);
         }
