@@ -24,7 +24,7 @@ package io.inferencebench.pacing;
  *       for the wave's first {@link #WARM_HOLD_NANOS} only: a warm GUI's run against a 2 s endpoint on a machine
  *       busy with other work otherwise started about 200 of its 300 due starts, all about a second late. Not
  *       from the first look: against a cold server on the same 2 cores (answers 100-300 ms late) that grew the
- *       command's wave at 500/s to 104-152 threads, where 59-64 did;</li>
+ *       command's wave at 500/s to 104-152 threads, where 59-79 did;</li>
  *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
  *       the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
