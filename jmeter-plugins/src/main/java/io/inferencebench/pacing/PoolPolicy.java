@@ -21,7 +21,7 @@ package io.inferencebench.pacing;
  *       client's doing: a cold {@code jmeter -n} holds its first requests for up to a second, and growing the
  *       pool for them (159 threads at 500/s, where 59 do) only added cold threads to a busy CPU. A warm JVM (a
  *       request paced in it has completed) has no cold start to wait out, so there a saturated CPU holds growth
- *       for the wave's first {@link #WARM_HOLD_NANOS} only: a warm GUI's run against a 2 s endpoint on a machine
+ *       for the wave's first {@link #WARM_START_NANOS} only: a warm GUI's run against a 2 s endpoint on a machine
  *       busy with other work otherwise started about 200 of its 300 due starts, all about a second late. Not
  *       from the first look: against a cold server on the same 2 cores (answers 100-300 ms late) that grew the
  *       command's wave at 500/s to 104-152 threads, where 59-79 did;</li>
@@ -30,7 +30,7 @@ package io.inferencebench.pacing;
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
  *       remote engine; the benchmark command forgets each wave's), the pool grows no further than twice
  *       Little's law on that time, plus the margin, until this wave's first answer or for its first
- *       {@link #EARLIER_BOUND_NANOS}, whichever comes first (a server slower than the earlier wave's would
+ *       {@link #WARM_START_NANOS}, whichever comes first (a server slower than the earlier wave's would
  *       otherwise be held to the earlier wave's threads until it answered). Without it, a warm GUI's
  *       second run at 500/s grew to 94-385 threads at its start: the new virtual threads' start-up (cloning
  *       the test, building an HTTP client, connecting) kept both carriers busy, the threads whose answers had
@@ -46,16 +46,13 @@ public final class PoolPolicy {
     /** The pool may grow to this many times Little's law (plus the margin) while requests are held. */
     static final int HEADROOM = 2;
     /**
-     * How long after a wave's first start the earlier wave's service time may bound its growth without an answer.
-     * The answers such a run held back came 0.45 s in (a warm GUI's second run, traced); a server that has not
-     * answered in a second is slower than the earlier one, and each start due after that gets a thread again.
+     * How long after its first start a warm JVM's wave without an answer may put its slow first answers down to its
+     * own start-up: until then the earlier wave's service time bounds its growth and a saturated CPU holds it. The
+     * answers such a run held back came 0.45 s in (a warm GUI's second run, traced); a server that has not answered
+     * a warm client in a second holds its requests, whoever else uses the CPU, and each start due after that gets
+     * a thread again.
      */
-    static final long EARLIER_BOUND_NANOS = 1_000_000_000L;
-    /**
-     * How long a saturated CPU may hold a warm JVM's pool at its size before the wave's first answer. A server
-     * that has not answered a warm client in a second holds its requests, whoever else uses the CPU.
-     */
-    static final long WARM_HOLD_NANOS = 1_000_000_000L;
+    static final long WARM_START_NANOS = 1_000_000_000L;
     /** Time constant of the start and finish counts that tell a stall (few finish) from a slow client. */
     static final double STALL_WINDOW_NANOS = 200_000_000.0;
 
@@ -202,13 +199,14 @@ public final class PoolPolicy {
             // A warm JVM has no cold start: after a second without an answer its saturated CPU is other work's,
             // and a thread waiting on a held request costs none
             boolean known = !Double.isNaN(serviceEstimateNanos);
-            boolean warmAndHeld = warmJvm && sinceFirstStartNanos >= WARM_HOLD_NANOS;
+            boolean warmStartOver = sinceFirstStartNanos >= WARM_START_NANOS;
+            boolean warmAndHeld = warmJvm && warmStartOver;
             boolean stalled = held > estimate && recentCompletions * 2 < recentStarts
                     && (known || warmAndHeld || !look.cpuSaturated());
             int allowed = look.cpuSaturated() && !stalled
                     ? (int) Math.ceil(littleNow) + margin(littleNow)
                     : HEADROOM * (int) Math.ceil(littleHeld) + margin;
-            if (!known && !Double.isNaN(earlierServiceNanos) && sinceFirstStartNanos < EARLIER_BOUND_NANOS) {
+            if (!known && !Double.isNaN(earlierServiceNanos) && !warmStartOver) {
                 double littleEarlier = perNano * earlierServiceNanos;
                 allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleEarlier) + margin(littleEarlier));
             }
