@@ -25,6 +25,11 @@ package io.inferencebench.pacing;
  *       busy with other work otherwise started about 200 of its 300 due starts, all about a second late. Not
  *       from the first look: against a cold server on the same 2 cores (answers 100-300 ms late) that grew the
  *       command's wave at 500/s to 104-152 threads, where 59-79 did;</li>
+ *   <li>on a saturated CPU the answers wait for a core as well as for the server, so the measured service time
+ *       grows with every thread the pool adds: following it took a cold {@code jmeter -n} at 2,000/s to 1,304
+ *       threads (227 do). There the pool is sized from a calm estimate, which follows the service estimate five
+ *       times more slowly while the CPU is saturated, and grows beyond twice Little's law on it only in a plain
+ *       stall (fewer than one start in {@link #PLAIN_STALL} finishing);</li>
  *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
  *       the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
@@ -55,6 +60,13 @@ public final class PoolPolicy {
     static final long WARM_START_NANOS = 1_000_000_000L;
     /** Time constant of the start and finish counts that tell a stall (few finish) from a slow client. */
     static final double STALL_WINDOW_NANOS = 200_000_000.0;
+    /** Time constant of the calm service estimate while the CPU is saturated: five times the plain estimate's. */
+    static final double SATURATED_SMOOTHING_NANOS = 5 * SMOOTHING_NANOS;
+    /**
+     * On a saturated CPU with answers still coming, a stall must be plain to grow the pool beyond twice Little's law
+     * on the calm estimate: fewer than one start in this many finishing.
+     */
+    static final int PLAIN_STALL = 8;
 
     /** Why the pool did not grow although the margin was thin. */
     public enum Limit {
@@ -103,6 +115,11 @@ public final class PoolPolicy {
     /** A request paced in this JVM has completed before this wave: a saturated CPU is not its cold start. */
     private final boolean warmJvm;
     private double serviceEstimateNanos = Double.NaN;
+    /**
+     * The service estimate as a CPU with room measures it: equal to {@link #serviceEstimateNanos} while the CPU has
+     * room, following it {@link #SATURATED_SMOOTHING_NANOS} slowly while the CPU is saturated.
+     */
+    private double calmEstimateNanos = Double.NaN;
     /** Time the looks covered from the one that saw the first start (that look's whole span included). */
     private long sinceFirstStartNanos;
     private boolean startSeen;
@@ -174,6 +191,18 @@ public final class PoolPolicy {
             double alpha = 1 - Math.exp(-Math.max(0, look.elapsedNanos()) / SMOOTHING_NANOS);
             serviceEstimateNanos += alpha * (mean - serviceEstimateNanos);
         }
+        if (!Double.isNaN(serviceEstimateNanos)) {
+            if (!look.cpuSaturated()) {
+                calmEstimateNanos = serviceEstimateNanos;
+            } else {
+                if (Double.isNaN(calmEstimateNanos)) {
+                    // answers that came while the CPU was saturated from the start: start from what was known before
+                    calmEstimateNanos = Double.isNaN(earlierServiceNanos) ? FIRST_GUESS_SECONDS * 1e9 : earlierServiceNanos;
+                }
+                double beta = 1 - Math.exp(-Math.max(0, look.elapsedNanos()) / SATURATED_SMOOTHING_NANOS);
+                calmEstimateNanos += beta * (serviceEstimateNanos - calmEstimateNanos);
+            }
+        }
         double fade = Math.exp(-Math.max(0, look.elapsedNanos()) / STALL_WINDOW_NANOS);
         recentStarts = recentStarts * fade + look.starts();
         recentCompletions = recentCompletions * fade + look.completions();
@@ -203,9 +232,20 @@ public final class PoolPolicy {
             boolean warmAndHeld = warmJvm && warmStartOver;
             boolean stalled = held > estimate && recentCompletions * 2 < recentStarts
                     && (known || warmAndHeld || !look.cpuSaturated());
-            int allowed = look.cpuSaturated() && !stalled
-                    ? (int) Math.ceil(littleNow) + margin(littleNow)
-                    : HEADROOM * (int) Math.ceil(littleHeld) + margin;
+            // on a saturated CPU the answers wait for a core too, so the estimate grows with every thread the pool adds
+            // (a cold jmeter -n at 2,000/s followed it to 1,304 threads, where 227 do): size from the calm estimate
+            double littleCalm = known ? perNano * calmEstimateNanos : littleNow;
+            int allowed;
+            if (look.cpuSaturated() && !stalled) {
+                allowed = (int) Math.ceil(littleCalm) + margin(littleCalm);
+            } else {
+                allowed = HEADROOM * (int) Math.ceil(littleHeld) + margin;
+                if (look.cpuSaturated() && known && recentCompletions * PLAIN_STALL >= recentStarts) {
+                    // answers still come, only late: the pool's own start-up and the answers' wait for a core make the
+                    // requests old, as a stall would, so beyond twice Little's law a stall must be plain
+                    allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleCalm) + margin(littleCalm));
+                }
+            }
             if (!known && !Double.isNaN(earlierServiceNanos) && !warmStartOver) {
                 double littleEarlier = perNano * earlierServiceNanos;
                 allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleEarlier) + margin(littleEarlier));
