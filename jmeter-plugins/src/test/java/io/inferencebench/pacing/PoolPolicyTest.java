@@ -61,6 +61,24 @@ class PoolPolicyTest {
         assertThat(policy.decide(new Look(500, 10 * MS, 200, 180, 5, 5, 250 * MS, 25 * MS, false)).retire()).isZero();
     }
 
+    /**
+     * Threads retire only when they idled beyond the margin the whole 2 s: a look that finds more of them waiting
+     * (the requests in flight dip from moment to moment) does not retire threads the next looks need again.
+     */
+    @Test
+    void onlyThreadsIdleTheWholeTimeRetire() {
+        PoolPolicy policy = warm(2000);
+        Decision d = null;
+        for (int look = 1; look <= 200; look++) {
+            // 200 threads, 100 or 180 of them waiting: 91 beyond the margin of 9 all along, 166 at every other look
+            d = policy.decide(new Look(500, 10 * MS, 200, look % 2 == 0 ? 180 : 100, 5, 5, 250 * MS, 25 * MS, false));
+            if (look < 200) {
+                assertThat(d.retire()).as("look %d", look).isZero();
+            }
+        }
+        assertThat(d.retire()).isEqualTo(100 - 9);
+    }
+
     @Test
     void aShortSpikeMovesTheServiceEstimateLittle() {
         PoolPolicy policy = warm(2000);
