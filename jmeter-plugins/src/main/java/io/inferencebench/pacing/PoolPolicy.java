@@ -34,9 +34,10 @@ package io.inferencebench.pacing;
  *       the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
  *       remote engine; the benchmark command forgets each wave's), the pool grows no further than twice
- *       Little's law on that time, plus the margin, until this wave's first answer or for its first
- *       {@link #WARM_START_NANOS}, whichever comes first (a server slower than the earlier wave's would
- *       otherwise be held to the earlier wave's threads until it answered). Without it, a warm GUI's
+ *       Little's law on that time, plus the margin, for this wave's first {@link #WARM_START_NANOS} while it has no
+ *       answer or its CPU is saturated (not longer: a server slower than the earlier wave's would otherwise be held
+ *       to the earlier wave's threads until it answered; not only until the first answer: a second run whose first
+ *       few answers came at 50 ms, then none while the CPU was saturated, grew to 108 threads). Without it, a warm GUI's
  *       second run at 500/s grew to 94-385 threads at its start: the new virtual threads' start-up (cloning
  *       the test, building an HTTP client, connecting) kept both carriers busy, the threads whose answers had
  *       arrived waited for a carrier, their requests grew old like a stalled server's, and each look added a
@@ -255,7 +256,9 @@ public final class PoolPolicy {
                     allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleCalm) + margin(littleCalm));
                 }
             }
-            if (!known && !Double.isNaN(earlierServiceNanos) && !warmStartOver) {
+            // a saturated CPU in the first second holds the answers back after the first one too: the new threads' start-up
+            // keeps the carriers busy (a warm GUI's second run whose first answers came at 50 ms then grew to 108 threads)
+            if ((!known || look.cpuSaturated()) && !Double.isNaN(earlierServiceNanos) && !warmStartOver) {
                 double littleEarlier = perNano * earlierServiceNanos;
                 allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleEarlier) + margin(littleEarlier));
             }

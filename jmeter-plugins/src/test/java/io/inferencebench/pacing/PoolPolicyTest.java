@@ -316,6 +316,33 @@ class PoolPolicyTest {
         assertThat(heldFirstAnswers(new PoolPolicy(2000))).isGreaterThan(150);
     }
 
+    /**
+     * A warm GUI's second run at 500/s, as traced: the answers to the first requests came after 50 ms, then the new
+     * threads' start-up saturated the CPU and held the next answers back, while every due start still found a
+     * thread. The first answers no longer end the bound on the earlier run's service time while the CPU is saturated
+     * in the run's first second: the pool stays within twice Little's law on it plus the margin (59), where it grew
+     * to 108 threads; after the first second, a plain stall gets a thread per due start again.
+     */
+    @Test
+    void aWarmJvmsSaturatedFirstSecondKeepsTheBoundAfterTheFirstAnswers() {
+        PoolPolicy policy = new PoolPolicy(2000, 50 * MS);
+        int threads = PoolPolicy.initialThreads(500, 2000);
+        int peakInFirstSecond = threads;
+        for (long step = 1; step <= 150; step++) {
+            long now = step * 10 * MS;
+            long completions = step == 6 ? 10 : 0;
+            // every start found a thread; the requests in flight are as old as the run, less the first answers'
+            Decision d = policy.decide(new Look(500, 10 * MS, threads, 0, 5, completions, completions * 50 * MS,
+                    now / 2, step > 6));
+            threads += d.add();
+            if (now < 1_000 * MS) {
+                peakInFirstSecond = Math.max(peakInFirstSecond, threads);
+            }
+        }
+        assertThat(peakInFirstSecond).isLessThanOrEqualTo(59);
+        assertThat(threads).as("half a second of a plain stall after the first second").isGreaterThan(59 + 200);
+    }
+
     /** The peak pool of a 500/s wave whose answers reach their threads only from 400 ms on, then after 50 ms. */
     private static int heldFirstAnswers(PoolPolicy policy) {
         return peakOfWave(policy, 100, (start, now) -> now >= 400 * MS && now - start >= 50 * MS, now -> false,
