@@ -30,8 +30,8 @@ package io.inferencebench.pacing;
  *       threads (227 do). There the pool is sized from a calm estimate, which follows the service estimate five
  *       times more slowly while the CPU is saturated, and grows beyond twice Little's law on it only in a plain
  *       stall (fewer than one start in {@link #PLAIN_STALL} finishing);</li>
- *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire, down to Little's law plus
- *       the margin.</li>
+ *   <li>threads idle beyond the margin for {@link #RETIRE_AFTER_NANOS} retire (the least surplus the looks of that
+ *       time saw), down to Little's law plus the margin.</li>
  *   <li>in a JVM where an earlier wave measured the service time (a second run in the GUI, a later test on a
  *       remote engine; the benchmark command forgets each wave's), the pool grows no further than twice
  *       Little's law on that time, plus the margin, for this wave's first {@link #WARM_START_NANOS} while it has no
