@@ -147,7 +147,7 @@ public final class PoolPolicy {
      *                            the growth before this wave's first answer
      */
     public PoolPolicy(int cap, double earlierServiceNanos) {
-        this(cap, earlierServiceNanos, earlierServiceNanos > 0);
+        this(cap, earlierServiceNanos, false);
     }
 
     /**
@@ -183,6 +183,17 @@ public final class PoolPolicy {
     /** The margin of waiting threads to keep for a Little's law figure. */
     static int margin(double little) {
         return 2 + (int) Math.ceil(little / 4);
+    }
+
+    /** {@code times} Little's law for {@code little}, plus its margin: the pool sizes every bound this way. */
+    private static int littlePlusMargin(int times, double little) {
+        return times * (int) Math.ceil(little) + margin(little);
+    }
+
+    /** Starts a new interval in which idle threads beyond the margin are counted toward retiring. */
+    private void restartSurplus() {
+        surplusNanos = 0;
+        leastSurplus = Integer.MAX_VALUE;
     }
 
     public Decision decide(Look look) {
@@ -227,8 +238,7 @@ public final class PoolPolicy {
         int waiting = look.waiting();
 
         if (waiting < margin) {
-            surplusNanos = 0;
-            leastSurplus = Integer.MAX_VALUE;
+            restartSurplus();
             if (threads >= cap) {
                 return new Decision(0, 0, Limit.CAP, margin);
             }
@@ -247,20 +257,19 @@ public final class PoolPolicy {
             double littleCalm = known ? perNano * calmEstimateNanos : littleNow;
             int allowed;
             if (look.cpuSaturated() && !stalled) {
-                allowed = (int) Math.ceil(littleCalm) + margin(littleCalm);
+                allowed = littlePlusMargin(1, littleCalm);
             } else {
-                allowed = HEADROOM * (int) Math.ceil(littleHeld) + margin;
+                allowed = littlePlusMargin(HEADROOM, littleHeld);
                 if (look.cpuSaturated() && known && recentCompletions * PLAIN_STALL >= recentStarts) {
                     // answers still come, only late: the pool's own start-up and the answers' wait for a core make the
                     // requests old, as a stall would, so beyond twice Little's law a stall must be plain
-                    allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleCalm) + margin(littleCalm));
+                    allowed = Math.min(allowed, littlePlusMargin(HEADROOM, littleCalm));
                 }
             }
             // a saturated CPU in the first second holds the answers back after the first one too: the new threads' start-up
             // keeps the carriers busy (a warm GUI's second run whose first answers came at 50 ms then grew to 108 threads)
             if ((!known || look.cpuSaturated()) && !Double.isNaN(earlierServiceNanos) && !warmStartOver) {
-                double littleEarlier = perNano * earlierServiceNanos;
-                allowed = Math.min(allowed, HEADROOM * (int) Math.ceil(littleEarlier) + margin(littleEarlier));
+                allowed = Math.min(allowed, littlePlusMargin(HEADROOM, perNano * earlierServiceNanos));
             }
             // one thread per arrival due since the last look, and two to rebuild a thin margin
             int budget = 2 + (int) Math.ceil(perNano * Math.max(0, look.elapsedNanos()));
@@ -271,11 +280,10 @@ public final class PoolPolicy {
             }
             return new Decision(add, 0, Limit.NONE, margin);
         }
-        int keep = (int) Math.ceil(littleHeld) + margin;
+        int keep = littlePlusMargin(1, littleHeld);
         int surplus = Math.min(waiting - margin, threads - keep);
         if (surplus <= 0) {
-            surplusNanos = 0;
-            leastSurplus = Integer.MAX_VALUE;
+            restartSurplus();
             return new Decision(0, 0, Limit.NONE, margin);
         }
         surplusNanos += Math.max(0, look.elapsedNanos());
@@ -284,8 +292,7 @@ public final class PoolPolicy {
             return new Decision(0, 0, Limit.NONE, margin);
         }
         int retire = leastSurplus;
-        surplusNanos = 0;
-        leastSurplus = Integer.MAX_VALUE;
+        restartSurplus();
         return new Decision(0, retire, Limit.NONE, margin);
     }
 }
