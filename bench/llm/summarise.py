@@ -47,7 +47,30 @@ with open(os.path.join(out, "waves.txt")) as f:
 print("%-7s %7s %9s %7s %8s %11s %9s %9s %10s %9s %9s %8s %8s %s" % (
     "route", "target", "achieved", "% hit", "CV 1s", "CPU ms/req", "warm CPU", "sim ms/req", "TTFT p99", "warm p99",
     "ITL p50", "TTFT>210", "sim>10ms", "load avg (1, 5, 15 min) at the end"))
+def floor_row(rate, load, sim_ms):
+    """The baseline's row (bench/floor/StreamFloor.java's key=value line), or None when it did not run."""
+    path = os.path.join(out, "floor-%s.txt" % rate)
+    line = next((x for x in open(path) if x.startswith("floor ")), None) if os.path.exists(path) else None
+    if line is None:
+        print("%-7s %7s  no run (see %s)" % ("floor", rate, path))
+        return None
+    f = dict(kv.split("=", 1) for kv in line.split()[1:])
+    num = lambda k: float(f[k].rstrip("%"))  # noqa: E731
+    achieved = num("started") / num("seconds")
+    late = simulator_late("floor", rate)
+    print("%-7s %7.0f %9.1f %6.1f%% %7.1f%% %11.3f %9.3f %9.3f %10.1f %9.1f %9s %8s %8s %s" % (
+        "floor", float(rate), achieved, 100.0 * achieved / float(rate), num("cv_from_2nd_s"),
+        num("cpu_ms_per_stream"), num("warm_cpu_ms_per_stream"), sim_ms / max(1, num("completed")),
+        num("ttft_p99_ms"), num("warm_ttft_p99_ms"), "-", "-", "-" if late is None else "%.2f%%" % (100 * late), load))
+    return {"cpu": num("cpu_ms_per_stream"), "warm_cpu": num("warm_cpu_ms_per_stream"),
+            "ttft": num("ttft_p99_ms"), "warm_ttft": num("warm_ttft_p99_ms")}
+
+
+measured = {}  # (route, rate) -> the figures ours is compared on
 for (route, rate), (load, sim_ms) in loads.items():
+    if route == "floor":
+        measured[(route, rate)] = floor_row(rate, load, sim_ms)
+        continue
     runs = os.path.join(out, "%s-%s" % (route, rate))
     dirs = sorted(d for d in os.listdir(runs)) if os.path.isdir(runs) else []
     if not dirs:
@@ -93,3 +116,14 @@ for (route, rate), (load, sim_ms) in loads.items():
         sim_ms / max(1, s["completed"]), ttft, percentile(warm_ttft, 99), itl,
         "%.2f%%" % (100.0 * slow / len(all_ttft)) if all_ttft else "-",
         "-" if late is None else "%.2f%%" % (100 * late), load))
+    measured[(route, rate)] = {"cpu": cpu_ms, "warm_cpu": warm_cpu_ms, "ttft": ttft,
+                               "warm_ttft": percentile(warm_ttft, 99)}
+
+# ours against the floor measured in the same run: CPU as a ratio, the TTFT tail as ms over the configured 200
+for (route, rate), f in measured.items():
+    o = measured.get(("ours", rate))
+    if route != "floor" or not f or not o:
+        continue
+    print("ours / floor at %s/s: CPU per request %.2fx (warm %.2fx); TTFT p99 over 200 ms: ours %.1f, floor %.1f ms "
+          "(warm %.1f, %.1f)" % (rate, o["cpu"] / f["cpu"], o["warm_cpu"] / f["warm_cpu"], o["ttft"] - 200,
+                                 f["ttft"] - 200, o["warm_ttft"] - 200, f["warm_ttft"] - 200))
