@@ -81,6 +81,27 @@ def row(name: str, run: Path):
     }
 
 
+def floor_row(out: Path):
+    """The baseline's row (bench/floor/StreamFloor.java's key=value line), or None when it did not run."""
+    path = out / "streams-floor.txt"
+    line = next((x for x in path.read_text().splitlines() if x.startswith("floor ")), None) if path.exists() else None
+    if line is None:
+        return None
+    f = dict(kv.split("=", 1) for kv in line.split()[1:])
+    num = lambda k: float(f[k].rstrip("%"))  # noqa: E731
+    achieved = num("started") / num("seconds")
+    return {
+        "wave": "streams-floor",
+        "threads": "one selector thread, no JMeter (bench/floor)",
+        "target/s": f"{num('rate'):,.0f}",
+        "achieved": f"{achieved:,.1f} ({100 * achieved / num('rate'):.1f}%)",
+        "per-second CV (min-max)": f"{num('cv_from_2nd_s'):.2f}% ({int(num('per_second_min')):,}-{int(num('per_second_max')):,})",
+        "ok": f"{int(num('completed')):,} of {int(num('started')):,}",
+        "TTFT p99": f"{num('ttft_p99_ms'):.1f} ms",
+        "client CPU/request": f"{num('cpu_ms_per_stream'):.3f} ms",
+    }
+
+
 def main(out: Path):
     loads = {}
     if (out / "loads.txt").exists():
@@ -99,6 +120,13 @@ def main(out: Path):
             r["simulator's first chunks: >20 ms late, p99 under"] = f"{100 * delay[0]:.2f}%, {delay[1] * 1000:,.0f} ms"
         r["load before"] = loads.get(name, "?")
         rows.append(r)
+    floor = floor_row(out)
+    if floor:
+        delay = simulator_delay(out, "streams-floor")
+        if delay:
+            floor["simulator's first chunks: >20 ms late, p99 under"] = f"{100 * delay[0]:.2f}%, {delay[1] * 1000:,.0f} ms"
+        floor["load before"] = loads.get("streams-floor", "?")
+        rows.append(floor)
     if not rows:
         print("no wave finished; see the logs in", out)
         return
