@@ -12,8 +12,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A connection whose answers the {@link StreamReader} reads: the JMeter thread connects, writes the
- * request, hands the exchange to the reader and parks until the answer is complete or its deadline
- * passes. Used for {@code http://} and {@code https://} endpoints; for {@code https://} the JMeter thread
+ * request, hands the exchange to the reader and parks until the reader ends it: the answer is complete, the
+ * connection broke, or its deadline passed (the reader looks for expired deadlines every
+ * {@link StreamReader#SWEEP_NANOS}, so the JMeter thread's park needs no timer of its own). Used for {@code http://} and {@code https://} endpoints; for {@code https://} the JMeter thread
  * also does the TLS handshake and seals the request, and the reader opens the records it reads
  * ({@link TlsLayer}).
  *
@@ -38,6 +39,8 @@ final class ReaderConnection implements StreamingConnection {
     private ByteBuffer unsent;
     private Thread waiter;
     private String failure;
+    /** When the exchange under way times out ({@link System#nanoTime()}); handed over like {@link #answer}. */
+    private long deadlineNanos;
     /** The connection ended before any byte of the answer: an idle connection the server had closed. */
     private boolean nothingArrived;
     private volatile boolean done;
@@ -87,12 +90,13 @@ final class ReaderConnection implements StreamingConnection {
         }
         answer = new HttpAnswer(stream);
         failure = null;
+        this.deadlineNanos = deadlineNanos;
         waiter = Thread.currentThread();
         done = false;
         long exchange = ++exchanges;
         SocketChannel sending = c;
         reader.execute(() -> begin(exchange, sending));
-        await(exchange, deadlineNanos);
+        await(exchange);
         return failure;
     }
 
@@ -127,26 +131,22 @@ final class ReaderConnection implements StreamingConnection {
         }
     }
 
-    /** Parks until the reader says the exchange is done; past the deadline it asks the reader to end it. */
-    private void await(long exchange, long deadlineNanos) {
+    /**
+     * Parks until the reader says the exchange is done. No timed park: a virtual thread's timed park costs a
+     * task in the JDK's delay scheduler, scheduled and cancelled for every request (with 10,000 streams open,
+     * 10,000 of them pending), while the reader already wakes every few milliseconds and ends the exchanges
+     * whose deadline has passed ({@link #expire}).
+     */
+    private void await(long exchange) {
         boolean interrupted = false;
-        boolean expired = false;
+        boolean asked = false;
         while (!done) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0 && !expired) {
-                expired = true;
-                reader.execute(() -> end(exchange, TIMED_OUT));
-            }
-            if (expired) {
-                LockSupport.park(this);
-            } else {
-                LockSupport.parkNanos(this, left);
-            }
+            LockSupport.park(this);
             // JMeter's hard stop interrupts the thread: end the request, and keep the interrupt for JMeter
             if (Thread.interrupted()) {
                 interrupted = true;
-                if (!expired) {
-                    expired = true;
+                if (!asked) {
+                    asked = true;
                     reader.execute(() -> end(exchange, STOPPED));
                 }
             }
@@ -160,6 +160,7 @@ final class ReaderConnection implements StreamingConnection {
 
     private void begin(long exchange, SocketChannel c) {
         active = exchange;
+        reader.exchangeBegan();
         if (stopped) {
             end(exchange, STOPPED);
             return;
@@ -272,6 +273,13 @@ final class ReaderConnection implements StreamingConnection {
         finish(null);
     }
 
+    /** Ends the exchange under way when its deadline has passed by {@code now}; the reader's sweep calls it. */
+    void expire(long now) {
+        if (active != 0 && now - deadlineNanos >= 0) {
+            end(active, TIMED_OUT);
+        }
+    }
+
     /** Ends the exchange {@code exchange} with {@code why}, if it is still under way. */
     private void end(long exchange, String why) {
         if (active == exchange) {
@@ -281,6 +289,9 @@ final class ReaderConnection implements StreamingConnection {
     }
 
     private void finish(String why) {
+        if (active != 0) {
+            reader.exchangeEnded();
+        }
         active = 0;
         failure = why;
         Thread w = waiter;
