@@ -52,8 +52,9 @@ public class OpenAiOptions {
      * @param url  {@code --url}: the full completions URL; null with {@code --simulate}
      * @param seed {@code --seed}: also the synthetic prompts' seed
      * @param factoriesFile {@code --factories-file}, which cannot go with {@code --openai}
+     * @param timeoutSeconds {@code --timeout} in whole seconds, or 0 for the sampler's own default
      */
-    WaveTarget target(URI url, String seed, Path factoriesFile) {
+    WaveTarget target(URI url, String seed, Path factoriesFile, int timeoutSeconds) {
         if (api == null) {
             throw new BadInputException(strayFlag() + " is for an LLM wave: add --openai chat|completions, or leave it out.");
         }
@@ -86,7 +87,7 @@ public class OpenAiOptions {
         }
         OpenAiTarget target = new OpenAiTarget(url, kind, model.strip(), maxTokens, stream,
                 prompts == null ? null : prompts.toAbsolutePath(), input[0], input[1], sharedPrefix, promptSeed, apiKey, perRequestSlo() == null ? "" : perRequestSlo(),
-                tokenizer == null ? null : tokenizer.toAbsolutePath());
+                tokenizer == null ? null : tokenizer.toAbsolutePath(), timeoutSeconds);
         try {
             OpenAiStreamingSampler.of("check", target.settings(url == null ? URI.create("http://127.0.0.1/") : url, apiKey)).validate();
         } catch (io.inferencebench.openai.OpenAiSettingsException e) {

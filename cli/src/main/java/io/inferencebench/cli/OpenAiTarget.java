@@ -15,10 +15,11 @@ import io.inferencebench.openai.OpenAiStreamingSampler;
  * @param apiKey      never written: the plan reads it from a property the run sets
  * @param slo         per-request limits for goodput ({@code ttft=300ms,itl=25ms}), or empty
  * @param tokenizer   the model's tokenizer.json, for answers without usage; null: such answers count chunks
+ * @param timeoutSeconds how long a request may take ({@code --timeout}), or 0 for the sampler's default (600 s)
  */
 public record OpenAiTarget(URI url, String api, String model, int maxTokens, boolean stream, Path promptsFile,
                            int inputTokens, int inputStddev, int sharedPrefix, long seed, String apiKey, String slo,
-                           Path tokenizer)
+                           Path tokenizer, int timeoutSeconds)
         implements WaveTarget {
 
     @Override
@@ -51,6 +52,9 @@ public record OpenAiTarget(URI url, String api, String model, int maxTokens, boo
         s.put("seed", seed);
         s.put("slo", slo);
         s.put("tokenizerFile", tokenizer == null ? "" : tokenizer.toString());
+        if (timeoutSeconds > 0) {
+            s.put("requestTimeoutSeconds", timeoutSeconds);
+        }
         return s;
     }
 

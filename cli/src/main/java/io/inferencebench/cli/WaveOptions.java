@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
  * shows them; here each one becomes its flag ({@link #flag}).
  */
 public class WaveOptions {
+    /** A request's timeout without {@code --timeout}, HTTP and Python (an --openai stream keeps its sampler's). */
+    static final double DEFAULT_TIMEOUT_SECONDS = 60;
     /** The flag of each setting the core's messages and remedies name. */
     private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.ofEntries(
             Map.entry(Setting.TARGET_RATE, "--client-rps"), Map.entry(Setting.LOAD_PROFILE, "--load-profile"),
@@ -124,8 +126,8 @@ public class WaveOptions {
     @Option(names = "--allow-client-bottleneck", description = "Let a wave the client did not deliver (under-firing, dropped starts, thread cap) pass with a warning instead of exit 3.")
     boolean allowClientBottleneck;
 
-    @Option(names = "--timeout", paramLabel = "S", description = "Seconds a request may take before it fails as timed out, HTTP and Python alike (default ${DEFAULT-VALUE}).", defaultValue = "60")
-    double timeout;
+    @Option(names = "--timeout", paramLabel = "S", description = "Seconds a request may take before it fails as timed out, HTTP, Python and --openai alike (default 60; --openai streams 600, whole seconds, rounded up).")
+    Double timeout;
 
     @Option(names = "--quiet", description = "No live progress line during the wave.")
     boolean quiet;
@@ -179,15 +181,17 @@ public class WaveOptions {
             // sampled for the client-bottleneck verdict always; reported with --sample-client-hw
             b.section(new ClientHardwareSection(clientHwInterval, sampleClientHw));
         }
-        if (!(timeout > 0 && timeout <= 86_400)) {
+        if (timeout != null && !(timeout > 0 && timeout <= 86_400)) {
             throw new BadInputException("--timeout must be more than 0 and at most 86400 seconds, got " + timeout + ".");
         }
-        java.time.Duration requestTimeout = java.time.Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
+        double seconds = timeout == null ? DEFAULT_TIMEOUT_SECONDS : timeout;
+        java.time.Duration requestTimeout = java.time.Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
         URI endpoint = url == null ? null : url();
         WaveTarget target = null;
         // --model and --api-key are aiperf's too: not stray with --aiperf
         if (openai.requested() || openai.strayFlag(aiperf.requested()) != null) {
-            target = openai.target(endpoint, seed, factoriesFile);
+            // a stream may rightly take minutes: the sampler's own default, unless --timeout was given
+            target = openai.target(endpoint, seed, factoriesFile, timeout == null ? 0 : (int) Math.ceil(timeout));
         } else if (factoriesFile != null) {
             target = new PythonTarget(python().withRequestTimeout(requestTimeout), endpoint == null ? null : endpoint.toString());
         } else if (endpoint != null || simulate != null) {

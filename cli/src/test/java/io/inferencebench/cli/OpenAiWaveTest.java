@@ -87,6 +87,32 @@ class OpenAiWaveTest {
         assertThat(console.out()).doesNotContain("TTFT (ms):");
     }
 
+    /**
+     * {@code --timeout} reaches the sampler: streams of about 2 s (TTFT 100 ms, 20 tokens 100 ms apart) end at
+     * the 1 s timeout, failed with the timeout's cause and their tokens so far; without it a stream keeps the
+     * sampler's own 600 s, for the reasoning models whose answers take minutes.
+     */
+    @Test
+    void timeoutEndsStreamsThatRunLongerAndOtherwiseStaysTheSamplers() throws Exception {
+        int code = benchmark("--simulate=ttft=100ms,itl=100ms", "--openai", "chat", "--model", "m", "--max-tokens", "20",
+                "--timeout", "1", "--client-rps", "5", "--num-requests", "3", "--no-warmup", "--success-threshold", "0");
+        assertThat(code).as(console.out()).isEqualTo(0);
+        Path run = run();
+        assertThat(Files.readString(run.resolve("plan.jmx"))).contains("<intProp name=\"requestTimeoutSeconds\">1</intProp>");
+        java.util.List<String> rows = Files.readAllLines(run.resolve("results.jtl"));
+        assertThat(rows).hasSize(4);
+        for (String row : rows.subList(1, rows.size())) {
+            assertThat(row).contains("no complete answer within the request timeout").contains(",false,");
+            long elapsed = Long.parseLong(row.split(",")[1]);
+            assertThat(elapsed).as("ended by the timeout, within the reader's 100 ms look").isBetween(1_000L, 1_600L);
+        }
+
+        int plain = benchmark("--simulate=ttft=5ms,itl=1ms", "--openai", "chat", "--model", "m", "--max-tokens", "4",
+                "--client-rps", "5", "--num-requests", "2", "--no-warmup");
+        assertThat(plain).as(console.out()).isEqualTo(0);
+        assertThat(Files.readString(run().resolve("plan.jmx"))).contains("<intProp name=\"requestTimeoutSeconds\">600</intProp>");
+    }
+
     @Test
     void anHttpWaveHasNoTokensSection() throws Exception {
         int code = benchmark("--simulate=latency=5ms", "--client-rps", "10", "--num-requests", "5", "--no-warmup");
