@@ -14,9 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * A connection whose answers the {@link StreamReader} reads: the JMeter thread connects, writes the
  * request, hands the exchange to the reader and parks until the reader ends it: the answer is complete, the
  * connection broke, or its deadline passed (the reader looks for expired deadlines every
- * {@link StreamReader#SWEEP_NANOS}, so the JMeter thread's park needs no timer of its own). Used for {@code http://} and {@code https://} endpoints; for {@code https://} the JMeter thread
- * also does the TLS handshake and seals the request, and the reader opens the records it reads
- * ({@link TlsLayer}).
+ * {@link StreamReader#SWEEP_NANOS}, so the JMeter thread's park needs no timer of its own). Used for
+ * {@code http://} and {@code https://} endpoints; for {@code https://} the JMeter thread also does the TLS
+ * handshake and seals the request, and the reader opens the records it reads ({@link TlsLayer}).
  *
  * <p>Threads: the fields of the exchange under way ({@link #answer}, {@link #unsent}, {@link #failure})
  * are written by the JMeter thread before it hands the exchange over (the task queue publishes them),
