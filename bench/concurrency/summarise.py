@@ -8,6 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from simulator_metrics import first_chunk_delays  # noqa: E402  (bench/, beside this script's folder)
+from floor_result import read_floor  # noqa: E402
 
 
 def starts_cv(run: Path, window_s: float):
@@ -82,23 +83,20 @@ def row(name: str, run: Path):
 
 
 def floor_row(out: Path):
-    """The baseline's row (bench/floor/StreamFloor.java's key=value line), or None when it did not run."""
-    path = out / "streams-floor.txt"
-    line = next((x for x in path.read_text().splitlines() if x.startswith("floor ")), None) if path.exists() else None
-    if line is None:
+    """The baseline's row, or None when it did not run."""
+    f = read_floor(out / "streams-floor.txt")
+    if f is None:
         return None
-    f = dict(kv.split("=", 1) for kv in line.split()[1:])
-    num = lambda k: float(f[k].rstrip("%"))  # noqa: E731
-    achieved = num("started") / num("seconds")
+    achieved = f["started"] / f["seconds"]
     return {
         "wave": "streams-floor",
         "threads": "one selector thread, no JMeter (bench/floor)",
-        "target/s": f"{num('rate'):,.0f}",
-        "achieved": f"{achieved:,.1f} ({100 * achieved / num('rate'):.1f}%)",
-        "per-second CV (min-max)": f"{num('cv_from_2nd_s'):.2f}% ({int(num('per_second_min')):,}-{int(num('per_second_max')):,})",
-        "ok": f"{int(num('completed')):,} of {int(num('started')):,}",
-        "TTFT p99": f"{num('ttft_p99_ms'):.1f} ms",
-        "client CPU/request": f"{num('cpu_ms_per_stream'):.3f} ms",
+        "target/s": f"{f['rate']:,.0f}",
+        "achieved": f"{achieved:,.1f} ({100 * achieved / f['rate']:.1f}%)",
+        "per-second CV (min-max)": f"{f['cv_from_2nd_s']:.2f}% ({f['per_second_min']:,.0f}-{f['per_second_max']:,.0f})",
+        "ok": f"{f['completed']:,.0f} of {f['started']:,.0f}",
+        "TTFT p99": f"{f['ttft_p99_ms']:.1f} ms",
+        "client CPU/request": f"{f['cpu_ms_per_stream']:.3f} ms",
     }
 
 

@@ -279,13 +279,13 @@ public final class StreamFloor {
                         + "over_ttft_plus_20ms=%.2f%% cpu_ms_per_stream=%.3f warm_ttft_p99_ms=%.1f "
                         + "warm_cpu_ms_per_stream=%.3f%n",
                 round, rate, started, seconds, min, max, cv, n, failed, unfinished, pct(ttft, 0.50), pct(ttft, 0.90),
-                pct(ttft, 0.99), n == 0 ? 0 : ttft[n - 1] / 1e6, n == 0 ? 0 : over * 100.0 / n,
+                pct(ttft, 0.99), n == 0 ? Double.NaN : ttft[n - 1] / 1e6, n == 0 ? 0 : over * 100.0 / n,
                 n == 0 ? 0 : cpuNanos / 1e6 / n, pct(warmTtft, 0.99), warmCpuMs);
     }
 
     private static double pct(long[] sorted, double q) {
         if (sorted.length == 0) {
-            return 0;
+            return Double.NaN; // no stream to tell (a wave no longer than the warm-up, say): not 0 ms
         }
         int rank = (int) Math.ceil(q * sorted.length); // nearest rank
         return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)] / 1e6;

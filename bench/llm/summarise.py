@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from simulator_metrics import first_chunk_delays  # noqa: E402  (bench/, beside this script's folder)
+from floor_result import read_floor  # noqa: E402
 
 out = sys.argv[1]
 WARM_S = 5
@@ -44,28 +45,26 @@ with open(os.path.join(out, "waves.txt")) as f:
     for line in f:
         route, rate, ticks, hz, *load = line.split()
         loads[(route, rate)] = (" ".join(load), int(ticks) * 1000.0 / int(hz))
+def floor_row(rate, load, sim_ms):
+    """The baseline's row, or None when it did not run."""
+    path = os.path.join(out, "floor-%s.txt" % rate)
+    f = read_floor(path)
+    if f is None:
+        print("%-7s %7s  no run (see %s)" % ("floor", rate, path))
+        return None
+    achieved = f["started"] / f["seconds"]
+    late = simulator_late("floor", rate)
+    print("%-7s %7.0f %9.1f %6.1f%% %7.1f%% %11.3f %9.3f %9.3f %10.1f %9.1f %9s %8s %8s %s" % (
+        "floor", float(rate), achieved, 100.0 * achieved / float(rate), f["cv_from_2nd_s"],
+        f["cpu_ms_per_stream"], f["warm_cpu_ms_per_stream"], sim_ms / max(1, f["completed"]),
+        f["ttft_p99_ms"], f["warm_ttft_p99_ms"], "-", "-", "-" if late is None else "%.2f%%" % (100 * late), load))
+    return {"cpu": f["cpu_ms_per_stream"], "warm_cpu": f["warm_cpu_ms_per_stream"],
+            "ttft": f["ttft_p99_ms"], "warm_ttft": f["warm_ttft_p99_ms"]}
+
+
 print("%-7s %7s %9s %7s %8s %11s %9s %9s %10s %9s %9s %8s %8s %s" % (
     "route", "target", "achieved", "% hit", "CV 1s", "CPU ms/req", "warm CPU", "sim ms/req", "TTFT p99", "warm p99",
     "ITL p50", "TTFT>210", "sim>10ms", "load avg (1, 5, 15 min) at the end"))
-def floor_row(rate, load, sim_ms):
-    """The baseline's row (bench/floor/StreamFloor.java's key=value line), or None when it did not run."""
-    path = os.path.join(out, "floor-%s.txt" % rate)
-    line = next((x for x in open(path) if x.startswith("floor ")), None) if os.path.exists(path) else None
-    if line is None:
-        print("%-7s %7s  no run (see %s)" % ("floor", rate, path))
-        return None
-    f = dict(kv.split("=", 1) for kv in line.split()[1:])
-    num = lambda k: float(f[k].rstrip("%"))  # noqa: E731
-    achieved = num("started") / num("seconds")
-    late = simulator_late("floor", rate)
-    print("%-7s %7.0f %9.1f %6.1f%% %7.1f%% %11.3f %9.3f %9.3f %10.1f %9.1f %9s %8s %8s %s" % (
-        "floor", float(rate), achieved, 100.0 * achieved / float(rate), num("cv_from_2nd_s"),
-        num("cpu_ms_per_stream"), num("warm_cpu_ms_per_stream"), sim_ms / max(1, num("completed")),
-        num("ttft_p99_ms"), num("warm_ttft_p99_ms"), "-", "-", "-" if late is None else "%.2f%%" % (100 * late), load))
-    return {"cpu": num("cpu_ms_per_stream"), "warm_cpu": num("warm_cpu_ms_per_stream"),
-            "ttft": num("ttft_p99_ms"), "warm_ttft": num("warm_ttft_p99_ms")}
-
-
 measured = {}  # (route, rate) -> the figures ours is compared on
 for (route, rate), (load, sim_ms) in loads.items():
     if route == "floor":
