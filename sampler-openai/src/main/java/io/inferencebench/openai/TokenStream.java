@@ -189,8 +189,8 @@ final class TokenStream {
             doneSeen = true;
             return;
         }
-        String chunk = Chunks.latin1(b, from, to);
-        if (errorEvent || Chunks.mayBeError(chunk)) {
+        int found = Chunks.scan(b, from, to);
+        if (errorEvent || (found & Chunks.ERROR) != 0) {
             String payload = new String(b, from, to - from, StandardCharsets.UTF_8);
             if (errorEvent || Chunks.isError(payload)) {
                 if (error == null) {
@@ -199,7 +199,7 @@ final class TokenStream {
                 return;
             }
         }
-        if (Chunks.hasContent(chunk)) {
+        if ((found & Chunks.CONTENT) != 0) {
             if (text != null) {
                 Chunks.appendContent(b, from, to, text);
             }
@@ -211,7 +211,7 @@ final class TokenStream {
             }
             lastContentNanos = nanos;
         }
-        int[] usage = Chunks.usage(chunk);
+        int[] usage = (found & Chunks.USAGE) != 0 ? Chunks.usage(b, from, to) : null;
         if (usage != null) {
             usagePromptTokens = usage[0];
             usageOutputTokens = usage[1];

@@ -161,12 +161,12 @@ class TokenStreamTest {
 
     private static boolean hasContent(String chunk) {
         byte[] b = ("  " + chunk + "  ").getBytes(StandardCharsets.UTF_8);
-        return Chunks.hasContent(Chunks.latin1(b, 2, b.length - 2));
+        return (Chunks.scan(b, 2, b.length - 2) & Chunks.CONTENT) != 0;
     }
 
     private static int[] usageOf(String chunk) {
         byte[] b = chunk.getBytes(StandardCharsets.UTF_8);
-        return Chunks.usage(Chunks.latin1(b, 0, b.length));
+        return Chunks.usage(b, 0, b.length);
     }
 
     @Test
