@@ -110,7 +110,8 @@ class VirtualThreadsTest {
             Path replay = tmp.resolve("replay");
             JMeterInstallation.runNonGui(java.toString(), List.of(), home, run.resolve("plan.jmx"), replay);
             String log = Files.readString(replay.resolve("jmeter.log"));
-            assertThat(log).contains("the pool runs JMeter threads on virtual threads")
+            assertThat(log).contains("the pool runs JMeter threads on virtual threads ("
+                            + 2 * Runtime.getRuntime().availableProcessors() + " carriers)")
                     .contains("it adds platform threads until the first request completes"); // a cold JVM
             JsonNode summary = JSON.readTree(replay.resolve("summary.json").toFile());
             assertThat(summary.get("succeeded").asLong()).as(log).isEqualTo(600);

@@ -235,8 +235,9 @@ public final class Pacer {
             cap = (int) Math.max(1, limits.byDescriptors());
             log.error("Constant RPS Timer: {} The pool stops at {} threads.", problem, cap);
         }
-        log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads, at most {}{}{}.",
-                pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(), cap,
+        log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads{}, at most {}{}{}.",
+                pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(),
+                virtual ? " (" + System.getProperty(PoolThreads.CARRIERS_PROPERTY, "?") + " carriers)" : "", cap,
                 configured >= 1 ? "" : " (automatic)", virtual && !respondedInThisJvm
                         ? "; it adds platform threads until the first request completes (at most "
                         + PoolThreads.COLD_START_PLATFORM_MAX + ", for " + PoolThreads.COLD_START_NANOS / 1_000_000_000L

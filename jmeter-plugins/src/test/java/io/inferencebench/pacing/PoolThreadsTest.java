@@ -28,6 +28,22 @@ class PoolThreadsTest {
     }
 
     @Test
+    void virtualThreadsGetTwiceTheCoresAsCarriersUnlessTheJvmWasGivenANumber() {
+        assertThat(PoolThreads.carriers(2, null)).isEqualTo(4);
+        assertThat(PoolThreads.carriers(16, null)).isEqualTo(32);
+        assertThat(PoolThreads.carriers(0, null)).isEqualTo(2);
+        assertThat(PoolThreads.carriers(2, " 3 ")).isEqualTo(3);
+        assertThat(PoolThreads.carriers(2, "lots")).isEqualTo(4);
+        assertThat(PoolThreads.carriers(2, "0")).isEqualTo(4);
+        if (java21) {
+            // set when the class was first used, before any virtual thread of this JVM
+            assertThat(PoolThreads.virtualAvailable()).isTrue();
+            assertThat(System.getProperty(PoolThreads.CARRIERS_PROPERTY))
+                    .isEqualTo(Integer.toString(2 * Runtime.getRuntime().availableProcessors()));
+        }
+    }
+
+    @Test
     void aVirtualPoolAddsPlatformThreadsUntilTheFirstResponseOfItsColdStart() {
         PoolThreads.Kind virtual = PoolThreads.Kind.VIRTUAL, platform = PoolThreads.Kind.PLATFORM;
         long second = 1_000_000_000L;
