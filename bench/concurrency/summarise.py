@@ -110,21 +110,16 @@ def main(out: Path):
     for log in sorted(out.glob("*.log")):
         name = log.stem
         runs = sorted((out / name).glob("*/summary.json")) if (out / name).is_dir() else []
-        if not runs:
-            continue
-        r = row(name, runs[-1].parent)
-        delay = simulator_delay(out, name)
-        if delay:
-            r["simulator's first chunks: >20 ms late, p99 under"] = f"{100 * delay[0]:.2f}%, {delay[1] * 1000:,.0f} ms"
-        r["load before"] = loads.get(name, "?")
-        rows.append(r)
+        if runs:
+            rows.append(row(name, runs[-1].parent))
     floor = floor_row(out)
     if floor:
-        delay = simulator_delay(out, "streams-floor")
-        if delay:
-            floor["simulator's first chunks: >20 ms late, p99 under"] = f"{100 * delay[0]:.2f}%, {delay[1] * 1000:,.0f} ms"
-        floor["load before"] = loads.get("streams-floor", "?")
         rows.append(floor)
+    for r in rows:  # every wave, the floor's too: the simulator's lateness and the load around it
+        delay = simulator_delay(out, r["wave"])
+        if delay:
+            r["simulator's first chunks: >20 ms late, p99 under"] = f"{100 * delay[0]:.2f}%, {delay[1] * 1000:,.0f} ms"
+        r["load before"] = loads.get(r["wave"], "?")
     if not rows:
         print("no wave finished; see the logs in", out)
         return
