@@ -66,12 +66,12 @@ final class Chunks {
         return found;
     }
 
-    /** Whether {@code key} lies at {@code i}. */
+    /** Whether {@code key} lies at {@code i}, whose byte is already known to be the key's opening quote. */
     private static boolean at(byte[] b, int i, int to, byte[] key) {
         if (to - i < key.length) {
             return false;
         }
-        for (int k = 1; k < key.length; k++) { // key[0] is the quote, already seen
+        for (int k = 1; k < key.length; k++) { // keys are short: a loop beats a call to Arrays.equals
             if (b[i + k] != key[k]) {
                 return false;
             }
@@ -81,23 +81,15 @@ final class Chunks {
 
     /** Whether {@code key} lies at {@code i} with a non-empty string as its value. */
     private static boolean nonEmptyValue(byte[] b, int i, int to, byte[] key) {
-        return at(b, i, to, key) && stringValue(b, i, to, key) >= 0;
+        return at(b, i, to, key) && nonEmptyString(b, i + key.length, to) >= 0;
     }
 
     /** Where {@code key} first occurs in {@code b[from, to)}, or -1. */
     private static int indexOf(byte[] b, int from, int to, byte[] key) {
-        byte first = key[0];
-        next:
         for (int i = from, last = to - key.length; i <= last; i++) {
-            if (b[i] != first) {
-                continue;
+            if (b[i] == key[0] && at(b, i, to, key)) {
+                return i;
             }
-            for (int k = 1; k < key.length; k++) { // keys are short: a loop beats a call to Arrays.equals
-                if (b[i + k] != key[k]) {
-                    continue next;
-                }
-            }
-            return i;
         }
         return -1;
     }
@@ -105,12 +97,21 @@ final class Chunks {
     /** Where the first non-empty string value of {@code key} in {@code b[from, to)} starts (after its quote), or -1. */
     private static int stringValue(byte[] b, int from, int to, byte[] key) {
         for (int at = indexOf(b, from, to, key); at >= 0; at = indexOf(b, at + key.length, to, key)) {
-            int i = skipSpaces(b, at + key.length, to);
-            if (i < to && b[i] == ':') {
-                i = skipSpaces(b, i + 1, to);
-                if (i + 1 < to && b[i] == '"' && b[i + 1] != '"') {
-                    return i + 1;
-                }
+            int start = nonEmptyString(b, at + key.length, to);
+            if (start >= 0) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    /** After a key that ends at {@code keyEnd}: where its value starts (after its quote) if that is a non-empty string, else -1. */
+    private static int nonEmptyString(byte[] b, int keyEnd, int to) {
+        int i = skipSpaces(b, keyEnd, to);
+        if (i < to && b[i] == ':') {
+            i = skipSpaces(b, i + 1, to);
+            if (i + 1 < to && b[i] == '"' && b[i + 1] != '"') {
+                return i + 1;
             }
         }
         return -1;
