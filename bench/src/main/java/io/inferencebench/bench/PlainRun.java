@@ -86,6 +86,11 @@ final class PlainRun {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(JMETER_JVM);
+        // PLAIN_JAVA_OPTS adds options to every row's JMeter JVM (not the benchmark's, not the simulator's)
+        String extra = System.getenv().getOrDefault("PLAIN_JAVA_OPTS", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.addAll(List.of("-jar", home.resolve("bin/ApacheJMeter.jar").toString(), "-n", "-t", plan.toString(),
                 "-j", log.toString(), "-J" + io.inferencebench.pacing.Pacer.LATENESS_PROPERTY + "=true"));
         String note = runChild(cmd, work, name, load.seconds(), "jmeter");
