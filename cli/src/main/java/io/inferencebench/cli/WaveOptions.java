@@ -84,7 +84,7 @@ public class WaveOptions {
     Long numRequests;
 
     @Option(names = "--max-threads", paramLabel = "N", description = "Cap of the self-sizing client thread pool; 0 (the default): automatic, which on Java 21+ "
-            + "(virtual threads) is set by file descriptors and heap, and on Java 17 is 2,000.", defaultValue = "0")
+            + "(virtual threads beyond the first 256) is set by file descriptors and heap, and on Java 17 is 2,000.", defaultValue = "0")
     int maxThreads;
 
     @Option(names = "--late-policy", paramLabel = "fire|drop:MS", description = "A start that finds every thread busy: fire it late, or drop it when more than MS late (default ${DEFAULT-VALUE}).", defaultValue = "fire")

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -23,10 +25,10 @@ import io.inferencebench.testsupport.JMeterInstallation;
 import io.inferencebench.testsupport.Jdks;
 
 /**
- * On Java 21+ the elastic pool runs JMeter threads on virtual threads, in the {@code benchmark} command and in a
- * cold {@code jmeter -n}; on the tests' Java 17, and with {@code ib.threads=platform}, on platform threads. Each
- * wave holds 100-200 requests in flight (against 1 s answers), so the pool must grow to Little's law on
- * whichever kind it runs.
+ * On Java 21+ the elastic pool runs JMeter threads on virtual threads beyond its first 256 (or as many as
+ * {@code ib.threads} says), in the {@code benchmark} command and in a cold {@code jmeter -n}; on the tests' Java 17,
+ * and with {@code ib.threads=platform}, on platform threads. Each wave holds 100-200 requests in flight (against
+ * 1 s answers), so the pool must grow to Little's law on whichever kinds it runs.
  */
 class VirtualThreadsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,16 +49,24 @@ class VirtualThreadsTest {
     void theCommandOnJava21RunsThePoolOnVirtualThreadsAndPlatformThreadsWhenAsked() throws Exception {
         Path java = java21();
         try (EndpointSimulator sim = EndpointSimulator.start(SimulatorOptions.parse("latency=1s").withPort(0))) {
-            JsonNode virtual = threads(run(java, sim, "virtual-run", List.of()));
-            assertThat(virtual.get("kind").asText()).isEqualTo("virtual");
-            assertThat(virtual.get("peak").asInt()).isBetween(90, 400);
-            assertThat(virtual.get("max_threads").asInt()).as("automatic cap: descriptors and heap, not 2,000")
+            // the first 20 on platform threads, the rest (about 80 of 100 in flight) on virtual ones
+            JsonNode mixed = threads(run(java, sim, "mixed-run", List.of("-Dib.threads=20")));
+            assertThat(mixed.get("kind").asText()).isEqualTo("virtual");
+            assertThat(mixed.get("platform_first").asInt()).isEqualTo(20);
+            assertThat(mixed.get("peak").asInt()).isBetween(90, 400);
+            assertThat(mixed.get("max_threads").asInt()).as("automatic cap: descriptors and heap, not 2,000")
                     .isGreaterThan(2000);
-            // the warm-up wave is the JVM's cold start; the wave after it adds no platform threads for one
-            List<String> pools = poolLines("virtual-run");
-            assertThat(pools).hasSize(2);
-            assertThat(pools.get(0)).contains("it adds platform threads until the first request completes");
-            assertThat(pools.get(1)).contains("on virtual threads").doesNotContain("adds platform threads");
+            List<String> pools = poolLines("mixed-run", "the pool runs JMeter threads on");
+            assertThat(pools).hasSize(2); // the warm-up wave's and the wave's
+            assertThat(pools).allSatisfy(l -> assertThat(l).contains("on virtual threads (")
+                    .contains("beyond its first 20, which run on platform threads"));
+            List<String> started = poolLines("mixed-run", "the pool started");
+            assertThat(started).hasSize(2);
+            Matcher m = Pattern.compile("started (\\d+) platform and (\\d+) virtual")
+                    .matcher(started.get(1));
+            assertThat(m.find()).as(started.get(1)).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).as("the group's own threads count toward the 20").isLessThanOrEqualTo(20);
+            assertThat(Integer.parseInt(m.group(2))).isGreaterThanOrEqualTo(60);
 
             JsonNode platform = threads(run(java, sim, "platform-run", List.of("-Dib.threads=platform")));
             assertThat(platform.get("peak").asInt()).isGreaterThanOrEqualTo(90);
@@ -71,7 +81,9 @@ class VirtualThreadsTest {
         try (EndpointSimulator sim = EndpointSimulator.start(
                 SimulatorOptions.parse("latency=200ms,ttft=200ms,itl=20ms,output-tokens=16").withPort(0))) {
             // the OpenAI Streaming Sampler: its own keep-alive socket read on the (virtual) JMeter thread
-            JsonNode openai = run(java, "openai-run", List.of(), "--url", sim.baseUrl() + "/v1/chat/completions",
+            // every thread virtual: at 100/s of 0.5 s answers the default pool would run them all on platform threads
+            List<String> allVirtual = List.of("-Dib.threads=virtual");
+            JsonNode openai = run(java, "openai-run", allVirtual, "--url", sim.baseUrl() + "/v1/chat/completions",
                     "--openai", "chat", "--model", "sim", "--max-tokens", "16");
             assertThat(threads(openai).get("kind").asText()).isEqualTo("virtual");
             JsonNode tokens = openai.get("tokens");
@@ -81,7 +93,7 @@ class VirtualThreadsTest {
 
             // the Python Factory Sampler: JMeter threads waiting on a worker's answers
             Path factories = Path.of("..", "factories", "http", "factories_json_stdlib.py").toAbsolutePath().normalize();
-            JsonNode python = run(java, "python-run", List.of(), "--factories-file", factories.toString(),
+            JsonNode python = run(java, "python-run", allVirtual, "--factories-file", factories.toString(),
                     "--url", sim.baseUrl(), "--no-warmup");
             assertThat(threads(python).get("kind").asText()).isEqualTo("virtual");
             assertThat(python.get("python").get("workers").asInt()).isEqualTo(1);
@@ -111,12 +123,22 @@ class VirtualThreadsTest {
             JMeterInstallation.runNonGui(java.toString(), List.of(), home, run.resolve("plan.jmx"), replay);
             String log = Files.readString(replay.resolve("jmeter.log"));
             assertThat(log).contains("the pool runs JMeter threads on virtual threads ("
-                            + 2 * Runtime.getRuntime().availableProcessors() + " carriers)")
-                    .contains("it adds platform threads until the first request completes"); // a cold JVM
+                            + 2 * Runtime.getRuntime().availableProcessors() + " carriers) beyond its first 256, which "
+                            + "run on platform threads");
             JsonNode summary = JSON.readTree(replay.resolve("summary.json").toFile());
             assertThat(summary.get("succeeded").asLong()).as(log).isEqualTo(600);
             assertThat(summary.get("threads").get("kind").asText()).isEqualTo("virtual");
-            assertThat(summary.get("threads").get("peak").asInt()).isGreaterThanOrEqualTo(180);
+            assertThat(summary.get("threads").get("platform_first").asInt()).isEqualTo(256);
+            int peak = summary.get("threads").get("peak").asInt();
+            assertThat(peak).isGreaterThanOrEqualTo(180);
+            // about 200 in flight: within the platform share, no virtual thread unless the cold start took it past
+            Matcher m = Pattern.compile("started (\\d+) platform and (\\d+) virtual")
+                    .matcher(log);
+            assertThat(m.find()).as(log).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).isGreaterThan(0);
+            if (peak <= 256) {
+                assertThat(Integer.parseInt(m.group(2))).as(log).isZero();
+            }
         }
     }
 
@@ -157,11 +179,11 @@ class VirtualThreadsTest {
         }
     }
 
-    /** The pool's lines in the jmeter.log of the run in {@code tmp/name}, in order (one per pacer). */
-    private List<String> poolLines(String name) throws Exception {
+    /** The lines with {@code text} in the jmeter.log of the run in {@code tmp/name}, in order (one per pacer). */
+    private List<String> poolLines(String name, String text) throws Exception {
         try (Stream<Path> s = Files.list(tmp.resolve(name))) {
             Path log = s.findFirst().orElseThrow().resolve("jmeter.log");
-            return Files.readAllLines(log).stream().filter(l -> l.contains("the pool runs JMeter threads on")).toList();
+            return Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList();
         }
     }
 

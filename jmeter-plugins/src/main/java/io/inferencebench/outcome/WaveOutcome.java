@@ -66,13 +66,15 @@ public record WaveOutcome(int schemaVersion, String tool, String toolVersion, St
      *                   not the thread count, limited the wave
      * @param kind       {@code virtual} (Java 21+) or {@code platform}: what the pool ran JMeter threads on;
      *                   {@code null} in summaries written before it was kept
+     * @param platformFirst on a virtual pool, how many of its threads ran on platform threads before it started
+     *                   virtual ones (256 unless {@code ib.threads} set it); {@code null} on a platform pool
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Threads(int started, int maxThreads, boolean capReached, long lateWhileCapped, Integer peak,
-                          Boolean cpuLimited, String kind) {
+                          Boolean cpuLimited, String kind, Integer platformFirst) {
         public Threads(int started, int maxThreads, boolean capReached, long lateWhileCapped) {
-            this(started, maxThreads, capReached, lateWhileCapped, null, null, null);
+            this(started, maxThreads, capReached, lateWhileCapped, null, null, null, null);
         }
     }
 

@@ -72,8 +72,14 @@ public final class Pacer {
     private final double targetRps;
     private final LoadProfile profile;
     private final PoolPolicy policy;
-    /** Platform threads a virtual pool added for the cold start (PoolThreads.coldStartPlatform); the keeper's alone. */
-    private int coldPlatformThreads;
+    /**
+     * The pool's threads on platform threads now, JMeter's own included (a virtual pool runs its first ones so,
+     * PoolThreads.PLATFORM_FIRST): the keeper adds, a retiring platform thread subtracts.
+     */
+    private final AtomicInteger platformThreads = new AtomicInteger();
+    /** Threads the keeper started on each kind during the wave, for the log at its end; the keeper's alone. */
+    private int startedPlatform;
+    private int startedVirtual;
     /**
      * The service time the last pacer of each thread group (by name) estimated in this JVM, nanoseconds. A later
      * pacer of a group of that name (the same plan's next run in the GUI or on a remote engine) grows no further than
@@ -95,11 +101,15 @@ public final class Pacer {
     /**
      * A request paced in this JVM has completed: its classes are loaded and the JIT has seen its path, so a later
      * pacer (the benchmark command's wave after its warm-up wave, a second run in the GUI or on a remote engine)
-     * has no cold start and adds virtual threads at once. Without it the command's wave of 1.5 s streams at
-     * 500/s started 256 platform threads one by one (2-3 ms each) in its first second: 297 starts instead of 500,
-     * then 705, start lateness p99 411 ms.
+     * has no cold start: its pool starts with Little's law whatever the cap, and a saturated CPU is not its start-up
+     * ({@link PoolPolicy}).
      */
     private static volatile boolean respondedInThisJvm;
+    /**
+     * A request paced by an earlier pacer of this JVM had completed when this one began (not this pacer's own first
+     * answers: a cold JVM's start-up lasts beyond them, and its pool's growth then is what the cold start needs).
+     */
+    private final boolean warmAtStart = respondedInThisJvm;
     /** This pacer's key in {@link #EARLIER_SERVICE_NANOS}: its thread group's name. */
     private final String groupName;
 
@@ -171,6 +181,8 @@ public final class Pacer {
     /** A thread's request in flight: its start, as an offset from the origin (-1: none). */
     private static final class InFlight {
         long startOffset = -1;
+        /** The thread is a platform thread: it counts toward the pool's platform share while it lives. */
+        final boolean platform = !PoolThreads.isVirtual(Thread.currentThread());
     }
 
     Pacer(ArrivalSchedule schedule, LatePolicy latePolicy, int maxThreads, LoadProfile profile,
@@ -199,6 +211,7 @@ public final class Pacer {
         this.engine = engine;
         this.threads = new AtomicInteger(threadGroup == null ? 1 : Math.max(1, threadGroup.getNumThreads()));
         this.peakThreads = threads.get();
+        this.platformThreads.set(threads.get()); // JMeter starts the group's own on platform threads
         JMeterVariables vars = testVariables;
         this.newThreadVariables = vars != null ? vars : new JMeterVariables();
         if (threadGroup != null && engine != null) {
@@ -235,13 +248,12 @@ public final class Pacer {
             cap = (int) Math.max(1, limits.byDescriptors());
             log.error("Constant RPS Timer: {} The pool stops at {} threads.", problem, cap);
         }
-        log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads{}, at most {}{}{}.",
+        int platformFirst = pool == null ? Integer.MAX_VALUE : pool.platformFirst();
+        log.info("Constant RPS Timer: the pool runs JMeter threads on {} threads{}{}, at most {}{}.",
                 pool == null ? PoolThreads.Kind.PLATFORM : pool.kind(),
-                virtual ? " (" + System.getProperty(PoolThreads.CARRIERS_PROPERTY, "?") + " carriers)" : "", cap,
-                configured >= 1 ? "" : " (automatic)", virtual && !respondedInThisJvm
-                        ? "; it adds platform threads until the first request completes (at most "
-                        + PoolThreads.COLD_START_PLATFORM_MAX + ", for " + PoolThreads.COLD_START_NANOS / 1_000_000_000L
-                        + " s): virtual threads that load a cold JVM's classes at once pin their carriers" : "");
+                virtual ? " (" + System.getProperty(PoolThreads.CARRIERS_PROPERTY, "?") + " carriers)" : "",
+                virtual && platformFirst > 0 ? " beyond its first " + platformFirst + ", which run on platform threads"
+                        : "", cap, configured >= 1 ? "" : " (automatic)");
         return cap;
     }
 
@@ -364,6 +376,9 @@ public final class Pacer {
             inFlight.remove();
             threadsSeen.decrementAndGet();
             threads.decrementAndGet();
+            if (mine.platform) {
+                platformThreads.decrementAndGet(); // the next growth may start a platform thread again
+            }
             return null;
         }
         long droppedHere = 0;
@@ -543,6 +558,10 @@ public final class Pacer {
         } finally {
             // the test is stopping, or the schedule has ended: the parked threads look now, not in a second
             wakeParked();
+            if (poolThreads.kind() == PoolThreads.Kind.VIRTUAL) {
+                log.info("Constant RPS Timer: the pool started {} platform and {} virtual threads.", startedPlatform,
+                        startedVirtual);
+            }
         }
     }
 
@@ -557,13 +576,20 @@ public final class Pacer {
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        // the keeper sets respondedInThisJvm from this pacer's own answers before it grows the pool
-        int platform = PoolThreads.coldStartPlatform(poolThreads.kind(), add, respondedInThisJvm, sinceFirstStart,
-                coldPlatformThreads);
-        int started = poolThreads.add(engine, platform, newThreadVariables, PoolThreads.Kind.PLATFORM);
-        coldPlatformThreads += started;
-        if (started == platform) {
-            started += poolThreads.add(engine, add - platform, newThreadVariables, poolThreads.kind());
+        int platform = PoolThreads.platformShare(poolThreads.platformFirst(), add, platformThreads.get());
+        // Before the schedule nothing is due, and a cold JVM's virtual threads would pin their carriers loading
+        // classes (PoolThreads.PLATFORM_FIRST): there the platform share is taken whatever it costs. In a cold
+        // jmeter -n at 2,000/s the budget made latency p99 126-134 ms against 72-84 without it.
+        long deadline = sinceFirstStart < 0 || !warmAtStart || poolThreads.kind() == PoolThreads.Kind.PLATFORM
+                ? Long.MAX_VALUE : System.nanoTime() + PoolThreads.PLATFORM_START_BUDGET_NANOS;
+        int started = poolThreads.add(engine, platform, newThreadVariables, PoolThreads.Kind.PLATFORM, deadline);
+        platformThreads.addAndGet(started);
+        startedPlatform += started;
+        if (poolThreads.kind() == PoolThreads.Kind.VIRTUAL) {
+            // the rest virtual: beyond the share, past the budget, or where a platform thread could not start
+            int rest = poolThreads.add(engine, add - started, newThreadVariables, PoolThreads.Kind.VIRTUAL);
+            started += rest;
+            startedVirtual += rest;
         }
         if (started < add) {
             threads.addAndGet(started - add);
@@ -581,6 +607,7 @@ public final class Pacer {
         return new PacingReport(startedCount, late.sum(), dropped.sum(), lateWhileCapped.sum(), copy,
                 threads.get(), maxThreads, capReached, firstEpochMs, lastEpochMs, targetRps, peakThreads, cpuLimited,
                 schedule.windowNanos() == Long.MAX_VALUE ? 0 : (schedule.windowNanos() - countFromNanos) / 1e9,
-                threadKind().toString());
+                threadKind().toString(),
+                threadKind() == PoolThreads.Kind.VIRTUAL ? poolThreads.platformFirst() : 0);
     }
 }

@@ -12,6 +12,8 @@ import org.HdrHistogram.Histogram;
  * @param cpuLimited  the pool stopped growing because the CPU was saturated (the client was the limit)
  * @param windowS     the timer's duration bound, seconds (0 when only a count or the profile bounds it)
  * @param threadKind  {@code virtual} or {@code platform}: what the pool ran JMeter threads on
+ * @param platformFirst on a virtual pool, how many of its threads ran on platform threads before it started virtual
+ *                    ones ({@link PoolThreads#PLATFORM_FIRST} unless set); 0 on a platform pool
  */
 public record PacingReport(
         long started,
@@ -28,7 +30,8 @@ public record PacingReport(
         int peakThreads,
         boolean cpuLimited,
         double windowS,
-        String threadKind) {
+        String threadKind,
+        int platformFirst) {
 
     public static final long LATE_NANOS = 1_000_000L;
 
@@ -41,6 +44,7 @@ public record PacingReport(
         int peak = 0;
         double window = 0;
         String kind = null;
+        int platformFirst = 0;
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
         double rps = 0;
         int n = 0;
@@ -59,6 +63,7 @@ public record PacingReport(
             window = Math.max(window, r.windowS);
             // one word for the run: platform if any engine's pool was
             kind = kind == null || "platform".equals(r.threadKind) ? r.threadKind : kind;
+            platformFirst = Math.max(platformFirst, r.platformFirst);
             if (r.started > 0) {
                 first = Math.min(first, r.firstStartEpochMs);
                 last = Math.max(last, r.lastStartEpochMs);
@@ -69,6 +74,7 @@ public record PacingReport(
             return null;
         }
         return new PacingReport(started, late, dropped, capped, lateness, threads, max, cap,
-                first == Long.MAX_VALUE ? 0 : first, last == Long.MIN_VALUE ? 0 : last, rps, peak, cpu, window, kind);
+                first == Long.MAX_VALUE ? 0 : first, last == Long.MIN_VALUE ? 0 : last, rps, peak, cpu, window, kind,
+                "platform".equals(kind) ? 0 : platformFirst);
     }
 }

@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the elastic pool starts a JMeter thread. On Java 21+ with JMeter's own Thread Group it runs the JMeter
- * thread on a <em>virtual</em> thread: a request that waits for its answer then holds no platform thread, so
- * ten thousand streams in flight cost memory, not two thousand stacks and a scheduler. Elsewhere (Java 17, a
- * third-party thread group, {@code -Jib.threads=platform}) it asks the group for a thread, as JMeter does.
+ * How the elastic pool starts a JMeter thread. On Java 21+ with JMeter's own Thread Group, beyond its first
+ * {@link #PLATFORM_FIRST} threads, it runs the JMeter thread on a <em>virtual</em> thread: a request that waits
+ * for its answer then holds no platform thread, so ten thousand streams in flight cost memory, not two thousand
+ * stacks and a scheduler. Its first threads, and all of them elsewhere (Java 17, a third-party thread group,
+ * {@code -Jib.threads=platform}), it asks the group for, as JMeter does.
  *
  * <p>JMeter 5.6's {@code ThreadGroup} creates its {@code Thread}s in a private method, so the virtual path does
  * what {@code ThreadGroup.addNewThread} does, through its fields: it makes the JMeter thread with the group's
@@ -34,7 +35,11 @@ import org.slf4j.LoggerFactory;
 final class PoolThreads {
     private static final Logger log = LoggerFactory.getLogger(PoolThreads.class);
 
-    /** {@code -Jib.threads=platform} (or the system property) keeps platform threads on Java 21+: to compare, or for a plan that needs them. */
+    /**
+     * {@code -Jib.threads=platform} (or the system property) keeps platform threads on Java 21+: to compare, or for a
+     * plan that needs them; {@code virtual} runs every thread the pool adds on a virtual thread; a number N runs the
+     * first N on platform threads, then virtual ones; {@code auto} (the default) is {@link #PLATFORM_FIRST}.
+     */
     static final String KIND_PROPERTY = "ib.threads";
 
     /** What the run used, as {@code summary.json} and the RESULTS block name it. */
@@ -54,16 +59,34 @@ final class PoolThreads {
 
     private final AbstractThreadGroup group;
     private final Kind kind;
+    private final int platformFirst;
 
-    private PoolThreads(AbstractThreadGroup group, Kind kind) {
+    private PoolThreads(AbstractThreadGroup group, Kind kind, int platformFirst) {
         this.group = group;
         this.kind = kind;
+        this.platformFirst = kind == Kind.PLATFORM ? Integer.MAX_VALUE : platformFirst;
     }
 
     /** The way threads are started for {@code group}: virtual when the JVM, the group and the setting allow. */
     static PoolThreads of(AbstractThreadGroup group) {
-        return new PoolThreads(group, kindFor(group,
-                JMeterUtils.getPropDefault(KIND_PROPERTY, System.getProperty(KIND_PROPERTY, "auto"))));
+        String setting = JMeterUtils.getPropDefault(KIND_PROPERTY, System.getProperty(KIND_PROPERTY, "auto"));
+        return new PoolThreads(group, kindFor(group, setting), platformFirstFor(setting));
+    }
+
+    /**
+     * How many platform threads a virtual pool starts with for a setting: {@code auto} (or none)
+     * {@link #PLATFORM_FIRST}, {@code virtual} none, a number that many (an unreadable setting: auto).
+     */
+    static int platformFirstFor(String setting) {
+        String s = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("virtual")) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            return PLATFORM_FIRST;
+        }
     }
 
     /** Whether this JVM can run virtual threads at all (Java 21+). */
@@ -84,35 +107,70 @@ final class PoolThreads {
         return kind;
     }
 
-    /** How long after the first start the pool may still add platform threads for the cold start. */
-    static final long COLD_START_NANOS = 2_000_000_000L;
-    /** The most platform threads the cold start adds on a virtual pool; beyond, threads are virtual at once. */
-    static final int COLD_START_PLATFORM_MAX = 256;
+    /**
+     * How many of a virtual pool's threads run on platform threads before it starts virtual ones
+     * ({@code -Jib.threads=auto}, the default).
+     *
+     * <p>Per request a virtual thread costs more CPU than a platform thread where the pool is a few hundred
+     * threads: each blocking read parks it, registers its socket with the JDK's poller and wakes it through the
+     * carriers' scheduler, where a platform thread blocks in the kernel. A cold {@code jmeter -n} on Java 25 (the
+     * pacing benchmark's plain mode, 50 ms answers, two rounds) read 366 and 247 CPU ms per 1,000 requests at 500
+     * and 2,000/s on virtual threads, 311 and 177 on platform threads, against the Precise Throughput Timer's
+     * 285-300 and 163-172 in the same runs. Against slow answers the difference vanishes (500/s of 1.5 s streams,
+     * 730 in flight: 0.97 ms a request either way), and only virtual threads hold thousands in flight. So the
+     * pool's first 256 threads are platform threads and the rest virtual, which also keeps a cold JVM's first
+     * requests off virtual threads: they load the sampler's classes all at once, and a virtual thread that waits
+     * for a class another thread is loading stays pinned to its carrier (in plain JMeter, whose class loader
+     * locks itself while it reads a jar, a cold {@code jmeter -n} at 500/s on an all-virtual pool hung so in 1
+     * run of 11, docs/pacing.md).
+     */
+    static final int PLATFORM_FIRST = 256;
 
     /**
-     * How many of the {@code add} threads the pool is about to add start as platform threads: a virtual pool
-     * adds platform threads until the first request
-     * has completed (at most {@link #COLD_START_NANOS} after the first start, at most
-     * {@link #COLD_START_PLATFORM_MAX} of them), because a cold JVM's first requests load the sampler's classes
-     * all at once, and a virtual thread that waits for a class another thread is loading stays pinned to its
-     * carrier (one per core). In plain JMeter, whose class loader locks itself while it reads a jar, a cold
-     * {@code jmeter -n} on Java 25 at 500/s hung so in 1 run of 11: both carriers pinned waiting for the loader,
-     * whose holder waited for a jar's lock held by a virtual thread that had no carrier left. In 3 more, and in a
-     * cold GUI run, its requests took 1-3 s while the carriers were pinned, which the pool read as a stalled
-     * server and grew to 412-1,813 threads. Once the first request has completed its path is loaded. A request
-     * completed by an earlier pacer of the JVM counts too (the benchmark command's warm-up wave, an earlier run in
-     * the GUI or on a remote engine): such a JVM is not cold, and its pool is virtual from the first thread.
-     *
-     * A platform pool gets 0: all its threads are platform threads anyway.
-     *
-     * @param responded          a request has completed, in this pacer or an earlier one of the JVM
-     * @param sinceFirstStart    time since the schedule's origin, negative before it
-     * @param coldPlatformAdded  platform threads the cold start added so far
+     * The longest one look of the pool's keeper spends starting platform threads once the schedule runs; the rest
+     * of its growth starts as virtual threads. A platform thread's start waits for the OS to run the new thread:
+     * about 0.1 ms on a quiet machine, 2-3 ms on a busy one, where a ramp of 256 one after the other held the
+     * keeper for half a second and the starts due meanwhile went out late (a wave of 1.5 s streams at 500/s, whose
+     * pool grows to 950 in its first 2 s: per-second CV 4.4% with 64 platform threads first on a machine at load
+     * 3-4). Within this budget a look's platform threads delay no start by more than about 2 ms. Only in a warm
+     * JVM (a request paced in it has completed): a cold one takes its platform share whatever it costs, since its
+     * virtual threads would pin their carriers loading classes (above); with the budget there, a cold
+     * {@code jmeter -n} at 2,000/s read latency p99 126-134 ms against 72-84 without it.
      */
-    static int coldStartPlatform(Kind configured, int add, boolean responded, long sinceFirstStart,
-                                 int coldPlatformAdded) {
-        boolean cold = configured == Kind.VIRTUAL && !responded && sinceFirstStart < COLD_START_NANOS;
-        return cold ? Math.max(0, Math.min(add, COLD_START_PLATFORM_MAX - coldPlatformAdded)) : 0;
+    static final long PLATFORM_START_BUDGET_NANOS = 2_000_000L;
+
+    /**
+     * How many of the {@code add} threads the pool is about to add start as platform threads, with
+     * {@code platformLive} of its threads on platform threads now: those that keep them within
+     * {@code platformFirst}.
+     */
+    static int platformShare(int platformFirst, int add, int platformLive) {
+        return Math.max(0, Math.min(add, platformFirst - platformLive));
+    }
+
+    /** How many threads this pool runs on platform threads before virtual ones (all of them on a platform pool). */
+    int platformFirst() {
+        return platformFirst;
+    }
+
+    private static final java.lang.invoke.MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+    private static java.lang.invoke.MethodHandle isVirtualHandle() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    java.lang.invoke.MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            return null; // Java 17-20: no virtual threads
+        }
+    }
+
+    /** {@code Thread.isVirtual()} where the JVM has it (the build targets Java 17); once per thread, not per request. */
+    static boolean isVirtual(Thread thread) {
+        try {
+            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invoke(thread);
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     /**
@@ -127,12 +185,22 @@ final class PoolThreads {
      * {@code variables} instead of its own.
      */
     int add(StandardJMeterEngine engine, int count, JMeterVariables variables, Kind threadKind) {
+        return add(engine, count, variables, threadKind, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #add(StandardJMeterEngine, int, JMeterVariables, Kind)}, but platform threads only until
+     * {@code System.nanoTime()} passes {@code deadline} (at least one is started): the caller starts the rest as
+     * virtual threads.
+     */
+    int add(StandardJMeterEngine engine, int count, JMeterVariables variables, Kind threadKind, long deadline) {
         JMeterContext ctx = JMeterContextService.getContext();
         JMeterVariables own = ctx.getVariables();
         ctx.setVariables(variables);
         int n = 0;
         try {
-            for (; n < count && engine.isActive(); n++) {
+            for (; n < count && engine.isActive() && (n == 0 || deadline == Long.MAX_VALUE
+                    || System.nanoTime() - deadline < 0); n++) {
                 if (kind == Kind.PLATFORM || threadKind == Kind.PLATFORM) {
                     group.addNewThread(0, engine);
                 } else {

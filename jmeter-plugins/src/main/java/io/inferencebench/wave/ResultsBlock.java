@@ -51,7 +51,8 @@ public final class ResultsBlock {
             WaveOutcome.Threads t = s.threads();
             if (t != null && t.peak() != null) {
                 b.append(String.format(Locale.ROOT, "   Client threads:   peak %d of at most %d%s%s%n", t.peak(),
-                        t.maxThreads(), t.kind() == null ? "" : " (" + t.kind() + ")",
+                        t.maxThreads(), t.kind() == null ? "" : " (" + t.kind() + (t.platformFirst() == null
+                                || t.platformFirst() == 0 ? "" : " beyond " + t.platformFirst() + " platform") + ")",
                         t.capReached() ? " | cap reached" : ""));
             }
         }

@@ -288,7 +288,8 @@ public final class WaveStatistics {
         }
         WaveOutcome.Threads threads = pacing == null ? null : new WaveOutcome.Threads(pacing.threads(),
                 pacing.maxThreads(), pacing.capReached(), pacing.lateWhileCapped(), pacing.peakThreads(),
-                pacing.cpuLimited(), pacing.threadKind());
+                pacing.cpuLimited(), pacing.threadKind(),
+                "virtual".equals(pacing.threadKind()) ? Integer.valueOf(pacing.platformFirst()) : null);
         WaveOutcome outcome = new WaveOutcome(WaveOutcome.SCHEMA_VERSION, WaveOutcome.TOOL, version(), null, setup, fired, completed,
                 completed - failed, failed, Stats.round(duration), Stats.round(clientRps),
                 Stats.round(duration > 0 ? completed / duration : 0), Math.round(successRate * 100000.0) / 100000.0,

@@ -44,23 +44,41 @@ class PoolThreadsTest {
     }
 
     @Test
-    void aVirtualPoolAddsPlatformThreadsUntilTheFirstResponseOfItsColdStart() {
-        PoolThreads.Kind virtual = PoolThreads.Kind.VIRTUAL, platform = PoolThreads.Kind.PLATFORM;
-        long second = 1_000_000_000L;
-        int max = PoolThreads.COLD_START_PLATFORM_MAX;
-        // before the first start and in the first seconds, until a request has completed
-        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, -1, 0)).isEqualTo(1);
-        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, second, 40)).isEqualTo(1);
-        assertThat(PoolThreads.coldStartPlatform(virtual, 34, false, -1, 0)).isEqualTo(34);
-        // a completed request has loaded the sampler's path: virtual from then on
-        assertThat(PoolThreads.coldStartPlatform(virtual, 1, true, second / 10, 40)).isZero();
-        // streams that complete only after a minute: virtual after the cold start's bound...
-        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, PoolThreads.COLD_START_NANOS, 40)).isZero();
-        // ...or once it has added its most platform threads, the rest of a growth past it virtual
-        assertThat(PoolThreads.coldStartPlatform(virtual, 1, false, second, max)).isZero();
-        assertThat(PoolThreads.coldStartPlatform(virtual, 10, false, second, max - 4)).isEqualTo(4);
-        // a platform pool's threads are all platform threads, none of them for the cold start
-        assertThat(PoolThreads.coldStartPlatform(platform, 1, true, 10 * second, 0)).isZero();
-        assertThat(PoolThreads.coldStartPlatform(platform, 1, false, -1, 0)).isZero();
+    void aVirtualPoolRunsItsFirstThreadsOnPlatformThreadsAndTheRestOnVirtualOnes() {
+        int first = PoolThreads.PLATFORM_FIRST;
+        assertThat(first).isEqualTo(256);
+        // the first threads, JMeter's own included, are platform threads...
+        assertThat(PoolThreads.platformShare(first, 34, 3)).isEqualTo(34);
+        // ...up to the share, the rest of a growth past it virtual...
+        assertThat(PoolThreads.platformShare(first, 10, first - 4)).isEqualTo(4);
+        assertThat(PoolThreads.platformShare(first, 10, first)).isZero();
+        // ...and a platform thread that retired makes room for one again
+        assertThat(PoolThreads.platformShare(first, 10, first - 1)).isEqualTo(1);
+        // JMeter's own threads may outnumber a small share: none then, never fewer than none
+        assertThat(PoolThreads.platformShare(2, 5, 3)).isZero();
+        assertThat(PoolThreads.platformShare(0, 5, 0)).isZero();
+    }
+
+    @Test
+    void theSettingNamesHowManyPlatformThreadsComeFirst() {
+        assertThat(PoolThreads.platformFirstFor(null)).isEqualTo(PoolThreads.PLATFORM_FIRST);
+        assertThat(PoolThreads.platformFirstFor(" Auto ")).isEqualTo(PoolThreads.PLATFORM_FIRST);
+        assertThat(PoolThreads.platformFirstFor("virtual")).isZero();
+        assertThat(PoolThreads.platformFirstFor("64")).isEqualTo(64);
+        assertThat(PoolThreads.platformFirstFor("-3")).isZero();
+        assertThat(PoolThreads.platformFirstFor("lots")).isEqualTo(PoolThreads.PLATFORM_FIRST);
+        // a number is a virtual pool's setting, as auto is; platform keeps every thread a platform thread
+        PoolThreads.Kind expected = java21 ? PoolThreads.Kind.VIRTUAL : PoolThreads.Kind.PLATFORM;
+        assertThat(PoolThreads.kindFor(new ThreadGroup(), "64")).isEqualTo(expected);
+    }
+
+    @Test
+    void isVirtualTellsThreadKindsApartWhereTheJvmHasBoth() throws Exception {
+        assertThat(PoolThreads.isVirtual(Thread.currentThread())).isFalse();
+        if (java21) {
+            Thread t = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, (Runnable) () -> { });
+            assertThat(PoolThreads.isVirtual(t)).isTrue();
+            t.join();
+        }
     }
 }
