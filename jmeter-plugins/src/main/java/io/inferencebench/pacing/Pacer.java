@@ -576,7 +576,8 @@ public final class Pacer {
         }
         // counted before they run: until its first start a new thread is a waiting thread, not a missing one
         peakThreads = Math.max(peakThreads, threads.addAndGet(add));
-        int platform = PoolThreads.platformShare(poolThreads.platformFirst(), add, platformThreads.get());
+        int platform = PoolThreads.platformCount(poolThreads.platformFirst(), add, platformThreads.get(),
+                sinceFirstStart, warmAtStart);
         // Before the schedule nothing is due, and a cold JVM's virtual threads would pin their carriers loading
         // classes (PoolThreads.PLATFORM_FIRST): there the platform share is taken whatever it costs. In a cold
         // jmeter -n at 2,000/s the budget made latency p99 126-134 ms against 72-84 without it.

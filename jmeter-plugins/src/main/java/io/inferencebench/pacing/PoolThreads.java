@@ -148,6 +148,29 @@ final class PoolThreads {
         return Math.max(0, Math.min(add, platformFirst - platformLive));
     }
 
+    /**
+     * How long a cold JVM's pool starts no virtual thread at all, from the schedule's first arrival: beyond the
+     * platform share too, its growth then starts platform threads. A cold {@code jmeter -n} at 3,000/s (a pool of 190
+     * at the start, 300-800 at its peak) hung in 1 run of 6 on a busy machine: the log stopped 0.5 s in, as the first
+     * threads beyond the share started virtual while the JVM was still loading classes (the pinning above). Five runs
+     * on a quiet machine held the rate (60,000 of 60,000 each), with 61-459 virtual threads.
+     */
+    static final long COLD_START_NANOS = 2_000_000_000L;
+
+    /**
+     * How many of the {@code add} threads the pool is about to add start as platform threads: the share
+     * ({@link #platformShare}), or all of them during a cold JVM's first {@link #COLD_START_NANOS}.
+     *
+     * @param sinceFirstStart time since the schedule's first arrival, negative before it
+     * @param warmJvm         a request paced in this JVM had completed when this pool's pacer began
+     */
+    static int platformCount(int platformFirst, int add, int platformLive, long sinceFirstStart, boolean warmJvm) {
+        if (platformFirst > 0 && !warmJvm && sinceFirstStart < COLD_START_NANOS) {
+            return Math.max(0, add);
+        }
+        return platformShare(platformFirst, add, platformLive);
+    }
+
     /** How many threads this pool runs on platform threads before virtual ones (all of them on a platform pool). */
     int platformFirst() {
         return platformFirst;

@@ -60,6 +60,23 @@ class PoolThreadsTest {
     }
 
     @Test
+    void aColdJvmStartsNoVirtualThreadInItsFirstSeconds() {
+        int first = PoolThreads.PLATFORM_FIRST;
+        long second = 1_000_000_000L;
+        // a cold JVM: before the schedule and in its first 2 s, all of a growth past the share is platform threads
+        assertThat(PoolThreads.platformCount(first, 300, 0, -1, false)).isEqualTo(300);
+        assertThat(PoolThreads.platformCount(first, 10, first + 40, second / 2, false)).isEqualTo(10);
+        // after them the share again: beyond it virtual
+        assertThat(PoolThreads.platformCount(first, 10, first + 40, PoolThreads.COLD_START_NANOS, false)).isZero();
+        assertThat(PoolThreads.platformCount(first, 10, first - 4, 3 * second, false)).isEqualTo(4);
+        // a warm JVM (an earlier pacer's request completed): the share from the first thread
+        assertThat(PoolThreads.platformCount(first, 10, first, second / 2, true)).isZero();
+        assertThat(PoolThreads.platformCount(first, 300, 0, -1, true)).isEqualTo(first);
+        // all virtual when asked (ib.threads=virtual), cold or not: the user's choice
+        assertThat(PoolThreads.platformCount(0, 10, 0, -1, false)).isZero();
+    }
+
+    @Test
     void theSettingNamesHowManyPlatformThreadsComeFirst() {
         assertThat(PoolThreads.platformFirstFor(null)).isEqualTo(PoolThreads.PLATFORM_FIRST);
         assertThat(PoolThreads.platformFirstFor(" Auto ")).isEqualTo(PoolThreads.PLATFORM_FIRST);
