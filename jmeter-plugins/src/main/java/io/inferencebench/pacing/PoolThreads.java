@@ -153,9 +153,12 @@ final class PoolThreads {
      * platform share too, its growth then starts platform threads. A cold {@code jmeter -n} at 3,000/s (a pool of 190
      * at the start, 300-800 at its peak) hung in 1 run of 6 on a busy machine: the log stopped 0.5 s in, as the first
      * threads beyond the share started virtual while the JVM was still loading classes (the pinning above). Five runs
-     * on a quiet machine held the rate (60,000 of 60,000 each), with 61-459 virtual threads.
+     * on a quiet machine held the rate (60,000 of 60,000 each), with 61-459 virtual threads. One second, not more:
+     * each platform thread a cold JVM starts costs 1-2 ms, and with a 2 s window a cold first wave of 9.5 s streams
+     * at 300/s started 492-601 of them, its first 3 s then holding 475-846 starts more than 10 ms late (a remote
+     * engine, a GUI) against 6-218 with 252.
      */
-    static final long COLD_START_NANOS = 2_000_000_000L;
+    static final long COLD_START_NANOS = 1_000_000_000L;
 
     /**
      * How many of the {@code add} threads the pool is about to add start as platform threads: the share

@@ -63,12 +63,13 @@ class PoolThreadsTest {
     void aColdJvmStartsNoVirtualThreadInItsFirstSeconds() {
         int first = PoolThreads.PLATFORM_FIRST;
         long second = 1_000_000_000L;
-        // a cold JVM: before the schedule and in its first 2 s, all of a growth past the share is platform threads
+        // a cold JVM: before the schedule and in its first second, all of a growth past the share is platform threads
         assertThat(PoolThreads.platformCount(first, 300, 0, -1, false)).isEqualTo(300);
         assertThat(PoolThreads.platformCount(first, 10, first + 40, second / 2, false)).isEqualTo(10);
+        assertThat(PoolThreads.platformCount(first, 10, first + 40, second - 1, false)).isEqualTo(10);
         // after them the share again: beyond it virtual
         assertThat(PoolThreads.platformCount(first, 10, first + 40, PoolThreads.COLD_START_NANOS, false)).isZero();
-        assertThat(PoolThreads.platformCount(first, 10, first - 4, 3 * second, false)).isEqualTo(4);
+        assertThat(PoolThreads.platformCount(first, 10, first - 4, 2 * second, false)).isEqualTo(4);
         // a warm JVM (an earlier pacer's request completed): the share from the first thread
         assertThat(PoolThreads.platformCount(first, 10, first, second / 2, true)).isZero();
         assertThat(PoolThreads.platformCount(first, 300, 0, -1, true)).isEqualTo(first);
