@@ -62,11 +62,9 @@ class VirtualThreadsTest {
                     .contains("beyond its first 20, which run on platform threads"));
             List<String> started = poolLines("mixed-run", "the pool started");
             assertThat(started).hasSize(2);
-            Matcher m = Pattern.compile("started (\\d+) platform and (\\d+) virtual")
-                    .matcher(started.get(1));
-            assertThat(m.find()).as(started.get(1)).isTrue();
-            assertThat(Integer.parseInt(m.group(1))).as("the group's own threads count toward the 20").isLessThanOrEqualTo(20);
-            assertThat(Integer.parseInt(m.group(2))).isGreaterThanOrEqualTo(60);
+            int[] counts = startedCounts(started.get(1));
+            assertThat(counts[0]).as("the group's own threads count toward the 20").isLessThanOrEqualTo(20);
+            assertThat(counts[1]).isGreaterThanOrEqualTo(60);
 
             JsonNode platform = threads(run(java, sim, "platform-run", List.of("-Dib.threads=platform")));
             assertThat(platform.get("peak").asInt()).isGreaterThanOrEqualTo(90);
@@ -132,12 +130,10 @@ class VirtualThreadsTest {
             int peak = summary.get("threads").get("peak").asInt();
             assertThat(peak).isGreaterThanOrEqualTo(180);
             // about 200 in flight: within the platform share, no virtual thread unless the cold start took it past
-            Matcher m = Pattern.compile("started (\\d+) platform and (\\d+) virtual")
-                    .matcher(log);
-            assertThat(m.find()).as(log).isTrue();
-            assertThat(Integer.parseInt(m.group(1))).isGreaterThan(0);
+            int[] counts = startedCounts(log);
+            assertThat(counts[0]).isGreaterThan(0);
             if (peak <= 256) {
-                assertThat(Integer.parseInt(m.group(2))).as(log).isZero();
+                assertThat(counts[1]).as(log).isZero();
             }
         }
     }
@@ -177,6 +173,13 @@ class VirtualThreadsTest {
             assertThat(summary.get("succeeded").asLong()).as(console).isEqualTo(summary.get("fired").asLong());
             return summary;
         }
+    }
+
+    /** The platform and virtual threads the pool's end line in {@code text} says it started. */
+    private static int[] startedCounts(String text) {
+        Matcher m = Pattern.compile("the pool started (\\d+) platform and (\\d+) virtual threads").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
     /** The lines with {@code text} in the jmeter.log of the run in {@code tmp/name}, in order (one per pacer). */

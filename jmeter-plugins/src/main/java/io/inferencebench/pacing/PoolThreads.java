@@ -78,7 +78,7 @@ final class PoolThreads {
      * {@link #PLATFORM_FIRST}, {@code virtual} none, a number that many (an unreadable setting: auto).
      */
     static int platformFirstFor(String setting) {
-        String s = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+        String s = normalized(setting);
         if (s.equals("virtual")) {
             return 0;
         }
@@ -94,8 +94,13 @@ final class PoolThreads {
         return VIRTUAL != null;
     }
 
+    /** The {@code ib.threads} setting as both readers compare it: trimmed, lower case, {@code auto} when unset. */
+    private static String normalized(String setting) {
+        return setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+    }
+
     static Kind kindFor(AbstractThreadGroup group, String setting) {
-        String s = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+        String s = normalized(setting);
         if (s.equals("platform") || VIRTUAL == null || ACCESS == null) {
             return Kind.PLATFORM;
         }
@@ -133,7 +138,7 @@ final class PoolThreads {
      * keeper for half a second and the starts due meanwhile went out late (a wave of 1.5 s streams at 500/s, whose
      * pool grows to 950 in its first 2 s: per-second CV 4.4% with 64 platform threads first on a machine at load
      * 3-4). Within this budget a look's platform threads delay no start by more than about 2 ms. Only in a warm
-     * JVM (a request paced in it has completed): a cold one takes its platform share whatever it costs, since its
+     * JVM (a request paced in it had completed when the pacer began): a cold one takes its platform share whatever it costs, since its
      * virtual threads would pin their carriers loading classes (above); with the budget there, a cold
      * {@code jmeter -n} at 2,000/s read latency p99 126-134 ms against 72-84 without it.
      */
