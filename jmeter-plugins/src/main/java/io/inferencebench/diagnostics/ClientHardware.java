@@ -26,12 +26,19 @@ public final class ClientHardware implements AutoCloseable {
     public static final String CSV_FILE = "client_hw.csv";
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     /**
+     * How often the process tree is looked for again. Once a second it was still a third of this sampler's CPU
+     * (the JDK reads every process's /proc/PID/stat to find the children), and the workers it finds start before a
+     * wave and live through it; one started later is counted from the next look, with all its CPU so far.
+     */
+    private static final long TREE_NANOS = 5_000_000_000L;
+    /**
      * The JVM's beans, looked up once: they live as long as the JVM, and looking them up at every sample (a list of
      * collectors built anew each time) was a seventh of this sampler's CPU.
      */
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
+    private static final java.lang.management.OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
 
     /** One sample. CPU figures are percent of one core (so 2 busy cores = 200%). */
     public record Sample(long epochMs, double processCpu, double machineCpu, double machineMemoryPercent,
@@ -66,12 +73,18 @@ public final class ClientHardware implements AutoCloseable {
     private final long startGcCount;
 
     /**
-     * The Python workers and any other descendants, and how many are direct children: found again once a
-     * second, not at every sample (finding them reads every process's /proc entry: at a 100 ms interval
-     * that was most of this sampler's CPU).
+     * The Python workers and any other descendants, and how many are direct children: found again every
+     * {@link #TREE_NANOS}, not at every sample (finding them reads every process's /proc entry).
      */
     private List<Long> descendants = List.of();
+    /** The descendants' /proc/PID/stat, kept open while they are found ({@link ProcFile}). */
+    private Map<Long, ProcFile> descendantStats = Map.of();
     private int children;
+    /** This process's and the machine's /proc files, kept open (null off Linux). */
+    private final ProcFile selfStat = ProcFile.open("/proc/self/stat", 1024);
+    private final ProcFile selfStatus = ProcFile.open("/proc/self/status", 4096);
+    private final ProcFile machineStat = ProcFile.open("/proc/stat", 1024);
+    private final ProcFile memInfo = ProcFile.open("/proc/meminfo", 1024);
     private long treeFoundNanos;
 
     private long lastNanos;
@@ -126,7 +139,7 @@ public final class ClientHardware implements AutoCloseable {
 
     private Sample sample() {
         long now = System.nanoTime();
-        if (now - treeFoundNanos >= 1_000_000_000L) {
+        if (now - treeFoundNanos >= TREE_NANOS) {
             findTree(now);
         }
         long ticks = processTreeTicks();
@@ -164,6 +177,17 @@ public final class ClientHardware implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // a sample still running past the join reads a closed file, and that reading counts as missing
+        for (ProcFile f : new ProcFile[] {selfStat, selfStatus, machineStat, memInfo}) {
+            if (f != null) {
+                f.close();
+            }
+        }
+        descendantStats.values().forEach(f -> {
+            if (f != null) {
+                f.close();
+            }
+        });
     }
 
     private synchronized void record(Sample s) {
@@ -327,20 +351,34 @@ public final class ClientHardware implements AutoCloseable {
     // --- readings ---------------------------------------------------------------------------------
 
     private void findTree(long now) {
-        descendants = ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
+        List<Long> found = ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
+        if (!found.equals(descendants)) {
+            Map<Long, ProcFile> stats = new java.util.HashMap<>();
+            for (long pid : found) {
+                ProcFile open = descendantStats.get(pid);
+                stats.put(pid, open != null ? open : ProcFile.open("/proc/" + pid + "/stat", 1024));
+            }
+            for (Map.Entry<Long, ProcFile> gone : descendantStats.entrySet()) {
+                if (!stats.containsKey(gone.getKey()) && gone.getValue() != null) {
+                    gone.getValue().close();
+                }
+            }
+            descendants = found;
+            descendantStats = stats;
+        }
         children = (int) ProcessHandle.current().children().count();
         treeFoundNanos = now;
     }
 
     /** CPU ticks of this process and its descendants as last found (Python workers), or -1 off Linux. */
     private long processTreeTicks() {
-        long total = pidTicks(ProcessHandle.current().pid());
+        long total = ticks(selfStat);
         if (total < 0) {
             com.sun.management.OperatingSystemMXBean os = osBean();
             return os == null ? -1 : os.getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS);
         }
-        for (long pid : descendants) {
-            long t = pidTicks(pid);
+        for (ProcFile stat : descendantStats.values()) {
+            long t = ticks(stat);
             if (t > 0) {
                 total += t;
             }
@@ -348,9 +386,12 @@ public final class ClientHardware implements AutoCloseable {
         return total;
     }
 
-    private static long pidTicks(long pid) {
+    private static long ticks(ProcFile stat) {
+        if (stat == null) {
+            return -1;
+        }
         try {
-            return cpuTicks(readProc("/proc/" + pid + "/stat"));
+            return cpuTicks(stat.read());
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -376,9 +417,12 @@ public final class ClientHardware implements AutoCloseable {
     }
 
     /** Busy and total jiffies of the machine, from /proc/stat's first line ("cpu  user nice system idle iowait ..."). */
-    private static long[] machineTicks() {
+    private long[] machineTicks() {
+        if (machineStat == null) {
+            return new long[] {0, 0};
+        }
         try {
-            String stat = readProc("/proc/stat");
+            String stat = machineStat.read();
             int end = stat.indexOf('\n');
             long[] f = numbers(stat, stat.indexOf(' '), end < 0 ? stat.length() : end);
             long total = 0;
@@ -437,13 +481,13 @@ public final class ClientHardware implements AutoCloseable {
         return os == null ? 0 : Math.max(0, os.getTotalMemorySize());
     }
 
-    private static double machineMemoryPercent(long totalBytes) {
+    private double machineMemoryPercent(long totalBytes) {
         if (totalBytes == 0) {
             return Double.NaN;
         }
         try {
             // MemAvailable counts reclaimable cache as free, as `free` does
-            long kb = field(readProc("/proc/meminfo"), "MemAvailable:");
+            long kb = memInfo == null ? -1 : field(memInfo.read(), "MemAvailable:");
             if (kb >= 0) {
                 return 100.0 * (1 - kb * 1024.0 / totalBytes);
             }
@@ -454,9 +498,9 @@ public final class ClientHardware implements AutoCloseable {
         return os == null ? Double.NaN : 100.0 * (1 - (double) os.getFreeMemorySize() / totalBytes);
     }
 
-    private static long rss() {
+    private long rss() {
         try {
-            long kb = field(readProc("/proc/self/status"), "VmRSS:");
+            long kb = selfStatus == null ? -1 : field(selfStatus.read(), "VmRSS:");
             if (kb >= 0) {
                 return kb * 1024L;
             }
@@ -468,7 +512,7 @@ public final class ClientHardware implements AutoCloseable {
 
     /** Open and maximum file descriptors of this process. */
     public static long[] fileDescriptors() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u) {
+        if (OS instanceof com.sun.management.UnixOperatingSystemMXBean u) {
             return new long[] {u.getOpenFileDescriptorCount(), u.getMaxFileDescriptorCount()};
         }
         return new long[] {-1, -1};
@@ -484,7 +528,6 @@ public final class ClientHardware implements AutoCloseable {
     }
 
     private static com.sun.management.OperatingSystemMXBean osBean() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os : null;
+        return OS instanceof com.sun.management.OperatingSystemMXBean os ? os : null;
     }
 }
