@@ -151,6 +151,13 @@ public final class Pacer {
     private final AtomicInteger retiring = new AtomicInteger();
     /** The policy's current margin: a start that leaves fewer threads waiting wakes the keeper. */
     private volatile int margin = 2;
+    // the keeper's own state between its looks (its thread only)
+    private com.sun.management.OperatingSystemMXBean keeperOs;
+    private long lastLook;
+    private long lastCpuLook;
+    private long startedAtLastLook;
+    private boolean saturated;
+    private boolean askMachine;
     private volatile int peakThreads;
     private volatile boolean cpuLimited;
     /** Threads that parked for their start, and those of them that woke late. */
@@ -481,79 +488,19 @@ public final class Pacer {
      * blocked and none would notice the pool running dry.
      */
     private void keepPool() {
-        com.sun.management.OperatingSystemMXBean os =
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                        instanceof com.sun.management.OperatingSystemMXBean bean ? bean : null;
-        long last = System.nanoTime();
-        long lastCpuLook = last;
-        long startedAtLastLook = 0;
-        boolean saturated = false;
+        keeperOs = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean bean ? bean : null;
+        lastLook = System.nanoTime();
+        lastCpuLook = lastLook;
         // the first window has no wake-ups to judge by, and a cold client's first requests look like a stall
         // (PoolPolicy): ask the machine then too. Its load is measured from one read to the next, so read it now.
-        boolean askMachine = os != null;
-        if (os != null) {
-            os.getCpuLoad();
+        askMachine = keeperOs != null;
+        if (keeperOs != null) {
+            keeperOs.getCpuLoad();
         }
         try {
             while (!ended && !stopping && engine.isActive() && !Thread.currentThread().isInterrupted()) {
-                long now = System.nanoTime();
-                if (now - lastCpuLook >= CPU_CHECK_NANOS) {
-                    // more than one parked thread in ten woke late: the threads were there, the CPU was not
-                    long woke = wakeUps.sumThenReset();
-                    long lateWoke = lateWakeUps.sumThenReset();
-                    saturated = lateWoke >= 2 && lateWoke * 10 > woke;
-                    askMachine = !saturated && woke < ENOUGH_WAKE_UPS;
-                    lastCpuLook = now;
-                }
-                int total = threads.get();
-                int waiting = parked.size() + Math.max(0, total - threadsSeen.get());
-                if (askMachine && waiting < margin) {
-                    // the machine's load costs a read of /proc (0.2-0.3 ms; five a second were a third of the keeper's
-                    // CPU at 50/s), so it is asked once per window, and only when the pool may grow and too few
-                    // threads parked to judge by
-                    askMachine = false;
-                    saturated = os != null && os.getCpuLoad() >= MACHINE_SATURATED;
-                }
-                long flying = inFlightCount.sum();
-                long age = flying <= 0 ? 0 : Math.max(0, now - originNanos - inFlightStartSum.sum() / flying);
-                double rate = profile.rateAt((now - originNanos) / 1e9);
-                long startedNow = started.sum();
-                PoolPolicy.Decision d = policy.decide(new PoolPolicy.Look(rate, now - last, total, waiting,
-                        startedNow - startedAtLastLook, finished.sumThenReset(), serviceNanos.sumThenReset(), age, saturated));
-                startedAtLastLook = startedNow;
-                last = now;
-                double estimate = policy.serviceEstimateNanos();
-                if (!Double.isNaN(estimate)) {
-                    if (!respondedInThisJvm) {
-                        respondedInThisJvm = true;
-                    }
-                    EARLIER_SERVICE_NANOS.put(groupName, estimate);
-                }
-                margin = d.margin();
-                if ((d.add() > 0 || d.retire() > 0) && log.isDebugEnabled()) {
-                    // why the pool changed, for a run whose pool grew more than expected: -Lio.inferencebench.pacing=DEBUG
-                    log.debug("Constant RPS Timer pool at {} ms: {} threads, {} waiting, {} in flight (mean age {} ms), "
-                            + "service estimate {} ms, CPU saturated {}: +{} -{}", (now - originNanos) / 1_000_000L, total,
-                            waiting, flying, age / 1_000_000L, Math.round(estimate / 1e6), saturated, d.add(), d.retire());
-                }
-                if (d.add() > 0) {
-                    grow(d.add());
-                } else if (d.retire() > 0) {
-                    retiring.set(d.retire());
-                } else if (d.limit() == PoolPolicy.Limit.CAP && !capReached) {
-                    capReached = true;
-                    log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run "
-                            + "late. Raise the " + Setting.THREAD_CAP + " if the client can take it.", maxThreads);
-                } else if (d.limit() == PoolPolicy.Limit.CPU && !cpuLimited) {
-                    cpuLimited = true;
-                    log.warn("Constant RPS Timer: the CPU is saturated, so the pool stays at {} threads (Little's law "
-                            + "on the recent service time); starts may run late: this client is the limit.", total);
-                }
-                // with the margin full, a look is only needed before the waiting threads could run out (a start that
-                // finds the margin thin wakes the keeper anyway): fewer wake-ups at low rates, where they cost most
-                long runOut = rate <= 0 ? MAX_LOOK_NANOS : (long) (waiting / rate * 1e9 / 2);
-                LockSupport.parkNanos(waiting < d.margin() ? POOL_CHECK_NANOS
-                        : Math.max(POOL_CHECK_NANOS, Math.min(MAX_LOOK_NANOS, runOut)));
+                LockSupport.parkNanos(look());
             }
         } finally {
             // the test is stopping, or the schedule has ended: the parked threads look now, not in a second
@@ -563,6 +510,72 @@ public final class Pacer {
                         startedVirtual);
             }
         }
+    }
+
+    /**
+     * One look of the pool keeper: the pool's state, the policy's decision, acted on. Returns how long to sleep
+     * before the next. A method of its own, not the body of {@link #keepPool}'s loop, so that the JIT compiles
+     * it after a couple of hundred looks: a loop that goes round 10-100 times a second is compiled only after
+     * 60,000 rounds (HotSpot's back-edge threshold), so the keeper ran in the interpreter through every wave.
+     */
+    private long look() {
+        long now = System.nanoTime();
+        if (now - lastCpuLook >= CPU_CHECK_NANOS) {
+            // more than one parked thread in ten woke late: the threads were there, the CPU was not
+            long woke = wakeUps.sumThenReset();
+            long lateWoke = lateWakeUps.sumThenReset();
+            saturated = lateWoke >= 2 && lateWoke * 10 > woke;
+            askMachine = !saturated && woke < ENOUGH_WAKE_UPS;
+            lastCpuLook = now;
+        }
+        int total = threads.get();
+        int waiting = parked.size() + Math.max(0, total - threadsSeen.get());
+        if (askMachine && waiting < margin) {
+            // the machine's load costs a read of /proc (0.2-0.3 ms; five a second were a third of the keeper's
+            // CPU at 50/s), so it is asked once per window, and only when the pool may grow and too few
+            // threads parked to judge by
+            askMachine = false;
+            saturated = keeperOs != null && keeperOs.getCpuLoad() >= MACHINE_SATURATED;
+        }
+        long flying = inFlightCount.sum();
+        long age = flying <= 0 ? 0 : Math.max(0, now - originNanos - inFlightStartSum.sum() / flying);
+        double rate = profile.rateAt((now - originNanos) / 1e9);
+        long startedNow = started.sum();
+        PoolPolicy.Decision d = policy.decide(new PoolPolicy.Look(rate, now - lastLook, total, waiting,
+                startedNow - startedAtLastLook, finished.sumThenReset(), serviceNanos.sumThenReset(), age, saturated));
+        startedAtLastLook = startedNow;
+        lastLook = now;
+        double estimate = policy.serviceEstimateNanos();
+        if (!Double.isNaN(estimate)) {
+            if (!respondedInThisJvm) {
+                respondedInThisJvm = true;
+            }
+            EARLIER_SERVICE_NANOS.put(groupName, estimate);
+        }
+        margin = d.margin();
+        if ((d.add() > 0 || d.retire() > 0) && log.isDebugEnabled()) {
+            // why the pool changed, for a run whose pool grew more than expected: -Lio.inferencebench.pacing=DEBUG
+            log.debug("Constant RPS Timer pool at {} ms: {} threads, {} waiting, {} in flight (mean age {} ms), "
+                    + "service estimate {} ms, CPU saturated {}: +{} -{}", (now - originNanos) / 1_000_000L, total,
+                    waiting, flying, age / 1_000_000L, Math.round(estimate / 1e6), saturated, d.add(), d.retire());
+        }
+        if (d.add() > 0) {
+            grow(d.add());
+        } else if (d.retire() > 0) {
+            retiring.set(d.retire());
+        } else if (d.limit() == PoolPolicy.Limit.CAP && !capReached) {
+            capReached = true;
+            log.warn("Constant RPS Timer: all {} threads are busy and the cap is reached; starts will run "
+                    + "late. Raise the " + Setting.THREAD_CAP + " if the client can take it.", maxThreads);
+        } else if (d.limit() == PoolPolicy.Limit.CPU && !cpuLimited) {
+            cpuLimited = true;
+            log.warn("Constant RPS Timer: the CPU is saturated, so the pool stays at {} threads (Little's law "
+                    + "on the recent service time); starts may run late: this client is the limit.", total);
+        }
+        // with the margin full, a look is only needed before the waiting threads could run out (a start that
+        // finds the margin thin wakes the keeper anyway): fewer wake-ups at low rates, where they cost most
+        long runOut = rate <= 0 ? MAX_LOOK_NANOS : (long) (waiting / rate * 1e9 / 2);
+        return waiting < d.margin() ? POOL_CHECK_NANOS : Math.max(POOL_CHECK_NANOS, Math.min(MAX_LOOK_NANOS, runOut));
     }
 
     private void grow(int add) {
