@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.inferencebench.outcome.ClientHardwareSummary;
 import java.util.Locale;
@@ -73,11 +76,10 @@ public final class ClientHardware implements AutoCloseable {
     private final long startGcCount;
 
     /**
-     * The Python workers and any other descendants, and how many are direct children: found again every
-     * {@link #TREE_NANOS}, not at every sample (finding them reads every process's /proc entry).
+     * The Python workers and any other descendants by PID, with their /proc/PID/stat kept open ({@link ProcFile}),
+     * and how many are direct children: found again every {@link #TREE_NANOS}, not at every sample (finding them
+     * reads every process's /proc entry).
      */
-    private List<Long> descendants = List.of();
-    /** The descendants' /proc/PID/stat, kept open while they are found ({@link ProcFile}). */
     private Map<Long, ProcFile> descendantStats = Map.of();
     private int children;
     /** This process's and the machine's /proc files, kept open (null off Linux). */
@@ -351,10 +353,15 @@ public final class ClientHardware implements AutoCloseable {
     // --- readings ---------------------------------------------------------------------------------
 
     private void findTree(long now) {
-        List<Long> found = ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
-        if (!found.equals(descendants)) {
-            Map<Long, ProcFile> stats = new java.util.HashMap<>();
-            for (long pid : found) {
+        long self = ProcessHandle.current().pid();
+        List<ProcessHandle> found = ProcessHandle.current().descendants().toList();
+        // the direct children from the same scan: ProcessHandle.children() reads every process's /proc entry again,
+        // where a descendant's parent is one read of its own
+        children = (int) found.stream().filter(p -> p.parent().map(parent -> parent.pid() == self).orElse(false)).count();
+        Set<Long> pids = found.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
+        if (!pids.equals(descendantStats.keySet())) {
+            Map<Long, ProcFile> stats = new HashMap<>();
+            for (long pid : pids) {
                 ProcFile open = descendantStats.get(pid);
                 stats.put(pid, open != null ? open : ProcFile.open("/proc/" + pid + "/stat", 1024));
             }
@@ -363,10 +370,8 @@ public final class ClientHardware implements AutoCloseable {
                     gone.getValue().close();
                 }
             }
-            descendants = found;
             descendantStats = stats;
         }
-        children = (int) ProcessHandle.current().children().count();
         treeFoundNanos = now;
     }
 

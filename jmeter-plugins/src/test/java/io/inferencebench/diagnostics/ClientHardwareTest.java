@@ -44,6 +44,8 @@ class ClientHardwareTest {
             assertThat(summary.samples()).isEqualTo(samples);
             assertThat(hw.lastSample().maxFds()).isPositive();
             assertThat(hw.lastSample().threads()).isPositive();
+            // the Python child, found when sampling began (the tree is looked for again every 5 s)
+            assertThat(hw.lastSample().childProcesses()).isEqualTo(1);
             // the machine's memory in use, as `free` reckons it (MemAvailable counts as free), against its total
             long availableKb = Files.readAllLines(Path.of("/proc/meminfo")).stream()
                     .filter(l -> l.startsWith("MemAvailable:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
