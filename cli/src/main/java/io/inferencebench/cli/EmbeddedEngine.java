@@ -35,7 +35,7 @@ public final class EmbeddedEngine implements WaveEngine {
             return;
         }
         try {
-            Warmup.run(plan.peakRate());
+            Warmup.run(plan.peakRate(), plan.warmUpSampler());
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {

@@ -69,6 +69,12 @@ public record OpenAiTarget(URI url, String api, String model, int maxTokens, boo
             }
 
             @Override
+            public org.apache.jmeter.testelement.TestElement warmUpSampler(String localBaseUrl) {
+                // the same requests (prompts, max_tokens, streaming, tokenizer) to the private simulator, without the key
+                return OpenAiStreamingSampler.of(model, settings(URI.create(localBaseUrl + path()), ""));
+            }
+
+            @Override
             public String describe() {
                 return (stream ? "streamed " : "") + api + " completions of " + model + " from " + to + ", max_tokens "
                         + (maxTokens == 0 ? "unset" : maxTokens) + ", "

@@ -163,6 +163,12 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** A listener of the thread group's samples (the warm-up's count of them). */
+    public PlanBuilder listener(TestElement listener) {
+        threadGroupTree.add(listener);
+        return this;
+    }
+
     /**
      * What is wrong with a {@code --header} value, as one sentence, or {@code null} when it is
      * {@code Name: value}. Never echoes the value: a header without a colon may be a secret written

@@ -1,14 +1,18 @@
 package io.inferencebench.cli;
 
 import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.jmeter.testelement.TestElement;
 
 /**
  * A wave's JMeter plan and what running it needs: the JMeter properties the plan reads (set for the
  * run only; secrets among them never reach {@code plan.jmx}), how long the schedule lasts, the grace
- * period, and the peak rate the warm-up matches.
+ * period, the peak rate the warm-up matches, and what the warm-up sends to its private simulator (given that
+ * simulator's base URL; {@code null}: an HTTP POST, see {@link WaveTarget.Open#warmUpSampler}).
  */
 public record WavePlan(PlanBuilder plan, Map<String, String> properties, double scheduleSeconds, double graceS,
-                       double peakRate, boolean warmup) {
+                       double peakRate, boolean warmup, Function<String, TestElement> warmUpSampler) {
     public WavePlan {
         properties = Map.copyOf(properties);
     }

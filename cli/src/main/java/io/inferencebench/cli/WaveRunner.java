@@ -229,7 +229,7 @@ public final class WaveRunner {
             properties.put(secret[0], secret[1]);
         }
         return new WavePlan(plan, properties, spec.scheduleSeconds(), spec.graceS(), spec.profile().peakRate(),
-                spec.warmup());
+                spec.warmup(), target::warmUpSampler);
     }
 
     private void print(WaveOutcome outcome, List<WaveSection.Watch> watches) {

@@ -47,6 +47,15 @@ public interface WaveTarget {
             return null;
         }
 
+        /**
+         * The request the embedded warm-up sends to its private simulator at {@code localBaseUrl}: this target's own
+         * sampler where it has one of its own, so that its classes are loaded and its code compiled before the first
+         * measured start, not during the wave; {@code null}: the warm-up's plain HTTP POST.
+         */
+        default org.apache.jmeter.testelement.TestElement warmUpSampler(String localBaseUrl) {
+            return null;
+        }
+
         /** The outcome with this target's own part added (the Python runtime's figures). */
         default WaveOutcome contribute(WaveOutcome outcome) {
             return outcome;
