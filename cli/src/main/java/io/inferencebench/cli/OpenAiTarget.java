@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.jmeter.testelement.TestElement;
+
 import io.inferencebench.openai.OpenAiStreamingSampler;
 
 /**
@@ -69,7 +71,7 @@ public record OpenAiTarget(URI url, String api, String model, int maxTokens, boo
             }
 
             @Override
-            public org.apache.jmeter.testelement.TestElement warmUpSampler(String localBaseUrl) {
+            public TestElement warmUpSampler(String localBaseUrl) {
                 // the same requests (prompts, max_tokens, streaming, tokenizer) to the private simulator, without the key
                 return OpenAiStreamingSampler.of(model, settings(URI.create(localBaseUrl + path()), ""));
             }

@@ -32,8 +32,8 @@ final class Warmup {
     }
 
     /**
-     * @param samplerFor the wave's own request for the private simulator's base URL, or {@code null} (or a function
-     *                   that returns it) for an HTTP POST
+     * @param samplerFor the wave's own request for the private simulator's base URL; {@code null} (or a function that
+     *                   returns it) for an HTTP POST
      */
     static Result run(double rate, Function<String, TestElement> samplerFor) throws Exception {
         Count count = new Count();

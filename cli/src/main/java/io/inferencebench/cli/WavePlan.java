@@ -8,8 +8,8 @@ import org.apache.jmeter.testelement.TestElement;
 /**
  * A wave's JMeter plan and what running it needs: the JMeter properties the plan reads (set for the
  * run only; secrets among them never reach {@code plan.jmx}), how long the schedule lasts, the grace
- * period, the peak rate the warm-up matches, and what the warm-up sends to its private simulator (given that
- * simulator's base URL; {@code null}: an HTTP POST, see {@link WaveTarget.Open#warmUpSampler}).
+ * period, the peak rate the warm-up matches, and what the warm-up sends to its private simulator, given that
+ * simulator's base URL ({@link WaveTarget.Open#warmUpSampler}: {@code null} for an HTTP POST).
  */
 public record WavePlan(PlanBuilder plan, Map<String, String> properties, double scheduleSeconds, double graceS,
                        double peakRate, boolean warmup, Function<String, TestElement> warmUpSampler) {

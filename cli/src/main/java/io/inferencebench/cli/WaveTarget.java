@@ -2,6 +2,8 @@ package io.inferencebench.cli;
 
 import java.util.Map;
 
+import org.apache.jmeter.testelement.TestElement;
+
 import io.inferencebench.outcome.WaveOutcome;
 
 /**
@@ -52,7 +54,7 @@ public interface WaveTarget {
          * sampler where it has one of its own, so that its classes are loaded and its code compiled before the first
          * measured start, not during the wave; {@code null}: the warm-up's plain HTTP POST.
          */
-        default org.apache.jmeter.testelement.TestElement warmUpSampler(String localBaseUrl) {
+        default TestElement warmUpSampler(String localBaseUrl) {
             return null;
         }
 
