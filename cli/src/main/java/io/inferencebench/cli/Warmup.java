@@ -32,8 +32,8 @@ final class Warmup {
     }
 
     /**
-     * @param samplerFor the wave's own request for the private simulator's base URL; {@code null} (or a function that
-     *                   returns it) for an HTTP POST
+     * @param samplerFor the wave's own request for the private simulator's base URL; it returns {@code null} for an
+     *                   HTTP POST ({@link WaveTarget.Open#warmUpSampler})
      */
     static Result run(double rate, Function<String, TestElement> samplerFor) throws Exception {
         Count count = new Count();
@@ -45,7 +45,7 @@ final class Warmup {
             timer.setDurationSeconds("1");
             timer.setMaxThreads(1000); // its own cap: never the "raise the thread cap" line of a real wave
             PlanBuilder plan = new PlanBuilder("warm-up", 4, timer, null, null, 0);
-            TestElement own = samplerFor == null ? null : samplerFor.apply(local.baseUrl());
+            TestElement own = samplerFor.apply(local.baseUrl());
             if (own != null) {
                 plan.sampler(own);
             } else {
